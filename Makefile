@@ -1,0 +1,44 @@
+# Two commands: `make demo` (install, seed a fictional city, run on http://127.0.0.1:$(PORT)) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export VIGIL_DATA_DIR ?= $(CURDIR)/data
+
+.PHONY: demo test install install-test system-deps lint typecheck pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+
+# Debian packages the tests use: Chromium for browser tests, PostgreSQL server binaries, gettext, poppler.
+system-deps:
+	@bash scripts/system-deps.sh
+
+demo: install
+	$(BIN)/python manage.py compilemessages --ignore ".venv" -v 0 || true
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py init_keys
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --no-input -v 0
+	VIGIL_DEBUG=$${VIGIL_DEBUG:-1} PORT=$(PORT) bash scripts/run.sh
+
+lint: install-test
+	$(BIN)/ruff check vigil tests bench
+	$(BIN)/mypy vigil tests
+
+test: install-test system-deps lint
+	$(BIN)/python manage.py compilemessages --ignore ".venv" -v 0
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+bench: install-test
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,1 @@
+"""Vigil: the software a community rapid-response network runs on."""

@@ -1,0 +1,58 @@
+"""The access chokepoint for people and roles. Apps build their own `access.py` on these helpers.
+
+Rule: a user sees only what belongs to the groups where they hold a role that grants it. Anything else is answered
+with the same 404 as a missing object, so nobody can probe what exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from vigil.accounts.models import AuditEvent, Membership, Role, User
+
+AnyUser = User | AnonymousUser
+
+
+def group_ids(user: AnyUser, roles: Iterable[Role]) -> set[int]:
+    """Ids of the groups where `user` holds any of `roles`."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.filter(user_id=user.pk, role__in=[str(r) for r in roles]).values_list("group_id", flat=True)
+    )
+
+
+def has_role(user: AnyUser, roles: Iterable[Role]) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user_id=user.pk, role__in=[str(r) for r in roles]).exists()
+
+
+def require_role(user: AnyUser, roles: Iterable[Role]) -> set[int]:
+    """Raise 404 unless `user` holds one of `roles` somewhere; return those group ids."""
+    ids = group_ids(user, roles)
+    if not ids:
+        raise Http404
+    return ids
+
+
+def zone_ids(user: AnyUser, roles: Iterable[Role]) -> QuerySet[object, int]:
+    """A subquery of the ids of the zones of the groups where `user` holds any of `roles`."""
+    from vigil.network.models import Zone
+
+    return Zone.objects.filter(group_id__in=group_ids(user, roles)).values_list("id", flat=True)  # type: ignore[return-value]
+
+
+def audit(actor: AnyUser | None, action: str, *, object_type: str, object_id: object, **detail: object) -> None:
+    """Write one row of the audit trail. Never put the sensitive value itself in `detail`."""
+    AuditEvent.objects.create(
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        detail=dict(detail),
+    )

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A volunteer or staff member. Members of the public never have accounts."""
+
+    language = models.CharField(max_length=8, default="en", choices=settings.LANGUAGES)
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", _("Operator")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    OBSERVER = "observer", _("Observer")
+    COORDINATOR = "coordinator", _("Coordinator")
+    ATTORNEY = "attorney", _("Attorney")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class Membership(models.Model):
+    """A user holds a role in a group; a user may hold several roles in several groups."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey("network.Group", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "group", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} @ {self.group_id}"
+
+
+class AuditEvent(models.Model):
+    """An append-only trail of sensitive reads and administrative writes (who, what, when)."""
+
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web form")
+    SMS = "sms", _("SMS")
+    OPERATOR = "operator", _("Hotline operator")
+    API = "api", _("API")
+
+
+class IncidentState(models.TextChoices):
+    NEW = "new", _("New")
+    VERIFYING = "verifying", _("Verifying")
+    VERDICT = "verdict", _("Verdict given")
+    CLOSED = "closed", _("Closed")
+
+
+class Verdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    NOT_IMMIGRATION = "not_immigration", _("Not immigration (other agency)")
+    FALSE_ALARM = "false_alarm", _("False alarm")
+    UNABLE_TO_VERIFY = "unable_to_verify", _("Unable to verify")
+
+
+class Incident(models.Model):
+    """One event on the ground, made of one or more reports."""
+
+    cell = models.CharField(max_length=16, db_index=True, help_text=_("H3 cell at VIGIL_H3_RES_REPORT"))
+    zone_cell = models.CharField(max_length=16, db_index=True, help_text=_("H3 cell at VIGIL_H3_RES_ZONE"))
+    zone = models.ForeignKey("network.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    lat = models.FloatField()
+    lon = models.FloatField()
+    state = models.CharField(max_length=16, choices=IncidentState.choices, default=IncidentState.NEW)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices, blank=True)
+    verdict_note = models.TextField(blank=True)
+    language = models.CharField(max_length=8, default="en")
+    report_count = models.PositiveIntegerField(default=0)
+    first_report_at = models.DateTimeField(db_index=True)
+    last_report_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "last_report_at"])]
+
+    def __str__(self) -> str:
+        return f"incident {self.pk} {self.state}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in (IncidentState.NEW, IncidentState.VERIFYING)
+
+
+class Report(models.Model):
+    """One report as received (SALUTE), whatever the channel. No reporter IP or user agent is ever stored."""
+
+    receipt = models.CharField(max_length=16, unique=True)
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    language = models.CharField(max_length=8, default="en")
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # SALUTE
+    size = models.CharField(max_length=200, blank=True)
+    activity = models.TextField(blank=True)
+    location_text = models.CharField(max_length=300, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    cell = models.CharField(max_length=16, blank=True, db_index=True)
+    uniform = models.CharField(max_length=300, blank=True)
+    seen_at = models.DateTimeField()
+    equipment = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    # Optional call-back contact, sealed by vigil.vault and deleted after VIGIL_CONTACT_RETENTION_DAYS.
+    contact_sealed = models.BinaryField(null=True, blank=True)
+    contact_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    received_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.receipt
+
+
+class IncidentEvent(models.Model):
+    """Every change to an incident, in order: its history. Measures are read from these rows."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=32)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%H:%M} {self.kind}"
+
+
+class SmsConversation(models.Model):
+    """Ties follow-up SMS from one sender to their report while SALUTE fields are missing.
+
+    The sender's number is kept only as a keyed hash, and the row is deleted when the report is complete or stale.
+    """
+
+    sender_hash = models.CharField(max_length=64, unique=True)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=8, default="en")
+    awaiting = models.CharField(max_length=16, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)

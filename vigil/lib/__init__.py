@@ -1,0 +1,1 @@
+"""Tiny helpers shared by the apps, each with its own tests."""

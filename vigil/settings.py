@@ -1,0 +1,243 @@
+"""Vigil settings: every value comes from the environment (documented in docs/settings.md).
+
+Defaults give an embedded install (SQLite file and local media under VIGIL_DATA_DIR) that needs nothing else.
+DATABASE_URL=postgres://... and VIGIL_S3_* switch to PostgreSQL and an S3-compatible object store.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from vigil.lib.env import database_from_url, envbool, envint, envlist, envpath, envstr
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = envpath("VIGIL_DATA_DIR", BASE_DIR / "data")
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = envbool("VIGIL_DEBUG", False)
+
+
+def _secret_key() -> str:
+    key = envstr("VIGIL_SECRET_KEY", "")
+    if key:
+        return key
+    # An embedded install keeps a generated key in its data directory (like its SQLite file).
+    if envbool("VIGIL_REQUIRE_SECRET_KEY", False):
+        raise ImproperlyConfigured("VIGIL_SECRET_KEY must be set")
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = envlist("VIGIL_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = envlist("VIGIL_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = envstr("VIGIL_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "csp",
+    "vigil.accounts",
+    "vigil.vault",
+    "vigil.network",
+    "vigil.hotline",
+    "vigil.tlog",
+    "vigil.evidence",
+    "vigil.ops",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "vigil.urls"
+WSGI_APPLICATION = "vigil.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/home/"
+LOGOUT_REDIRECT_URL = "/"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vigil.accounts.context.roles",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_from_url(envstr("DATABASE_URL", ""), sqlite_default=DATA_DIR / "vigil.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = envstr("VIGIL_TIME_ZONE", "America/Chicago")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+MEDIA_ROOT = DATA_DIR / "media"
+
+_S3_BUCKET = envstr("VIGIL_S3_BUCKET", "")
+if _S3_BUCKET:
+    _media_backend = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _S3_BUCKET,
+            "endpoint_url": envstr("VIGIL_S3_ENDPOINT_URL", "") or None,
+            "access_key": envstr("VIGIL_S3_ACCESS_KEY", ""),
+            "secret_key": envstr("VIGIL_S3_SECRET_KEY", ""),
+            "region_name": envstr("VIGIL_S3_REGION", "us-east-1"),
+            "signature_version": "s3v4",
+            "addressing_style": "path",
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+else:
+    _media_backend = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT), "file_permissions_mode": 0o600},
+    }
+STORAGES = {
+    "default": _media_backend,
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+TASKS = {"default": {"BACKEND": envstr("VIGIL_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Security headers. Pages make no third-party request: everything is served from here, except map tiles
+# from the operator's chosen tile server (VIGIL_MAP_TILE_URL, empty = no basemap).
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = envbool("VIGIL_SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https://"))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = envint("VIGIL_SESSION_SECONDS", 12 * 3600, minimum=300)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+MAP_TILE_URL = envstr("VIGIL_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = envstr("VIGIL_MAP_TILE_ATTRIBUTION", "")
+MAP_CENTER = (float(envstr("VIGIL_MAP_CENTER_LAT", "44.9778")), float(envstr("VIGIL_MAP_CENTER_LON", "-93.2650")))
+
+
+def _tile_origin(url: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *_tile_origin(MAP_TILE_URL)],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Logging: never request lines with addresses, never bodies. Django's request logger only logs paths of errors.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": envstr("VIGIL_LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
+
+EMAIL_BACKEND = envstr("VIGIL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("VIGIL_FROM_EMAIL", "vigil@localhost")
+
+# --- Vigil -------------------------------------------------------------------------------------------------------
+# Keys live in files named here; `manage.py init_keys` creates them for an embedded install.
+VIGIL_MASTER_KEY_FILE = envpath("VIGIL_MASTER_KEY_FILE", DATA_DIR / "keys" / "master.key")
+VIGIL_LOG_SIGNING_KEY_FILE = envpath("VIGIL_LOG_SIGNING_KEY_FILE", DATA_DIR / "keys" / "log-signing.key")
+VIGIL_LOG_ORIGIN = envstr("VIGIL_LOG_ORIGIN", "vigil.example/evidence-log")
+VIGIL_CHECKPOINT_SECONDS = envint("VIGIL_CHECKPOINT_SECONDS", 300, minimum=1)
+
+# Hotline
+VIGIL_CLUSTER_METERS = envint("VIGIL_CLUSTER_METERS", 750, minimum=50)
+VIGIL_CLUSTER_MINUTES = envint("VIGIL_CLUSTER_MINUTES", 90, minimum=1)
+VIGIL_CONTACT_RETENTION_DAYS = envint("VIGIL_CONTACT_RETENTION_DAYS", 14, minimum=1)
+VIGIL_REPORT_RATE_PER_MINUTE = envint("VIGIL_REPORT_RATE_PER_MINUTE", 6, minimum=1)
+VIGIL_MAX_TEXT_CHARS = envint("VIGIL_MAX_TEXT_CHARS", 2000, minimum=100)
+
+# Network / dispatch
+VIGIL_DISPATCH_PAIR_SIZE = envint("VIGIL_DISPATCH_PAIR_SIZE", 2, minimum=1)
+VIGIL_DISPATCH_ACCEPT_SECONDS = envint("VIGIL_DISPATCH_ACCEPT_SECONDS", 180, minimum=10)
+VIGIL_CHECKIN_MINUTES = envint("VIGIL_CHECKIN_MINUTES", 20, minimum=1)
+VIGIL_NOTIFY_BACKENDS = envlist("VIGIL_NOTIFY_BACKENDS", ["inbox", "console"])
+
+# Twilio (SMS intake and outbound SMS). Empty = SMS disabled (the webhook answers 503).
+TWILIO_ACCOUNT_SID = envstr("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = envstr("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = envstr("TWILIO_FROM_NUMBER", "")
+TWILIO_API_BASE = envstr("TWILIO_API_BASE", "https://api.twilio.com")
+
+# Geography (H3 resolutions): reports are placed at RES_REPORT, zones and observer locations at RES_ZONE,
+# anything public is coarsened to RES_PUBLIC.
+VIGIL_H3_RES_REPORT = 9
+VIGIL_H3_RES_ZONE = 8
+VIGIL_H3_RES_PUBLIC = 7
+
+# Evidence
+VIGIL_UPLOAD_MAX_BYTES = envint("VIGIL_UPLOAD_MAX_BYTES", 4 * 1024**3, minimum=1024)
+VIGIL_UPLOAD_CHUNK_BYTES = envint("VIGIL_UPLOAD_CHUNK_BYTES", 8 * 1024**2, minimum=64 * 1024)

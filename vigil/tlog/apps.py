@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TlogConfig(AppConfig):
+    name = "vigil.tlog"
+    label = "tlog"

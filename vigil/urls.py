@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from vigil.accounts import views as accounts_views
+from vigil.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("accounts/", include("vigil.accounts.urls")),
+    path("home/", accounts_views.home, name="home"),
+    path("", include("vigil.hotline.urls")),
+    path("console/", include("vigil.hotline.console_urls")),
+    path("observer/", include("vigil.network.observer_urls")),
+    path("network/", include("vigil.network.manage_urls")),
+    path("evidence/", include("vigil.evidence.urls")),
+    path("log/", include("vigil.tlog.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
