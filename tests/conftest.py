@@ -68,9 +68,7 @@ def make_user(username: str, group: Group | None = None, role: Role | None = Non
     return user
 
 
-def make_observer(
-    username: str, group: Group, at: tuple[float, float], languages: list[str] | None = None
-) -> User:
+def make_observer(username: str, group: Group, at: tuple[float, float], languages: list[str] | None = None) -> User:
     user = make_user(username, group, Role.OBSERVER)
     today = timezone.localdate()
     observer = Observer.objects.create(

@@ -7,7 +7,7 @@ os.environ.setdefault("VIGIL_DATA_DIR", tempfile.mkdtemp(prefix="vigil-test-"))
 os.environ.setdefault("VIGIL_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("VIGIL_NOTIFY_BACKENDS", "inbox")
 
-from vigil.settings import *  # noqa: E402,F403
+from vigil.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -241,3 +241,6 @@ VIGIL_H3_RES_PUBLIC = 7
 # Evidence
 VIGIL_UPLOAD_MAX_BYTES = envint("VIGIL_UPLOAD_MAX_BYTES", 4 * 1024**3, minimum=1024)
 VIGIL_UPLOAD_CHUNK_BYTES = envint("VIGIL_UPLOAD_CHUNK_BYTES", 8 * 1024**2, minimum=64 * 1024)
+
+# Periodic jobs: (dotted path of a django-tasks task, interval in seconds), enqueued by `manage.py clock`.
+VIGIL_CLOCK_JOBS: list[tuple[str, int]] = []

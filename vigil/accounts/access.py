@@ -10,9 +10,10 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from vigil.accounts.models import AuditEvent, Membership, Role, User
+from vigil.network.models import Zone
 
 AnyUser = User | AnonymousUser
 
@@ -40,11 +41,9 @@ def require_role(user: AnyUser, roles: Iterable[Role]) -> set[int]:
     return ids
 
 
-def zone_ids(user: AnyUser, roles: Iterable[Role]) -> QuerySet[object, int]:
+def zone_ids(user: AnyUser, roles: Iterable[Role]) -> QuerySet[Zone, int]:
     """A subquery of the ids of the zones of the groups where `user` holds any of `roles`."""
-    from vigil.network.models import Zone
-
-    return Zone.objects.filter(group_id__in=group_ids(user, roles)).values_list("id", flat=True)  # type: ignore[return-value]
+    return Zone.objects.filter(group_id__in=group_ids(user, roles)).values_list("id", flat=True)
 
 
 def audit(actor: AnyUser | None, action: str, *, object_type: str, object_id: object, **detail: object) -> None:
@@ -56,3 +55,11 @@ def audit(actor: AnyUser | None, action: str, *, object_type: str, object_id: ob
         object_id=str(object_id),
         detail=dict(detail),
     )
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The request's user, for views behind @login_required (404 if somehow anonymous)."""
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated:
+        raise Http404
+    return user

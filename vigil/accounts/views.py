@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from vigil.accounts.access import signed_in_user
 from vigil.accounts.models import Membership, Role
 
 # Where each role's daily work starts, most operational first.
@@ -17,7 +18,7 @@ _ROLE_HOME = [
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    roles = set(Membership.objects.filter(user_id=request.user.pk).values_list("role", flat=True))
+    roles = set(Membership.objects.filter(user=signed_in_user(request)).values_list("role", flat=True))
     choices = [url for role, url in _ROLE_HOME if role in roles]
     if len(choices) == 1:
         return redirect(choices[0])

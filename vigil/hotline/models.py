@@ -117,3 +117,6 @@ class SmsConversation(models.Model):
     language = models.CharField(max_length=8, default="en")
     awaiting = models.CharField(max_length=16, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"sms conversation for {self.report_id}"

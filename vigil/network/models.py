@@ -132,6 +132,9 @@ class Observation(models.Model):
     class Meta:
         ordering = ["recorded_at"]
 
+    def __str__(self) -> str:
+        return f"observation {self.pk} at {self.recorded_at:%H:%M}"
+
 
 class Notification(models.Model):
     """A message to a user; the in-app inbox the observer page polls, and a record of what was sent where."""
@@ -147,3 +150,27 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class NetworkSettings(models.Model):
+    """Operational settings coordinators change from the settings page; one row (pk=1).
+
+    A missing row means the defaults from Django settings (environment). Read through vigil.network.config.
+    """
+
+    cluster_meters = models.PositiveIntegerField(default=750)
+    cluster_minutes = models.PositiveIntegerField(default=90)
+    dispatch_pair_size = models.PositiveSmallIntegerField(default=2)
+    dispatch_accept_seconds = models.PositiveIntegerField(default=180)
+    checkin_minutes = models.PositiveIntegerField(default=20)
+    contact_retention_days = models.PositiveIntegerField(default=14)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return "network settings"
