@@ -12,3 +12,8 @@ from vigil.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+
+# Keys for this test run only, in the throwaway data directory.
+from vigil.vault.keyfile import write_master_key  # noqa: E402
+
+write_master_key(VIGIL_MASTER_KEY_FILE)  # noqa: F405

@@ -244,3 +244,7 @@ VIGIL_UPLOAD_CHUNK_BYTES = envint("VIGIL_UPLOAD_CHUNK_BYTES", 8 * 1024**2, minim
 
 # Periodic jobs: (dotted path of a django-tasks task, interval in seconds), enqueued by `manage.py clock`.
 VIGIL_CLOCK_JOBS: list[tuple[str, int]] = []
+
+# Sealed fields erased on schedule by vigil.vault.retention: (model, sealed field, expiry field).
+VIGIL_RETENTION: list[tuple[str, str, str]] = [("hotline.Report", "contact_sealed", "contact_expires_at")]
+VIGIL_CLOCK_JOBS.append(("vigil.vault.tasks.purge_expired_secrets", 3600))
