@@ -33,9 +33,11 @@ lint: install-test
 	$(BIN)/ruff check vigil tests bench
 	$(BIN)/mypy vigil tests
 
+# The whole suite twice: on the embedded SQLite default, then on a throwaway PostgreSQL server on loopback.
 test: install-test system-deps lint
 	$(BIN)/python manage.py compilemessages --ignore ".venv" -v 0
 	$(BIN)/pytest -n 2 --dist loadgroup
+	scripts/with-postgres.sh $(BIN)/pytest -n 2 --dist loadgroup
 
 bench: install-test
 	$(BIN)/python bench/run_all.py
