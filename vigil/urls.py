@@ -5,6 +5,7 @@ from vigil.accounts import views as accounts_views
 from vigil.api import api
 
 urlpatterns = [
+    path("healthz", accounts_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("vigil.accounts.urls")),

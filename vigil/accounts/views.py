@@ -23,3 +23,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(choices) == 1:
         return redirect(choices[0])
     return render(request, "accounts/home.html", {"choices": choices, "roles": sorted(roles)})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for load balancers and benchmarks: answers without touching the database."""
+    return HttpResponse("ok\n", content_type="text/plain")
