@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
