@@ -1,0 +1,98 @@
+"""The only way a hotline view gets an incident or a report.
+
+A user sees an incident (and its reports) when the incident's zone belongs to a group where the user holds one of the
+roles the view asks for. Incidents outside every zone, and reports not yet placed on the map, belong to nobody's zone:
+they are visible to operators, dispatchers and coordinators of any group (someone has to pick them up), never to other
+roles. Missing and forbidden objects get the same 404, so nobody can probe what exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from vigil.accounts.access import AnyUser, audit, group_ids
+from vigil.accounts.models import Role
+from vigil.hotline.models import Incident, Report
+from vigil.network.models import Zone
+
+# Roles that also see what lies outside every zone (unzoned incidents, unplaced reports).
+UNZONED_ROLES: frozenset[Role] = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.COORDINATOR})
+
+
+def _scope(user: AnyUser, roles: Iterable[Role]) -> tuple[list[int], bool]:
+    """(ids of the zones the user may see for `roles`, whether unzoned things are visible too)."""
+    wanted = list(roles)
+    groups = group_ids(user, wanted)
+    if not groups:
+        return [], False
+    zones = list(Zone.objects.filter(group_id__in=groups).values_list("id", flat=True))
+    unzoned_roles = [r for r in wanted if r in UNZONED_ROLES]
+    sees_unzoned = bool(unzoned_roles) and bool(group_ids(user, unzoned_roles))
+    return zones, sees_unzoned
+
+
+def incidents_visible_to(user: AnyUser, roles: Iterable[Role]) -> QuerySet[Incident]:
+    """All incidents `user` may see in any of `roles` (empty for strangers)."""
+    zones, sees_unzoned = _scope(user, roles)
+    condition = Q(zone_id__in=zones)
+    if sees_unzoned:
+        condition |= Q(zone__isnull=True)
+    if not zones and not sees_unzoned:
+        return Incident.objects.none()
+    return Incident.objects.filter(condition)
+
+
+def reports_visible_to(user: AnyUser, roles: Iterable[Role]) -> QuerySet[Report]:
+    """All reports `user` may see in any of `roles`: those of visible incidents, plus unplaced ones where allowed."""
+    zones, sees_unzoned = _scope(user, roles)
+    if not zones and not sees_unzoned:
+        return Report.objects.none()
+    condition = Q(incident__zone_id__in=zones)
+    if sees_unzoned:
+        condition |= Q(incident__isnull=True) | Q(incident__zone__isnull=True)
+    return Report.objects.filter(condition)
+
+
+def incident_for(user: AnyUser, pk: object, roles: Iterable[Role]) -> Incident:
+    """The incident `pk` if `user` may see it in one of `roles`; else 404 (also when it does not exist)."""
+    try:
+        key = int(str(pk))
+    except ValueError:
+        raise Http404 from None
+    incident = incidents_visible_to(user, roles).filter(pk=key).first()
+    if incident is None:
+        raise Http404
+    return incident
+
+
+def report_for(user: AnyUser, pk: object, roles: Iterable[Role]) -> Report:
+    """The report `pk` if `user` may see it in one of `roles`; else 404 (also when it does not exist)."""
+    try:
+        key = int(str(pk))
+    except ValueError:
+        raise Http404 from None
+    report = reports_visible_to(user, roles).select_related("incident").filter(pk=key).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def report_contact_for(user: AnyUser, pk: object) -> tuple[Report, str]:
+    """A report's call-back contact, for the dispatcher who needs it: the read is written to the audit trail.
+
+    Returns (report, contact); 404 when the report is not visible, or has no contact (anymore).
+    """
+    from vigil.vault import unseal
+
+    report = report_for(user, pk, [Role.DISPATCHER, Role.COORDINATOR])
+    if not report.contact_sealed:
+        raise Http404
+    contact = unseal(report.contact_sealed, purpose=CONTACT_PURPOSE)
+    audit(user, "report.contact.read", object_type="hotline.Report", object_id=report.pk)
+    return report, contact
+
+
+CONTACT_PURPOSE = "report-contact"
