@@ -224,6 +224,8 @@ VIGIL_MAX_TEXT_CHARS = envint("VIGIL_MAX_TEXT_CHARS", 2000, minimum=100)
 VIGIL_DISPATCH_PAIR_SIZE = envint("VIGIL_DISPATCH_PAIR_SIZE", 2, minimum=1)
 VIGIL_DISPATCH_ACCEPT_SECONDS = envint("VIGIL_DISPATCH_ACCEPT_SECONDS", 180, minimum=10)
 VIGIL_CHECKIN_MINUTES = envint("VIGIL_CHECKIN_MINUTES", 20, minimum=1)
+# Minutes after a missed check-in is due before the coordinators are alerted.
+VIGIL_CHECKIN_GRACE_MINUTES = envint("VIGIL_CHECKIN_GRACE_MINUTES", 5, minimum=0)
 VIGIL_NOTIFY_BACKENDS = envlist("VIGIL_NOTIFY_BACKENDS", ["inbox", "console"])
 
 # Twilio (SMS intake and outbound SMS). Empty = SMS disabled (the webhook answers 503).
@@ -248,3 +250,7 @@ VIGIL_CLOCK_JOBS: list[tuple[str, int]] = []
 # Sealed fields erased on schedule by vigil.vault.retention: (model, sealed field, expiry field).
 VIGIL_RETENTION: list[tuple[str, str, str]] = [("hotline.Report", "contact_sealed", "contact_expires_at")]
 VIGIL_CLOCK_JOBS.append(("vigil.vault.tasks.purge_expired_secrets", 3600))
+# Dispatch: escalate unanswered offers, alert on missed check-ins, forget cells of ended shifts.
+VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.escalate_unanswered", 15))
+VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.alert_missed_check_ins", 60))
+VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.close_ended_shifts", 300))
