@@ -1,0 +1,342 @@
+"""Writes of the hotline intake: taking a report on any channel, placing it, filling it in.
+
+Each service validates everything first and raises django.core.exceptions.ValidationError (a dict of field -> errors
+with codes) before writing anything, then writes in one transaction: a refused report leaves no row behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import math
+import secrets
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import h3
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vigil.accounts.access import AnyUser, audit
+from vigil.hotline import clustering, events
+from vigil.hotline.access import CONTACT_PURPOSE
+from vigil.hotline.models import Channel, Report
+from vigil.network import config
+
+# Crockford's base32: no I, L, O, U, so a receipt read aloud or copied by hand is not ambiguous.
+RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+RECEIPT_LENGTH = 8  # 40 bits: unguessable at any rate the API's limits allow
+_RECEIPT_LOOKALIKES = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
+
+SEEN_AT_FUTURE_SLACK = dt.timedelta(minutes=5)  # phones' clocks drift
+SEEN_AT_MAX_AGE = dt.timedelta(hours=24)  # older news is not for a rapid-response hotline
+CONTACT_MAX_CHARS = 120
+
+# SALUTE free-text fields and their longest accepted values (the model's column sizes; long texts use the setting).
+SHORT_FIELDS: Mapping[str, int] = {"size": 200, "location_text": 300, "uniform": 300, "equipment": 300}
+LONG_FIELDS = ("activity", "text")
+TEXT_FIELDS = ("size", "activity", "location_text", "uniform", "equipment", "text")
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def new_receipt() -> str:
+    while True:
+        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+        if not Report.objects.filter(receipt=code).exists():
+            return code
+
+
+def normalise_receipt(raw: str) -> str | None:
+    """A receipt as typed by a person ("abcd-efgh", "ABCD EFGH", O for 0) in canonical form; None if it can't be one."""
+    code = "".join(ch for ch in raw.upper() if ch not in "- ").translate(_RECEIPT_LOOKALIKES)
+    if len(code) != RECEIPT_LENGTH or any(ch not in RECEIPT_ALPHABET for ch in code):
+        return None
+    return code
+
+
+def format_receipt(code: str) -> str:
+    """How a receipt is shown: two groups of four, easy to read out on the phone."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _guard() -> Callable[[str], None] | None:
+    try:
+        module = importlib.import_module("vigil.safety.validators")
+    except ImportError:  # the guard lands separately; until then only the plain checks apply
+        return None
+    guard: Callable[[str], None] = module.guard_text
+    return guard
+
+
+def _clean_text(name: str, value: str | None, limit: int, errors: dict[str, list[ValidationError]]) -> str:
+    text = (value or "").strip()
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text)
+    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\r\t" for ch in text):
+        errors.setdefault(name, []).append(
+            ValidationError(_("This text contains control characters; please retype it."), code="control_chars")
+        )
+        return text
+    if len(text) > limit:
+        errors.setdefault(name, []).append(
+            ValidationError(
+                _("This text is too long: %(length)d characters, at most %(limit)d."),
+                code="too_long",
+                params={"length": len(text), "limit": limit},
+            )
+        )
+        return text
+    guard = _guard()
+    if guard is not None:
+        try:
+            guard(text)
+        except ValidationError as refused:
+            errors.setdefault(name, []).extend(refused.error_list)
+    return text
+
+
+def check_coordinates(lat: float | None, lon: float | None) -> dict[str, list[ValidationError]]:
+    """Errors for a coordinate pair that cannot be a place on Earth (or a phone's failed fix); empty if fine."""
+    errors: dict[str, list[ValidationError]] = {}
+    if lat is None and lon is None:
+        return errors
+    if lat is None or lon is None:
+        errors["lat" if lat is None else "lon"] = [
+            ValidationError(_("Give both latitude and longitude, or neither."), code="half_coordinates")
+        ]
+        return errors
+    if not math.isfinite(lat) or not -90 <= lat <= 90:
+        errors["lat"] = [ValidationError(_("Latitude must be between -90 and 90."), code="bad_latitude")]
+    if not math.isfinite(lon) or not -180 <= lon <= 180:
+        errors["lon"] = [ValidationError(_("Longitude must be between -180 and 180."), code="bad_longitude")]
+    if not errors and lat == 0 and lon == 0:
+        errors["lat"] = [
+            ValidationError(_("0, 0 is not a real location (the phone found no position)."), code="null_island")
+        ]
+    return errors
+
+
+@dataclass(frozen=True)
+class CleanReport:
+    channel: str
+    language: str
+    fields: dict[str, str]
+    lat: float | None
+    lon: float | None
+    seen_at: dt.datetime
+    contact: str
+
+
+def clean_report(
+    *,
+    channel: str,
+    language: str,
+    size: str,
+    activity: str,
+    location_text: str,
+    lat: float | None,
+    lon: float | None,
+    uniform: str,
+    seen_at: dt.datetime | None,
+    equipment: str,
+    text: str,
+    contact: str,
+    require_location: bool,
+) -> CleanReport:
+    """Validate a report's input; raise ValidationError({field: [errors]}) listing everything wrong at once."""
+    errors: dict[str, list[ValidationError]] = {}
+    now = timezone.now()
+    if channel not in Channel.values:
+        errors["channel"] = [ValidationError(_("Unknown channel."), code="bad_channel")]
+    lang = (language or "").strip().lower().replace("_", "-").split("-")[0]
+    if lang not in language_codes():
+        errors["language"] = [
+            ValidationError(
+                _("Unknown language %(language)s; use one of %(choices)s."),
+                code="bad_language",
+                params={"language": language[:16], "choices": ", ".join(language_codes())},
+            )
+        ]
+    values = {"size": size, "activity": activity, "location_text": location_text}
+    values |= {"uniform": uniform, "equipment": equipment, "text": text}
+    fields: dict[str, str] = {}
+    for name in TEXT_FIELDS:
+        limit = SHORT_FIELDS.get(name, settings.VIGIL_MAX_TEXT_CHARS)
+        fields[name] = _clean_text(name, values[name], limit, errors)
+    errors |= check_coordinates(lat, lon)
+    when = seen_at or now
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    if when > now + SEEN_AT_FUTURE_SLACK:
+        errors["seen_at"] = [ValidationError(_("The time seen is in the future."), code="future")]
+    elif when < now - SEEN_AT_MAX_AGE:
+        errors["seen_at"] = [
+            ValidationError(_("The time seen is more than 24 hours ago; this hotline is for what is happening now."),
+                            code="too_old")
+        ]
+    contact_clean = (contact or "").strip()
+    if len(contact_clean) > CONTACT_MAX_CHARS or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in contact_clean):
+        errors["contact"] = [
+            ValidationError(
+                _("A call-back contact is a phone number or an email address, at most %(limit)d characters."),
+                code="bad_contact",
+                params={"limit": CONTACT_MAX_CHARS},
+            )
+        ]
+    if not any(fields.values()) and not errors:
+        errors["activity"] = [ValidationError(_("Tell us what you see."), code="empty")]
+    if require_location and lat is None and not fields["location_text"] and "location_text" not in errors:
+        errors.setdefault("location_text", []).append(
+            ValidationError(
+                _("Tell us where: tap the map, use your location, or write an address or cross-streets."),
+                code="no_location",
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return CleanReport(
+        channel=channel,
+        language=lang,
+        fields=fields,
+        lat=lat,
+        lon=lon,
+        seen_at=when,
+        contact=contact_clean,
+    )
+
+
+def submit_report(
+    *,
+    channel: str,
+    language: str,
+    size: str = "",
+    activity: str = "",
+    location_text: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    uniform: str = "",
+    seen_at: dt.datetime | None = None,
+    equipment: str = "",
+    text: str = "",
+    contact: str = "",
+    entered_by: AnyUser | None = None,
+    require_location: bool = True,
+) -> Report:
+    """Take one report: validate, guard the text, place it, seal the contact, store it and put it into an incident.
+
+    A report with coordinates joins or opens an incident at once. One with a location only in words is kept "unplaced"
+    (no incident yet): it heads the operators' queue until someone places it on the map (place_report). Vigil never
+    sends addresses to a third-party geocoder. `require_location=False` (SMS) accepts a first message without any
+    location; the conversation asks for it.
+    """
+    clean = clean_report(
+        channel=channel,
+        language=language,
+        size=size,
+        activity=activity,
+        location_text=location_text,
+        lat=lat,
+        lon=lon,
+        uniform=uniform,
+        seen_at=seen_at,
+        equipment=equipment,
+        text=text,
+        contact=contact,
+        require_location=require_location,
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        sealed: bytes | None = None
+        expires: dt.datetime | None = None
+        if clean.contact:
+            from vigil.vault import seal
+
+            sealed = seal(clean.contact, purpose=CONTACT_PURPOSE)
+            expires = now + dt.timedelta(days=config.current().contact_retention_days)
+        report = Report.objects.create(
+            receipt=new_receipt(),
+            channel=clean.channel,
+            language=clean.language,
+            entered_by_id=entered_by.pk if entered_by is not None and entered_by.is_authenticated else None,
+            lat=clean.lat,
+            lon=clean.lon,
+            cell=h3.latlng_to_cell(clean.lat, clean.lon, settings.VIGIL_H3_RES_REPORT)
+            if clean.lat is not None and clean.lon is not None
+            else "",
+            seen_at=clean.seen_at,
+            contact_sealed=sealed,
+            contact_expires_at=expires,
+            received_at=now,
+            **clean.fields,
+        )
+        if report.lat is not None:
+            clustering.place(report, actor=entered_by)
+    return report
+
+
+def place_report(*, report: Report, lat: float, lon: float, actor: AnyUser) -> Report:
+    """Put an unplaced report on the map (an operator or dispatcher read its location words) and cluster it."""
+    errors = check_coordinates(lat, lon)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        fresh = Report.objects.select_for_update().get(pk=report.pk)
+        if fresh.lat is not None or fresh.incident_id is not None:
+            raise ValidationError(
+                {"lat": [ValidationError(_("This report is already on the map."), code="already_placed")]}
+            )
+        fresh.lat, fresh.lon = lat, lon
+        fresh.cell = h3.latlng_to_cell(lat, lon, settings.VIGIL_H3_RES_REPORT)
+        fresh.save(update_fields=["lat", "lon", "cell"])
+        placement = clustering.place(fresh, actor=actor)
+        events.record(placement.incident, "report_placed", actor=actor, report=fresh.pk)
+        audit(actor, "report.place", object_type="hotline.Report", object_id=fresh.pk)
+    return fresh
+
+
+def fill_report(*, report: Report, field: str, value: str, actor: AnyUser | None = None) -> Report:
+    """Fill one missing SALUTE field of a report (SMS follow-ups). Coordinates in `lat`,`lon` form place it."""
+    if field not in TEXT_FIELDS:
+        raise ValueError(f"not a fillable field: {field}")
+    errors: dict[str, list[ValidationError]] = {}
+    limit = SHORT_FIELDS.get(field, settings.VIGIL_MAX_TEXT_CHARS)
+    cleaned = _clean_text(field, value, limit, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        fresh = Report.objects.select_for_update().get(pk=report.pk)
+        current = getattr(fresh, field)
+        joined = f"{current}\n{cleaned}".strip() if current else cleaned
+        if len(joined) > limit:
+            raise ValidationError(
+                {field: [ValidationError(_("This text is too long."), code="too_long")]}
+            )
+        setattr(fresh, field, joined)
+        fresh.save(update_fields=[field])
+        if fresh.incident is not None:
+            events.record(fresh.incident, "report_updated", actor=actor, report=fresh.pk, field=field)
+    return fresh
+
+
+def locate_report(*, report: Report, lat: float, lon: float) -> Report:
+    """Give a report sent without coordinates the coordinates its reporter sent later (SMS), and cluster it."""
+    errors = check_coordinates(lat, lon)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        fresh = Report.objects.select_for_update().get(pk=report.pk)
+        if fresh.lat is not None:
+            return fresh
+        fresh.lat, fresh.lon = lat, lon
+        fresh.cell = h3.latlng_to_cell(lat, lon, settings.VIGIL_H3_RES_REPORT)
+        fresh.save(update_fields=["lat", "lon", "cell"])
+        clustering.place(fresh)
+    return fresh
