@@ -219,6 +219,11 @@ VIGIL_CLUSTER_MINUTES = envint("VIGIL_CLUSTER_MINUTES", 90, minimum=1)
 VIGIL_CONTACT_RETENTION_DAYS = envint("VIGIL_CONTACT_RETENTION_DAYS", 14, minimum=1)
 VIGIL_REPORT_RATE_PER_MINUTE = envint("VIGIL_REPORT_RATE_PER_MINUTE", 6, minimum=1)
 VIGIL_MAX_TEXT_CHARS = envint("VIGIL_MAX_TEXT_CHARS", 2000, minimum=100)
+# Reverse proxies in front of the web server that append to X-Forwarded-For (0 = clients connect directly). Only
+# used to tell reporters apart for the intake rate limit; hashed, held briefly in the cache, never stored.
+VIGIL_PROXY_HOPS = envint("VIGIL_PROXY_HOPS", 0, minimum=0)
+# How long an SMS reporter has to answer the follow-up questions before a new message starts a new report.
+VIGIL_SMS_CONVERSATION_MINUTES = envint("VIGIL_SMS_CONVERSATION_MINUTES", 120, minimum=5)
 
 # Network / dispatch
 VIGIL_DISPATCH_PAIR_SIZE = envint("VIGIL_DISPATCH_PAIR_SIZE", 2, minimum=1)
