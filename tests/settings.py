@@ -17,3 +17,6 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 from vigil.vault.keyfile import write_master_key  # noqa: E402
 
 write_master_key(VIGIL_MASTER_KEY_FILE)  # noqa: F405
+from vigil.tlog.keys import ensure_signing_key  # noqa: E402
+
+ensure_signing_key(VIGIL_LOG_SIGNING_KEY_FILE, origin=VIGIL_LOG_ORIGIN)  # noqa: F405

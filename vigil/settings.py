@@ -259,3 +259,5 @@ VIGIL_CLOCK_JOBS.append(("vigil.vault.tasks.purge_expired_secrets", 3600))
 VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.escalate_unanswered", 15))
 VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.alert_missed_check_ins", 60))
 VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.close_ended_shifts", 300))
+# Evidence log: sign a checkpoint of the tree head when it grew.
+VIGIL_CLOCK_JOBS.append(("vigil.tlog.tasks.issue_checkpoint", VIGIL_CHECKPOINT_SECONDS))

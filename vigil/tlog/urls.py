@@ -1,2 +1,12 @@
+from django.urls import path
+
+from vigil.tlog import views
+
 app_name = "tlog"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("checkpoint", views.checkpoint, name="checkpoint"),
+    path("checkpoints/<int:size>", views.checkpoint_at, name="checkpoint_at"),
+    path("key", views.key, name="key"),
+    path("proof/inclusion", views.inclusion, name="inclusion"),
+    path("proof/consistency", views.consistency, name="consistency"),
+]
