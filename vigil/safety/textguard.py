@@ -1,0 +1,642 @@
+"""The text guard: refuse free text that exposes a person or threatens anyone.
+
+Vigil documents where enforcement activity is happening. It never helps anyone find, name or harm a person — an
+officer, a neighbour who called the authorities, anyone. This module reads a report's free text and refuses it when it
+ties a named or described person to their home, family, private phone, e-mail, social media, car plate or other private
+details, names an officer, or threatens someone. The place where the activity is happening is not private: "ICE at
+2100 Bloomington Ave right now" passes, "the agent's name is John Doe and he lives at 12 Oak St" does not.
+
+How it decides (see docs/text-guard.md for the reasoning and the measured precision and recall):
+
+1. Normalise: NFKC, drop invisible characters, strip accents (so Spanish matches with or without them), unify
+   apostrophes, collapse whitespace, lower-case (a case-preserving copy is kept to recognise "Agent Torres").
+2. Find the people the text speaks of ("mentions") and what kind they are: an officer ("the agent", "la migra"), an
+   informer ("the guy who called ICE", "el soplón"), a civilian ("my neighbour", "la señora") or someone taken
+   ("they took him"). A pronoun or a possessive ("he lives", "his wife", "su casa") belongs to the nearest mention
+   before it — a small, predictable stand-in for co-reference.
+3. Look for cues of private details (a residence, a family member, a workplace, a phone number, a plate…) and decide
+   with that owner: officers and informers are always protected; a civilian's home or workplace may be named when the
+   text reports enforcement activity (a raid at a home is the place of the activity), never otherwise.
+4. Threats are refused whoever they target.
+
+Rules for English and Spanish always run together, because reporters mix languages.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+
+class Reason(enum.Enum):
+    """Why a text was refused. The order here is the order reasons are reported in."""
+
+    THREAT = "threat"
+    IDENTITY = "identity"
+    PRIVATE_ADDRESS = "private_address"
+    FAMILY = "family"
+    PRIVATE_PHONE = "private_phone"
+    PRIVATE_EMAIL = "private_email"
+    SOCIAL_MEDIA = "social_media"
+    PLATE = "plate"
+    PERSONAL_DETAILS = "personal_details"
+
+    @property
+    def message(self) -> StrPromise:
+        return _MESSAGES[self]
+
+
+_MESSAGES: dict[Reason, StrPromise] = {
+    Reason.THREAT: _(
+        "It reads as a threat against someone. Vigil is for observing and documenting, never for harming anyone."
+    ),
+    Reason.IDENTITY: _(
+        "It names an officer. Vigil never helps identify officers: describe what you saw instead "
+        "(uniform, markings, agency, badge number if it was visible)."
+    ),
+    Reason.PRIVATE_ADDRESS: _(
+        "It says where a person lives. Tell us where the activity is happening (a corner, a business, the address "
+        "of the raid), not where someone lives."
+    ),
+    Reason.FAMILY: _(
+        "It gives details about a person's family (partner, children, their school or work). Leave them out."
+    ),
+    Reason.PRIVATE_PHONE: _(
+        "It contains a person's phone number. Reports do not keep private phone numbers. If it is your own number "
+        "and you want a call-back, put it in the call-back field, which is protected and deleted after a few days."
+    ),
+    Reason.PRIVATE_EMAIL: _(
+        "It contains a person's e-mail address. Leave it out. If it is your own and you want to be contacted, "
+        "use the call-back field, which is protected and deleted after a few days."
+    ),
+    Reason.SOCIAL_MEDIA: _("It points to a person's social media account. Leave it out."),
+    Reason.PLATE: _(
+        "It contains a licence plate number. Reports do not collect plate numbers: describe the vehicles instead "
+        "(type, colour, markings, government plates or none)."
+    ),
+    Reason.PERSONAL_DETAILS: _(
+        "It gives private details about a person (date of birth, workplace, identity numbers). Leave them out."
+    ),
+}
+
+_KEPT = _("Your text has been kept so you can change it and send it again.")
+_LEAD = _("We can't accept this text as it is.")
+
+
+@dataclass(frozen=True)
+class GuardResult:
+    """What the guard decided: `ok` is True when the text may be stored; otherwise `reasons` says why."""
+
+    ok: bool
+    reasons: tuple[Reason, ...]
+
+    def __post_init__(self) -> None:
+        if self.ok == bool(self.reasons):
+            raise ValueError("a refusal needs reasons and an accepted text has none")
+
+    @property
+    def message(self) -> StrPromise:
+        """The whole explanation for the person who wrote the text, translated when it is rendered."""
+        if self.ok:
+            return format_lazy("")
+        template = " ".join(["{}"] * (len(self.reasons) + 2))
+        return format_lazy(template, _LEAD, *(reason.message for reason in self.reasons), _KEPT)
+
+
+OK = GuardResult(ok=True, reasons=())
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 1. Normalisation
+
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'", "\u2032": "'"})
+_INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def _fold(text: str) -> str:
+    """NFKC, no invisible characters, no accents, plain apostrophes, single spaces; case is kept."""
+    folded = unicodedata.normalize("NFKC", text)
+    folded = _INVISIBLE.sub("", folded).translate(_APOSTROPHES)
+    if not folded.isascii():
+        decomposed = unicodedata.normalize("NFD", folded)
+        folded = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return _SPACES.sub(" ", folded).strip()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 2. Lexicons (accent-free, lower case) and mentions of people
+
+_OFFICER = (
+    r"(?:agents?|officers?|cops?|policem[ae]n|policewom[ae]n|police|deput(?:y|ies)|sheriffs?|troopers?|marshals?"
+    r"|feds|ice|ero|hsi|cbp|border patrol|supervisor|one in charge|sgt|sergeant|detectives?|lieutenant"
+    r"|agentes?|oficial(?:es)?|policias?|migra|alguacil(?:es)?|federales|patrulla fronteriza|jefe del operativo"
+    r"|sargento|teniente)"
+)
+_INFORMER = (
+    r"(?:snitch(?:es)?|informants?|informers?|rats?"
+    r"|(?:who|that) (?:called|reported|snitched on|turned in|told on|ratted(?: out)?) (?:\w+ ){0,2}?"
+    r"(?:ice|immigration|the cops|the police|the feds|the migra|us|me|them|him|her)(?: on (?:us|me|them|him|her))?"
+    r"|soplon(?:a|es)?|chivat[oa]s?|dedo"
+    r"|(?:que|quien) (?:llamo|hablo|aviso) a (?:la migra|ice|la policia|inmigracion)"
+    r"|(?:que|quien) (?:nos|me|lo|la|los|les) (?:denuncio|reporto|echo de cabeza|puso el dedo))"
+)
+_CIVILIAN = (
+    r"(?:neighbou?rs?|m[ae]n|wom[ae]n|lady|ladies|person|people|workers?|drivers?|tenants?|famil(?:y|ies)|kids?"
+    r"|child(?:ren)?|boys?|girls?|baby|fathers?|mothers?|dad|mom|mum|parents?|uncles?|aunts?|cousins?|brothers?"
+    r"|sisters?|husbands?|wife|wives|sons?|daughters?|friends?|brother-in-law|sister-in-law|grand(?:ma|pa|mother"
+    r"|father)s?|students?|customers?|vecin[oa]s?|senor(?:a|as|es)?|hombres?|mujer(?:es)?|personas?|gente"
+    r"|trabajador(?:a|as|es)?|chofer|conductor(?:a)?|familias?|nin[oa]s?|papas?|mamas?|padres?|madres?|ti[oa]s?"
+    r"|prim[oa]s?|herman[oa]s?|espos[oa]s?|marido|hij[oa]s?|amig[oa]s?|inquilin[oa]s?|muchach[oa]s?|chic[oa]s?"
+    r"|abuel[oa]s?|cunad[oa]s?|clientes?)"
+)
+_TAKEN = (
+    r"(?:(?:took|detained|arrested|grabbed|picked up|handcuffed|cuffed|deported|taking|detaining|arresting|pushed"
+    r"|dragged|taken) (?:him|her|them)"
+    r"|se (?:lo|la|los|las) llevaron|(?:lo|la|los|las) (?:detuvieron|arrestaron|agarraron|esposaron|llevaron))"
+)
+_FAMILY = (
+    r"(?:wife|wives|husband|kids?|children|child|sons?|daughters?|mom|mother|dad|father|parents|family|girlfriend"
+    r"|boyfriend|partner|spouse|fiancee?|baby|babies|grandkids|grandchildren|stepson|stepdaughter"
+    r"|esposa|esposo|marido|mujer|hij[oa]s?|nin[oa]s|mama|madre|papa|padre|familia|novia|novio|pareja|bebes?"
+    r"|niet[oa]s?)"
+)
+_ACTIVITY = re.compile(
+    r"\b(?:agents?|ice|migra|raid(?:ed|ing|s)?|redadas?|operativo|detain(?:ed|ing)?|detenid[oa]s?|arrest(?:ed|ing)?"
+    r"|took|taken|taking|grabbed|picked up|handcuff(?:ed)?|llevaron|detuvieron|arrestaron|agarraron|esposaron"
+    r"|border patrol|patrulla fronteriza|deport(?:ed|ing)?|knock(?:ing|ed)|tocando|surrounded|rodead[oa]"
+    r"|search(?:ed|ing)|revisando|cbp|hsi|ero|officers?|agentes?|oficiales|right now|ahora mismo|ahorita)\b"
+)
+
+
+class _Kind(enum.Enum):
+    OFFICER = "officer"
+    INFORMER = "informer"
+    CIVILIAN = "civilian"
+    TAKEN = "taken"  # someone the text says was taken: a civilian known only by a pronoun
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    kind: _Kind
+
+
+_MENTION_PATTERNS: tuple[tuple[_Kind, re.Pattern[str]], ...] = (
+    (_Kind.INFORMER, re.compile(r"\b" + _INFORMER + r"\b")),
+    (_Kind.TAKEN, re.compile(r"\b" + _TAKEN + r"\b")),
+    (_Kind.OFFICER, re.compile(r"\b" + _OFFICER + r"\b")),
+    (_Kind.CIVILIAN, re.compile(r"\b" + _CIVILIAN + r"\b")),
+)
+
+
+def _mentions(low: str) -> list[_Mention]:
+    found: list[_Mention] = []
+    phrases: list[_Mention] = []
+    for kind, pattern in _MENTION_PATTERNS:
+        for m in pattern.finditer(low):
+            # A mention inside an informer phrase ("who called ICE on us") is part of that phrase.
+            if any(other.start <= m.start() and m.end() <= other.end for other in phrases):
+                continue
+            mention = _Mention(m.start(), m.end(), kind)
+            found.append(mention)
+            if kind is not _Kind.CIVILIAN and m.end() - m.start() > 12:
+                phrases.append(mention)
+    found.sort(key=lambda mention: mention.end)
+    return found
+
+
+_FIRST_PERSON_BEFORE = re.compile(
+    r"(?:^|\W)(?:i|we|i'm|we're|i've|we've|i'd|yo|nosotros|my family|our family|mi familia|me and \w+|\w+ and i)"
+    r"(?: (?:also|still|just|only|used to|currently|now|right|tambien|todavia|ahora))? ?$"
+)
+_FIRST_PERSON_POSSESSIVE = re.compile(r"(?:^|\W)(?:my|our|mi|mis|nuestr[oa]s?)(?: \w+)? ?$")
+
+
+class _Reader:
+    """One text, normalised, with the people it mentions. Rules ask it who owns a cue."""
+
+    def __init__(self, text: str) -> None:
+        self.folded = _fold(text)
+        self.low = self.folded.lower()
+        # Lower-casing can change the length of exotic characters; names are then only looked for case-insensitively.
+        self.cased = self.folded if len(self.folded) == len(self.low) else None
+        self.mentions = _mentions(self.low)
+        self._activity: bool | None = None
+
+    @property
+    def activity(self) -> bool:
+        """Whether the text reports enforcement activity (so a civilian's home or work can be its place)."""
+        if self._activity is None:
+            self._activity = _ACTIVITY.search(self.low) is not None
+        return self._activity
+
+    def owner(self, pos: int, *, nouns_only: bool = False, within: int = 160) -> _Kind | None:
+        """Kind of the nearest person mentioned before `pos` (the antecedent of a pronoun or the subject)."""
+        for mention in reversed(self.mentions):
+            if mention.end > pos:
+                continue
+            if pos - mention.end > within:
+                return None
+            if nouns_only and mention.kind is _Kind.TAKEN:
+                continue
+            return mention.kind
+        return None
+
+    def first_person(self, pos: int) -> bool:
+        before = self.low[max(0, pos - 30) : pos]
+        return bool(_FIRST_PERSON_BEFORE.search(before) or _FIRST_PERSON_POSSESSIVE.search(before))
+
+    def exposes(self, owner: _Kind | None) -> bool:
+        """Whether a private detail (home, workplace) of this owner must be refused."""
+        if owner in (_Kind.CIVILIAN, _Kind.TAKEN):
+            return not self.activity
+        return True  # officers, informers, and people the text does not say anything else about
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 3. Rules. Each returns the reasons it finds.
+
+_GAP = r"(?: (?!not\b|never\b|no\b|nobody\b|nadie\b|nunca\b)\S+){0,3}? "
+
+_PERSON_OBJECT = (
+    r"(?:him|her|them|(?:that|the|those|these|this|every|all the|all those) (?:\w+ )?"
+    r"(?:" + _OFFICER + r"|snitch(?:es)?|rats?|pigs?|guys?|informants?|bastards?|traitors?|fuckers?))"
+)
+_VIOLENCE_EN = (
+    r"(?:kill|murder|shoot(?! (?:a |some |the |more )?(?:video|footage|photos?|pictures?|pics|film))|stab|beat"
+    r"|hurt|burn|torch|attack|punch|smash|bash|lynch|hang|slash|firebomb|bomb|blow up|strangle|choke|knife|whoop"
+    r"|rough (?:\w+ )?up|mess (?:\w+ )?up|f\W?\w*k (?:\w+ )?up|kick (?:his|her|their) ass(?:es)?"
+    r"|run (?:\w+ ){0,2}?over|break (?:his|her|their) (?:legs?|arms?|neck|face|jaw|bones)"
+    r"|(?:jump|hit|go after|hunt(?: down)?|dox|get)" + r" " + _PERSON_OBJECT
+    + r"(?! (?:out|a |an |help|released|back|home|some|to (?:a|the) (?:lawyer|attorney|hospital|doctor)))"
+    r"|teach (?:\w+ ){1,3}?a lesson)"
+)
+_INTENT_EN = (
+    r"(?:let'?s|lets|we(?: will|'ll| should| must| gotta| got to| need to| have to| are going to| are gonna"
+    r"|'re going to|'re gonna| gonna| oughta| ought to)|i(?: will|'ll|'m going to|'m gonna| am going to"
+    r"| am gonna| gonna| wanna| want to|'d love to)|gonna|(?:some|any|every)(?:one|body) (?:should|needs? to"
+    r"|has to|ought to|oughta|gotta|must)|you (?:should|guys should|all should)|y'?all should|people should"
+    r"|time to|need to|should)"
+)
+_VIOLENCE_ES = (
+    r"(?:matar(?:lo|la|los|las|le|les)?|quemar(?:le|les|lo|la|los)?|golpear(?:lo|la|los|las)?"
+    r"|madrear(?:lo|la|los|se)?|partir(?:le|les) (?:la|su) (?:cara|madre|mandarina)"
+    r"|romper(?:le|les) (?:la|su|el) (?:cara|madre|hocico|\w+)|chingar(?:lo|la|los|se)?|balacear(?:lo|la|los)?"
+    r"|disparar(?:le|les)|dar(?:le|les) (?:una (?:leccion|golpiza|madriza|paliza|calentada)|su merecido"
+    r"|en (?:la|su) madre|un (?:balazo|tiro|susto|plomazo))|ponchar(?:le|les)?|linchar(?:lo|la|los)?"
+    r"|apunalar(?:lo|la|los)?|acuchillar(?:lo|la|los)?|ensenar(?:le|les) (?:una leccion|quien manda)"
+    r"|agarrar(?:lo|la|los) a (?:golpes|palos|balazos)|echar(?:le|les) (?:gasolina|fuego)|atropellar(?:lo|la|los)?"
+    r"|ir por (?:el|ella|ellos|ellas)\b)"
+)
+_INTENT_ES = (
+    r"(?:vamos a|voy a|hay que|tenemos que|deberiamos|(?:alguien|alguno|todos) (?:deberia|deberian|tiene que"
+    r"|tienen que)|a ver si|vayan a|quiero|queremos|ojala alguien)"
+)
+_PAY_EXCEPTIONS = r"(?! (?:a |the |his |her |their |for (?:a|the|his|her|their) |bail|bond|rent|fines?|taxes|\$|\d))"
+_THREATS = tuple(
+    re.compile(p)
+    for p in (
+        r"\b" + _INTENT_EN + _GAP + _VIOLENCE_EN + r"\b",
+        r"(?:^|[.!?;,] ?)(?:kill|shoot|burn(?: down)?|torch|bomb|attack|beat|hang|lynch|stab) "
+        r"(?:the|that|those|these|this|him|her|them|all|every|their|his)\b",
+        r"\b(?:hope|wish|pray)(?: that)? (?:\S+ ){0,3}?(?:dies|die|gets? (?:shot|killed|hurt|stabbed|run over)"
+        r"|drops dead|burns)\b",
+        r"\bdeserves? (?:to (?:die|be (?:shot|killed|hanged|hung|hurt|beaten|lynched|burned))|a bullet)",
+        r"\bshould be (?:shot|killed|hanged|hung|lynched|beaten|burned)\b",
+        r"\bdeath to\b",
+        r"\b(?:he|she|they|you|u|y'all|(?:that|this|these|those|the) \w+)(?: will|'ll| is going to| are going to"
+        r"|'s going to|'re going to| gonna| is gonna| are gonna| going to) (?:\w+ )?pay\b" + _PAY_EXCEPTIONS,
+        r"\bmake (?!sure\b)(?:\S+ ){1,3}?pay\b" + _PAY_EXCEPTIONS,
+        r"\b(?:will|'ll|gonna|going to) regret\b",
+        r"\bwatch (?:your|his|her|their) back\b",
+        r"\b(?:we|i) know where (?:you|u|y'all) (?:live|work|sleep)\b",
+        r"\bfind (?:out )?where (?:he|she|they|the \w+|that \w+) (?:lives?|sleeps?)\b",
+        r"\bfollow (?:him|her|them|the \w+|that \w+) (?:home|to (?:his|her|their) (?:house|home|car))\b",
+        r"\b(?:let'?s|we should|we'll|we will|we're going to|we're gonna|i'm going to|i'm gonna) (?:go )?(?:over )?"
+        r"to (?:the|that) (?:\w+ )?(?:" + _OFFICER + r"|snitch|informant)'s (?:house|home|place|apartment)\b",
+        r"\b" + _INTENT_ES + _GAP + _VIOLENCE_ES,
+        r"\b(?:lo|la|los|las|le|les) (?:vamos|voy|van) a (?:matar|quemar|golpear|madrear|chingar|balacear|linchar"
+        r"|partir|romper|agarrar a (?:golpes|palos)|dar (?:una|su|en)|ensenar)",
+        r"(?:^|[.!?;,] ?|\bque )(?:maten|quemen|golpeen|madreen|balaceen|linchen|ahorquen) (?:a |al |el |la |los "
+        r"|las |ese |esa |esos |esas |todos|sus? )",
+        r"\bojala (?:que )?(?:\S+ ){0,3}?(?:se muera|se mueran|lo maten|la maten|los maten|maten|le pase algo"
+        r"|les pase algo|lo atropellen|los atropellen|se pudra|se pudran)\b",
+        r"\bmerecen? (?:morir|la muerte|que lo maten|un balazo)\b",
+        r"\bmuerte a\b",
+        r"\b(?:me |nos |te )?(?:la|las|lo) (?:va|van|vas) a pagar\b",
+        r"\b(?:va|van|vas) a pagar (?:por (?:esto|eso|lo que)|caro|con (?:su|sangre))",
+        r"\bse (?:va|van|vas) a arrepentir\b",
+        r"\bse (?:va|van) a acordar de (?:mi|nosotros)\b",
+        r"\b(?:sabemos|ya sabemos|se|ya se) donde (?:vives|viven|trabajas|duermes)\b",
+        r"\b(?:vamos|voy|hay que ir)(?: a ir)? por (?:el|ella|ellos|ellas)(?= *(?:$|[.,!?;]| y\b| cuando| ahora"
+        r"| hoy| manana| esta))",
+        r"\b(?:averiguar|encontrar|buscar|seguir(?:lo|la|los)?) (?:\S+ ){0,2}?(?:donde vive|hasta su casa)\b",
+        r"\b(?:vamos|hay que ir|vayamos) a (?:la )?casa (?:del|de la|de ese|de esa) (?:\w+ )?"
+        r"(?:" + _OFFICER + r"|soplon|chivato)\b",
+    )
+)
+
+
+def _threats(reader: _Reader) -> Iterable[Reason]:
+    if any(p.search(reader.low) for p in _THREATS):
+        yield Reason.THREAT
+
+
+# Identity: a name given to an officer.
+_NAME_CUE = re.compile(
+    r"\b(?:(?:is|was|were|'s) (?:named|called)|named|name(?:'s| is| was|:)|se llama(?:ba)?|de nombre|llamad[oa]"
+    r"|nombre (?:es|era)|apellido|last name|surname|first name)\b"
+)
+_NOT_A_NAME = re.compile(r" ?:? ?(?:unknown|not |no |n/a|nothing|desconocido|no se|\?|$)")
+_NAME_TAG = re.compile(
+    r"\b(?:name ?tag|name badge|name patch|gafete|nombre en (?:el|su) (?:uniforme|chaleco|placa|camisa))"
+    r"(?: \w+){0,2}? (?:said|read|says|reads|shows|showed|was|:|decia|dice|era|tenia)\b"
+)
+_TITLED_NAME = re.compile(
+    r"\b(?i:officer|agent|deputy|sgt\.?|sergeant|detective|det\.|lt\.?|lieutenant|captain|capt\.?|trooper|sheriff"
+    r"|oficial|agente|sargento|teniente|capitan|comandante|alguacil)"
+    r" ((?:[A-Z][a-zA-Z'\-]+)(?: [A-Z][a-zA-Z'\-]+)?)"
+)
+_NOT_NAMES = frozenset(
+    """ice ero hsi cbp fbi dea atf dhs usbp police policia border patrol federal the a an in at on of and with from
+    said was is were had has told came went got took de del la el los las en y con por que se le lo su sus un una
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
+    september october november december lunes martes miercoles jueves viernes sabado domingo enero febrero marzo abril
+    mayo junio julio agosto septiembre octubre noviembre diciembre vest vests jacket uniform officer officers agent
+    agents deputy sergeant detective lieutenant captain trooper sheriff oficial agente sargento teniente capitan
+    comandante alguacil""".split()
+)
+
+
+_NAME_OF_OFFICER = re.compile(
+    r"\b(?:nombre|apellido) (?:del|de la|de el|de ese|de esa|de este|de esta) (?:\w+ )?" + _OFFICER + r" (?:es|era)\b"
+    r"|\b(?:name|last name|first name) of (?:the|that|this|one) (?:\w+ )?" + _OFFICER + r" (?:is|was)\b"
+)
+
+
+def _names_officer(reader: _Reader) -> Iterable[Reason]:
+    if _NAME_TAG.search(reader.low) or _NAME_OF_OFFICER.search(reader.low):
+        yield Reason.IDENTITY
+        return
+    if reader.cased is not None:
+        for m in _TITLED_NAME.finditer(reader.cased):
+            if m.group(1).split()[0].lower() not in _NOT_NAMES:
+                yield Reason.IDENTITY
+                return
+    for m in _NAME_CUE.finditer(reader.low):
+        if _NOT_A_NAME.match(reader.low, m.end()):
+            continue
+        owner = reader.owner(m.start(), nouns_only=True, within=70)
+        if owner is _Kind.OFFICER:
+            yield Reason.IDENTITY
+            return
+        if owner is None and _sentence_mentions(reader, m.start()) == {_Kind.OFFICER}:
+            yield Reason.IDENTITY  # "se llama Tomás Ruelas, es el jefe del operativo": the officer comes after
+            return
+
+
+def _sentence_mentions(reader: _Reader, pos: int) -> set[_Kind]:
+    start = max(reader.low.rfind(c, 0, pos) for c in ".!?;\n") + 1
+    ends = [i for i in (reader.low.find(c, pos) for c in ".!?;\n") if i >= 0]
+    end = min(ends) if ends else len(reader.low)
+    return {m.kind for m in reader.mentions if start <= m.start and m.end <= end}
+
+
+# Residence: where a person lives.
+_RESIDENCE_CUES = tuple(
+    re.compile(p)
+    for p in (
+        r"\b(?:lives?|living|resides?|staying|stays|moved|sleeps) (?:right |just |now |still )?(?:at|on|in|near|by"
+        r"|over|above|below|off|next to|across from|around|behind|with|a (?:block|few blocks|couple blocks))\b"
+        r"(?! (?:fear|terror|the shadows|peace|the us|this country|the country|hiding))",
+        r"\b(?:home|house|residential|personal|private) address\b",
+        r"\b(?:his|her|their|\w+'s) address\b",
+        r"\b(?:his|her|their|\w+'s) (?:house|home|place|apartment|apt|condo|residence|trailer)(?: is|'s)"
+        r"(?! (?:being|surrounded|full|where|now being))",
+        r"\b(?:know|found out|find out|tell you|here's|here is|this is|that's|is) where (?P<subject>(?:\w+ ){1,3}?)"
+        r"lives?\b",
+        r"\b(?:vive|viven|vivia|vivian|reside|residen|se queda|se esta quedando|se mudo|duerme) (?:en|por|cerca|junto"
+        r"|arriba|abajo|enfrente|frente|al lado|a un lado|con|a (?:dos|tres|unas?|pocas) (?:cuadras|casas))\b",
+        r"\bdomicilio\b",
+        r"\b(?:su|tu) direccion\b",
+        r"\bdireccion (?:del|de la|de los|de ese|de esa|de el) (?:\w+ )?(?:" + _OFFICER + r"|" + _CIVILIAN + r")\b",
+        r"\b(?:su|la) casa (?:(?:del|de la|de los|de ese|de esa|de el) \w+(?: \w+)? )?(?:esta|queda|es) (?:en|por|la"
+        r"|el|cerca|junto|a un lado|frente)\b",
+        r"\b(?:se|sabemos|sabe|averigue|averiguamos|este es|aqui es|es) donde (?:vive|viven)\b(?P<subject>)",
+    )
+)
+_HOME_OF_PROTECTED = re.compile(
+    r"\b(?:" + _OFFICER + r"|snitch|informant)(?:'s|s') (?:\w+ )?(?:house|home|place|apartment|address|residence)\b"
+    r"|\b(?:casa|domicilio|direccion|departamento) (?:del|de la|de los|de ese|de esa|de el) (?:\w+ )?"
+    r"(?:" + _OFFICER + r"|soplon(?:a)?|chivat[oa])\b"
+)
+_FOLLOWING_SUBJECT = re.compile(r" (?:el|la|ese|esa|the|that) (?:\w+ )?(?:de (?:la|el) )?(\w+)")
+
+
+def _reveals_home(reader: _Reader) -> Iterable[Reason]:
+    if _HOME_OF_PROTECTED.search(reader.low):
+        yield Reason.PRIVATE_ADDRESS
+        return
+    for cue in _RESIDENCE_CUES:
+        for m in cue.finditer(reader.low):
+            subject = m.groupdict().get("subject")
+            if subject is not None:
+                # "I know where the agent lives": the subject is inside the cue, not before it.
+                if re.match(r"(?:i|we|yo|nosotros) ", subject):
+                    continue
+                own = _mentions(subject)
+                owner = own[-1].kind if own else reader.owner(m.start() + 1)
+            elif reader.first_person(m.start()):
+                continue
+            else:
+                owner = reader.owner(m.start() + 1)
+            # Spanish often puts the subject after the verb: "donde vive el agente", "vive ahí la señora".
+            after = _FOLLOWING_SUBJECT.match(reader.low, m.end())
+            if after and re.fullmatch(_OFFICER, after.group(1)):
+                owner = _Kind.OFFICER
+            if reader.exposes(owner):
+                yield Reason.PRIVATE_ADDRESS
+                return
+
+
+# Family of a person.
+_FAMILY_OF_PROTECTED = re.compile(
+    r"\b(?:" + _OFFICER + r"|snitch|informant)(?:'s|s') (?:\w+ )?" + _FAMILY + r"\b"
+    r"|\b" + _FAMILY + r" (?:del|de la|de los|de las|de ese|de esa|de este|de esta|de aquel|de el) (?:\w+ )?"
+    r"(?:" + _OFFICER + r"|soplon(?:a)?|chivat[oa])\b"
+    r"|\b" + _OFFICER + r" (?:has|have|tiene|tienen) (?:\S+ ){0,2}?" + _FAMILY + r"\b"
+)
+_POSSESSED_FAMILY = re.compile(r"\b(?:his|her|their|su|sus) (?:\w+ )?" + _FAMILY + r"\b")
+_FAMILY_LOCATED = re.compile(
+    r"\b(?:his|her|their|su|sus|(?:the|el|la) \w+'s|\w+'s) (?:\w+ ){0,2}?" + _FAMILY + r"(?: \S+){0,4}? "
+    r"(?:goes to|go to|attends?|studies at|study at|works? at|works? in|plays? (?:\w+ )?at|is at school"
+    r"|van a|va a|vive en|viven en|estudian? en|trabajan? en|asisten? a|juegan? en)\b"
+)
+
+
+def _reveals_family(reader: _Reader) -> Iterable[Reason]:
+    if _FAMILY_OF_PROTECTED.search(reader.low):
+        yield Reason.FAMILY
+        return
+    for m in _POSSESSED_FAMILY.finditer(reader.low):
+        if reader.owner(m.start() + 1) in (_Kind.OFFICER, _Kind.INFORMER):
+            yield Reason.FAMILY
+            return
+    for m in _FAMILY_LOCATED.finditer(reader.low):
+        if reader.first_person(m.start() + 1):
+            continue
+        if reader.exposes(reader.owner(m.start() + 1)):
+            yield Reason.FAMILY
+            return
+
+
+# Phone numbers, e-mail, social media.
+_PHONE = re.compile(
+    r"(?<![\w/.:,-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\) ?)?\d{2,4}(?:[ .-]\d{2,5}){1,4}(?![\w/:-]|[.,]\d)"
+)
+_SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
+_ORGANISATION = re.compile(
+    r"\b(?:hotline|line|linea|helpline|legal aid|lawyers?|attorneys?|abogad[oa]s?|organi[sz]ations?|organizacion"
+    r"|office|oficina|clinic|clinica|consulate|consulado|aclu|rapid response|respuesta rapida|ayuda|know your rights"
+    r"|derechos|church|iglesia|center|centro|network|red|defensores|coalition|coalicion|union|sindicato|24 ?h"
+    r"|24 ?hours|24 horas|24/7)\b"
+)
+_PERSON_NEAR_NUMBER = re.compile(
+    r"\b(?:his|her|their|my|mi|su|sus|me|him|\w+'s|cell|cel|celular|whatsapp|personal|private|privado|casa"
+    r"|home|llamenme|marquenme|textme|escribanme|call me|text me)\b"
+)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ORG_MAILBOX = re.compile(r"(?:info|contact|contacto|help|ayuda|hotline|intake|legal|office|oficina|hola|hello)@")
+_HANDLE = re.compile(r"(?<![\w@.])@[a-z0-9_][a-z0-9_.]{1,29}\b")
+_SOCIAL = re.compile(
+    r"\b(?:facebook|fb|instagram|tiktok|twitter|x|snapchat|linkedin|threads|youtube)\.com/\S+"
+    r"|\b(?:his|her|their|su|sus|\w+'s|el|la) (?:facebook|instagram|insta|ig|twitter|tiktok|snapchat|snap|linkedin"
+    r"|profile|perfil|cuenta|account|handle|page|pagina) (?:is|es|:|del|de la|handle|name)\b"
+    r"|\b(?:find|look|search|found|look up|busquen(?:lo|la)?|buscalo|encontre(?:lo)?)(?: \w+){0,2}? (?:on|in|en)"
+    r" (?:facebook|fb|instagram|insta|tiktok|twitter|snapchat|linkedin|las redes|social media)\b"
+)
+
+
+def _contact_details(reader: _Reader) -> Iterable[Reason]:
+    low = reader.low
+    for m in _PHONE.finditer(low):
+        if _SSN.fullmatch(m.group(0)):
+            continue
+        digits = sum(c.isdigit() for c in m.group(0))
+        if not 7 <= digits <= 15:
+            continue
+        before = low[max(0, m.start() - 60) : m.start()]
+        near = low[max(0, m.start() - 25) : m.start()] + " " + low[m.end() : m.end() + 12]
+        if _ORGANISATION.search(before) and not _PERSON_NEAR_NUMBER.search(near):
+            continue
+        yield Reason.PRIVATE_PHONE
+        break
+    emails = list(_EMAIL.finditer(low))
+    for m in emails:
+        before = low[max(0, m.start() - 60) : m.start()]
+        near = low[max(0, m.start() - 25) : m.start()]
+        if (_ORG_MAILBOX.match(m.group(0)) or _ORGANISATION.search(before)) and not _PERSON_NEAR_NUMBER.search(near):
+            continue
+        yield Reason.PRIVATE_EMAIL
+        break
+    without_emails = _EMAIL.sub(" ", low) if emails else low
+    if _SOCIAL.search(without_emails) or _HANDLE.search(without_emails):
+        yield Reason.SOCIAL_MEDIA
+
+
+# Licence plates: plate numbers are not collected at all (docs/text-guard.md says why).
+_PLATE_WORD = re.compile(
+    r"\b(?:licen[cs]e(?: plates?)?|plates?|tags?|registration|reg|placas?|matricula|chapas?|numero de placas?)\b"
+)
+_PLATE_FILLER = re.compile(
+    r"(?: (?:del|de la|de su|de el|of (?:the|his|her|their|that)|on (?:the|his|her|their|that)) \w+){0,2}"
+    r"(?: ?(?:(?:number|numbers|no|num|is|was|were|are|read|reads|said|says|es|son|numero|de|del|decia|dice|eran"
+    r"|era|the|la|las|los|el|on it)\b\.?|#|:|-))*"
+)
+_NOT_PLATE_LETTERS = r"(?!(?:en|de|el|la|los|las|on|in|at|and|y|the|por|con|del|st|rd|th|nd|am|pm|ave|no)\b)"
+_PLATE_NUMBER = re.compile(
+    r" ?(?:" + _NOT_PLATE_LETTERS + r"[a-z]{1,3}[ -]?\d{2,4}(?:[ -]?" + _NOT_PLATE_LETTERS + r"[a-z]{1,3})?"
+    r"|\d{2,4}[ -]?" + _NOT_PLATE_LETTERS + r"[a-z]{2,3}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5,8})"
+    r"(?![\w-])"
+)
+
+
+def _plates(reader: _Reader) -> Iterable[Reason]:
+    low = reader.low
+    for m in _PLATE_WORD.finditer(low):
+        filler = _PLATE_FILLER.match(low, m.end())
+        at = filler.end() if filler else m.end()
+        if _PLATE_NUMBER.match(low, at):
+            yield Reason.PLATE
+            return
+
+
+# Other personal details: birth dates, identity numbers, workplaces.
+_BIRTH = re.compile(
+    r"\b(?:born (?:on )?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|in (?:19|20)\d\d)|date of birth|dob"
+    r"|d\.o\.b|birthday|birth date|birthdate|fecha de nacimiento|nacio (?:el|en (?:19|20)\d\d)|cumpleanos)"
+)
+_ID_NUMBER = re.compile(
+    r"\b(?:ssn|social security(?: number)?|seguro social|driver'?s licen[cs]e(?: number)?|licencia de manejo)"
+    r"(?: \w+){0,2}? ?:? ?\d"
+)
+_WORKPLACE = re.compile(
+    r"\b(?:works?|working|trabaja|trabajan|trabajaba) (?:part[- ]time |full[- ]time |nights |weekends |on weekends "
+    r"|los fines de semana |de noche |de dia |medio tiempo )?(?:at|in|for|as|en|para|de|como)\b"
+    r"(?! (?:ice|dhs|cbp|hsi|ero|immigration|inmigracion|la migra|the government|el gobierno|border patrol"
+    r"|la patrulla|the feds|los federales))"
+)
+
+
+def _personal_details(reader: _Reader) -> Iterable[Reason]:
+    low = reader.low
+    for m in _BIRTH.finditer(low):
+        if not reader.first_person(m.start()):
+            yield Reason.PERSONAL_DETAILS
+            return
+    if _SSN.search(low) or _ID_NUMBER.search(low):
+        yield Reason.PERSONAL_DETAILS
+        return
+    for m in _WORKPLACE.finditer(low):
+        if reader.first_person(m.start()):
+            continue
+        if reader.exposes(reader.owner(m.start() + 1)):
+            yield Reason.PERSONAL_DETAILS
+            return
+
+
+_RULES = (_threats, _names_officer, _reveals_home, _reveals_family, _contact_details, _plates, _personal_details)
+_ORDER = {reason: i for i, reason in enumerate(Reason)}
+
+
+def check(text: str, *, language: str | None = None) -> GuardResult:
+    """Decide whether `text` may be stored. `language` ("en", "es") is accepted for callers that know it; both
+    languages' rules always run, because reports mix them."""
+    if not text or text.isspace():
+        return OK
+    reader = _Reader(text)
+    found: set[Reason] = set()
+    for rule in _RULES:
+        found.update(rule(reader))
+    if not found:
+        return OK
+    return GuardResult(ok=False, reasons=tuple(sorted(found, key=_ORDER.__getitem__)))
+
+
+def reasons_of(results: Sequence[GuardResult]) -> tuple[Reason, ...]:
+    """All distinct reasons over several checked fields, in the usual order."""
+    found = {reason for result in results for reason in result.reasons}
+    return tuple(sorted(found, key=_ORDER.__getitem__))
