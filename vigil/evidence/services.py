@@ -1,0 +1,438 @@
+"""Writes of the evidence app: uploads (chunked and resumable), notes, custody, blur boxes, derivatives, retention.
+
+Every function takes keyword-only arguments and does its database work in one transaction. A failure leaves
+nothing half-done: an upload cut off mid-way leaves no item, no leaf and nothing under `evidence/originals/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from vigil.accounts.models import User
+from vigil.evidence import custody, hashing, media, staging
+from vigil.evidence.models import (
+    BlurBox,
+    CustodyEvent,
+    CustodyKind,
+    Derivative,
+    EvidenceItem,
+    ItemKind,
+    UploadSession,
+    UploadState,
+)
+from vigil.hotline import events
+from vigil.network.models import Dispatch
+
+NOTE_MAX_CHARS = 20_000
+LOCK_SECONDS = 300  # a chunk writer that died holding the lock is presumed gone after this long
+STALE_UPLOAD = dt.timedelta(hours=48)
+
+
+class EvidenceError(Exception):
+    """A refusal the uploader can act on; `status` is the HTTP status a view answers with."""
+
+    status = 400
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        if status is not None:
+            self.status = status
+
+
+class OffsetMismatch(EvidenceError):
+    """The chunk does not start where the server's copy ends; the client should resume from `received`."""
+
+    status = 409
+
+    def __init__(self, message: str, *, received: int) -> None:
+        super().__init__(message)
+        self.received = received
+
+
+def original_name_for(item_id: uuid.UUID) -> str:
+    return f"evidence/originals/{item_id}"
+
+
+def _check_size(size: int) -> None:
+    if size <= 0:
+        raise EvidenceError(_("The file is empty."))
+    if size > settings.VIGIL_UPLOAD_MAX_BYTES:
+        raise EvidenceError(
+            _("The file is larger than the %(limit)s MB we accept.")
+            % {"limit": settings.VIGIL_UPLOAD_MAX_BYTES // (1024 * 1024)},
+            status=413,
+        )
+
+
+def start_upload(
+    *, dispatch: Dispatch, user: User, size: int, name: str, device_time: dt.datetime | None
+) -> UploadSession:
+    """Open a resumable upload of `size` bytes for `dispatch` (the caller checked the observer owns it)."""
+    _check_size(size)
+    session = UploadSession(
+        dispatch=dispatch,
+        uploaded_by=user,
+        original_name=custody.display_name(name, ""),
+        size=size,
+        device_time=device_time,
+        hash_engine=hashing.preferred_engine(),
+    )
+    place = staging.staging_for()
+    if isinstance(place, staging.S3Staging):
+        session.staging = place.begin(name=original_name_for(session.id))
+    with transaction.atomic():
+        session.save()
+    return session
+
+
+def _claim(session: UploadSession, offset: int) -> str:
+    """Take the session's chunk lock (a compare-and-set that works the same on SQLite and PostgreSQL)."""
+    token = secrets.token_hex(16)
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = (
+            UploadSession.objects.filter(pk=session.pk, state=UploadState.OPEN, received=offset)
+            .filter(Q(lock_token="") | Q(locked_at__lt=now - dt.timedelta(seconds=LOCK_SECONDS)))
+            .update(lock_token=token, locked_at=now)
+        )
+    if not claimed:
+        current = UploadSession.objects.get(pk=session.pk)
+        if current.state != UploadState.OPEN:
+            raise EvidenceError(_("This upload is no longer open."), status=409)
+        raise OffsetMismatch(
+            _("The server has %(received)d bytes of this file; send the rest from there.")
+            % {"received": current.received},
+            received=current.received,
+        )
+    return token
+
+
+def _release(session: UploadSession, token: str) -> None:
+    UploadSession.objects.filter(pk=session.pk, lock_token=token).update(lock_token="", locked_at=None)
+
+
+def _fail(session: UploadSession, message: str) -> None:
+    """Refuse the whole upload: forget the staged bytes, keep the row (state failed) so the client learns why."""
+    staging.staging_for().discard(key=str(session.pk), state=session.staging)
+    with transaction.atomic():
+        UploadSession.objects.filter(pk=session.pk).update(
+            state=UploadState.FAILED, error=message[:300], lock_token="", locked_at=None, hash_state=b""
+        )
+    session.state = UploadState.FAILED
+    session.error = message[:300]
+
+
+def receive_chunk(*, session: UploadSession, offset: int, length: int, body: staging.ByteSource) -> UploadSession:
+    """Store and hash the next chunk of an upload; on the last one, finish it into an evidence item.
+
+    Chunks are strictly sequential: `offset` must equal what the server already holds (else OffsetMismatch with
+    that number, which is how a client resumes). The body is hashed as it is written — the running SHA-256 state is
+    restored from the session and saved back with the new byte count, so any web process can take the next chunk.
+    """
+    if session.state != UploadState.OPEN:
+        raise EvidenceError(_("This upload is no longer open."), status=409)
+    if length <= 0:
+        raise EvidenceError(_("The chunk is empty."))
+    if length > settings.VIGIL_UPLOAD_CHUNK_BYTES:
+        raise EvidenceError(
+            _("Chunks may be at most %(limit)d bytes.") % {"limit": settings.VIGIL_UPLOAD_CHUNK_BYTES}, status=413
+        )
+    if offset + length > session.size:
+        raise EvidenceError(_("The chunk goes past the end of the file that was announced."), status=413)
+    token = _claim(session, offset)
+    session.refresh_from_db()
+    place = staging.staging_for()
+    key = str(session.pk)
+    head = bytearray()
+    try:
+        hasher = hashing.resume(
+            engine=session.hash_engine,
+            state=bytes(session.hash_state),
+            key=key,
+            offset=offset,
+            reread=lambda: place.reread(key=key, state=session.staging, upto=offset),
+        )
+        new_staging = place.write_chunk(
+            key=key, state=session.staging, offset=offset, length=length,
+            final=offset + length == session.size, body=body, hasher=hasher, head=head,
+        )  # fmt: skip
+    except staging.ShortChunk:
+        _release(session, token)
+        raise EvidenceError(_("The chunk arrived incomplete; send it again."), status=400) from None
+    except staging.StagingError as exc:
+        _release(session, token)
+        raise EvidenceError(str(exc), status=400) from None
+    except BaseException:
+        _release(session, token)
+        raise
+    media_type = session.media_type
+    if offset == 0:
+        media_type = media.sniff(bytes(head[: media.SNIFF_BYTES])) or ""
+        problem = ""
+        if not media_type or media_type == "text/plain":
+            problem = _(
+                "This kind of file is not accepted. Send photos (JPEG, PNG, HEIC), video (MP4, MOV, WebM) "
+                "or audio (M4A, MP3, WAV, OGG)."
+            )
+        elif media_type in media.IMAGE_TYPES:
+            try:
+                media.image_dimensions(bytes(head))
+            except media.MediaError as exc:
+                problem = str(exc)
+        if problem:
+            _fail(session, problem)
+            raise EvidenceError(problem, status=415 if not media_type else 422)
+    with transaction.atomic():
+        updated = UploadSession.objects.filter(pk=session.pk, lock_token=token, received=offset).update(
+            received=offset + length,
+            hash_state=hasher.state(),
+            staging=new_staging,
+            media_type=media_type,
+            lock_token="",
+            locked_at=None,
+            updated_at=timezone.now(),
+        )
+    if not updated:
+        raise EvidenceError(_("Another request took over this upload; ask how far it got and resume."), status=409)
+    session.refresh_from_db()
+    if session.received == session.size:
+        finish_upload(session=session, digest=hasher.hexdigest())
+        session.refresh_from_db()
+    return session
+
+
+def finish_upload(*, session: UploadSession, digest: str) -> EvidenceItem:
+    """Move the complete upload into place and record it: the item, its leaf and its `uploaded` custody leaf."""
+    place = staging.staging_for()
+    name = original_name_for(session.id)
+    place.finish(key=str(session.pk), state=session.staging, name=name)
+    try:
+        described = media.describe(
+            session.media_type, session.size, lambda start, length: staging.read_range(name, start, length)
+        )
+    except media.MediaError as exc:
+        default_storage.delete(name)
+        _fail(session, str(exc))
+        raise EvidenceError(str(exc), status=422) from None
+    try:
+        with transaction.atomic():
+            dispatch = Dispatch.objects.select_related("incident").get(pk=session.dispatch_id)
+            item = _record_item(
+                item_id=session.id,
+                kind=ItemKind.MEDIA,
+                dispatch=dispatch,
+                user=session.uploaded_by,
+                file_name=name,
+                sha256=digest,
+                size=session.size,
+                media_type=session.media_type,
+                original_name=session.original_name,
+                device_time=session.device_time,
+                described=described,
+            )
+            UploadSession.objects.filter(pk=session.pk).update(
+                state=UploadState.COMPLETE, item=item, hash_state=b"", staging={}
+            )
+    except BaseException:
+        default_storage.delete(name)
+        _fail(session, _("The file arrived but could not be recorded; send it again."))
+        raise
+    return item
+
+
+def _record_item(
+    *,
+    item_id: uuid.UUID,
+    kind: ItemKind,
+    dispatch: Dispatch,
+    user: User,
+    file_name: str,
+    sha256: str,
+    size: int,
+    media_type: str,
+    original_name: str,
+    device_time: dt.datetime | None,
+    described: media.Description,
+) -> EvidenceItem:
+    now = timezone.now()
+    item = EvidenceItem(
+        id=item_id,
+        kind=kind,
+        incident=dispatch.incident,
+        dispatch=dispatch,
+        uploaded_by=user,
+        file_name=file_name,
+        sha256=sha256,
+        size=size,
+        media_type=media_type,
+        original_name=original_name,
+        captured_at=described.captured_at or "",
+        device=described.device or "",
+        has_location=described.has_location,
+        width=described.width,
+        height=described.height,
+        device_time=device_time,
+        received_at=now,
+    )
+    uploaded = custody.event_record(
+        item=item, kind=CustodyKind.UPLOADED, actor=user, at=now, detail={"dispatch": dispatch.pk}
+    )
+    item_index, event_index = custody.append_records([custody.item_record(item), uploaded])
+    item.leaf_index = item_index
+    item.save(force_insert=True)
+    CustodyEvent.objects.create(
+        item=item, kind=CustodyKind.UPLOADED, actor=user, at=now, detail={"dispatch": dispatch.pk},
+        leaf_index=event_index,
+    )  # fmt: skip
+    events.record(dispatch.incident, "evidence_added", actor=user, at=now, item=str(item.id), item_kind=str(kind))
+    return item
+
+
+def add_note(*, dispatch: Dispatch, user: User, text: str, device_time: dt.datetime | None) -> EvidenceItem:
+    """A text note is an item too: its original is the UTF-8 text, hashed and stored like any file."""
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise EvidenceError(_("The note is empty."))
+    if len(text) > NOTE_MAX_CHARS:
+        raise EvidenceError(_("Notes may be at most %(limit)d characters.") % {"limit": NOTE_MAX_CHARS}, status=413)
+    data = text.encode("utf-8")
+    item_id = uuid.uuid4()
+    name = original_name_for(item_id)
+    stored = default_storage.save(name, ContentFile(data))
+    try:
+        with transaction.atomic():
+            item = _record_item(
+                item_id=item_id,
+                kind=ItemKind.NOTE,
+                dispatch=dispatch,
+                user=user,
+                file_name=stored,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size=len(data),
+                media_type="text/plain",
+                original_name="note.txt",
+                device_time=device_time,
+                described=media.Description(),
+            )
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+    return item
+
+
+def abandon_upload(*, session: UploadSession) -> None:
+    """The uploader gave up: drop the staged bytes; no item, no leaf."""
+    staging.staging_for().discard(key=str(session.pk), state=session.staging)
+    with transaction.atomic():
+        UploadSession.objects.filter(pk=session.pk, state=UploadState.OPEN).update(
+            state=UploadState.ABANDONED, hash_state=b"", lock_token="", locked_at=None
+        )
+
+
+def expire_stale_uploads(*, now: dt.datetime | None = None, older_than: dt.timedelta = STALE_UPLOAD) -> int:
+    """Abandon uploads nobody has touched for a while (a phone that never came back)."""
+    cutoff = (now or timezone.now()) - older_than
+    count = 0
+    for session in UploadSession.objects.filter(state=UploadState.OPEN, updated_at__lt=cutoff):
+        abandon_upload(session=session)
+        count += 1
+    return count
+
+
+def record_original_viewed(*, item: EvidenceItem, user: User) -> CustodyEvent:
+    """An attorney or coordinator opened the original: a custody leaf (the audit row is written by access.py)."""
+    with transaction.atomic():
+        return custody.log_event(item=item, kind=CustodyKind.ORIGINAL_VIEWED, actor=user, at=timezone.now(), detail={})
+
+
+def add_blur_box(*, item: EvidenceItem, user: User, x: int, y: int, width: int, height: int) -> BlurBox:
+    if not item.is_image and not item.is_video:
+        raise EvidenceError(_("Only photos and videos can have blur boxes."))
+    if min(x, y) < 0 or width < 1 or height < 1:
+        raise EvidenceError(_("A box needs a position and a size of at least one pixel."))
+    if item.width and item.height and (x + width > item.width or y + height > item.height):
+        raise EvidenceError(
+            _("The box goes outside the picture (%(w)d by %(h)d pixels).") % {"w": item.width, "h": item.height}
+        )
+    with transaction.atomic():
+        return BlurBox.objects.create(item=item, x=x, y=y, width=width, height=height, added_by=user)
+
+
+def remove_blur_box(*, box: BlurBox) -> None:
+    with transaction.atomic():
+        box.delete()
+
+
+def make_derivative(*, item: EvidenceItem, user: User) -> Derivative:
+    """A public-safe copy: metadata stripped (re-encoded), faces, plates and marked boxes blurred; linked by a leaf."""
+    from vigil.evidence import redaction
+
+    if item.deleted_at is not None or not item.file_name:
+        raise EvidenceError(_("The original has been deleted."), status=410)
+    boxes = [(b.x, b.y, b.width, b.height) for b in item.blur_boxes.all()]
+    try:
+        if item.is_image:
+            with default_storage.open(item.file_name, "rb") as source:
+                result = redaction.redact_image(source, boxes=boxes)
+        elif item.is_video:
+            with staging.local_copy(item.file_name) as path:
+                result = redaction.redact_video_frame(path, boxes=boxes)
+        else:
+            raise EvidenceError(_("Public-safe copies are made of photos and videos only."))
+    except redaction.RedactionError as exc:
+        raise EvidenceError(str(exc), status=422) from None
+    derivative_id = uuid.uuid4()
+    stored = default_storage.save(f"evidence/derivatives/{derivative_id}.jpg", ContentFile(result.data))
+    digest = hashlib.sha256(result.data).hexdigest()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            event = custody.log_event(
+                item=item,
+                kind=CustodyKind.DERIVATIVE_MADE,
+                actor=user,
+                at=now,
+                detail={
+                    "derivative": str(derivative_id),
+                    "derivative_sha256": digest,
+                    "media_type": "image/jpeg",
+                    "faces": result.faces,
+                    "plates": result.plates,
+                    "boxes": result.boxes,
+                },
+            )
+            return Derivative.objects.create(
+                id=derivative_id, item=item, file_name=stored, sha256=digest, size=len(result.data),
+                media_type="image/jpeg", faces=result.faces, plates=result.plates, boxes=result.boxes,
+                made_by=user, made_at=now, custody=event,
+            )  # fmt: skip
+    except BaseException:
+        default_storage.delete(stored)
+        raise
+
+
+def delete_original(*, item: EvidenceItem, reason: str, actor: User | None = None) -> CustodyEvent:
+    """Retention: delete the original file; the item row, its hash and its leaves stay, and a `deleted` leaf says so."""
+    if item.deleted_at is not None:
+        raise EvidenceError(_("The original has already been deleted."), status=409)
+    name = item.file_name
+    now = timezone.now()
+    with transaction.atomic():
+        event = custody.log_event(
+            item=item, kind=CustodyKind.DELETED, actor=actor, at=now, detail={"reason": reason[:200]}
+        )
+        EvidenceItem.objects.filter(pk=item.pk).update(deleted_at=now, file_name="")
+        transaction.on_commit(lambda: default_storage.delete(name))
+    item.refresh_from_db()
+    return event

@@ -1,0 +1,342 @@
+"""Evidence pages and the upload endpoints. Thin: access.py gets the objects, services.py does the work."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from vigil.accounts.access import signed_in_user
+from vigil.accounts.models import Role
+from vigil.evidence import access, selectors, services
+from vigil.evidence.media import EXTENSIONS
+from vigil.evidence.models import EvidenceItem, UploadSession
+
+_RANGE = re.compile(r"bytes (\d{1,15})-(\d{1,15})/(\d{1,15})")
+
+
+def _device_time(value: str | None) -> dt.datetime | None:
+    """The observer's device clock as the browser sent it; an unreadable value is simply not kept."""
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value.strip()[:40])
+    except ValueError:
+        return None
+    if parsed is None or timezone.is_naive(parsed):
+        return None
+    return parsed
+
+
+def _session_json(session: UploadSession, status: int = 200) -> JsonResponse:
+    data: dict[str, object] = {
+        "id": str(session.pk),
+        "url": reverse("evidence:upload_chunk", args=[session.pk]),
+        "size": session.size,
+        "received": session.received,
+        "state": session.state,
+        "chunk_bytes": settings.VIGIL_UPLOAD_CHUNK_BYTES,
+    }
+    if session.error:
+        data["error"] = session.error
+    if session.item_id:
+        item = EvidenceItem.objects.get(pk=session.item_id)
+        data.update(sha256=item.sha256, media_type=item.media_type, item=str(item.pk))
+    return JsonResponse(data, status=status)
+
+
+def _error_json(exc: services.EvidenceError) -> JsonResponse:
+    data: dict[str, object] = {"error": str(exc)}
+    if isinstance(exc, services.OffsetMismatch):
+        data["received"] = exc.received
+    return JsonResponse(data, status=exc.status)
+
+
+@login_required
+@require_GET
+def upload_page(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    dispatch = access.dispatch_for_upload(user, dispatch_id)
+    ctx = {
+        "dispatch": dispatch,
+        "items": selectors.items_of_dispatch(dispatch, user),
+        "max_mb": settings.VIGIL_UPLOAD_MAX_BYTES // (1024 * 1024),
+        "chunk_bytes": settings.VIGIL_UPLOAD_CHUNK_BYTES,
+        "note_max": services.NOTE_MAX_CHARS,
+    }
+    return render(request, "evidence/upload.html", ctx)
+
+
+@login_required
+@require_POST
+def upload_start(request: HttpRequest, dispatch_id: int) -> JsonResponse:
+    """Open a resumable upload: form fields name, size, device_time. Answers 201 with where to send chunks."""
+    user = signed_in_user(request)
+    dispatch = access.dispatch_for_upload(user, dispatch_id)
+    try:
+        size = int(request.POST.get("size", ""))
+    except ValueError:
+        return JsonResponse({"error": _("Say how many bytes the file has.")}, status=400)
+    try:
+        session = services.start_upload(
+            dispatch=dispatch,
+            user=user,
+            size=size,
+            name=request.POST.get("name", "")[:255],
+            device_time=_device_time(request.POST.get("device_time")),
+        )
+    except services.EvidenceError as exc:
+        return _error_json(exc)
+    return _session_json(session, status=201)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_chunk(request: HttpRequest, upload_id: str) -> JsonResponse:
+    """GET: how far the upload got (to resume). POST: the next chunk, raw bytes, `Content-Range: bytes a-b/total`."""
+    user = signed_in_user(request)
+    session = access.upload_for(user, upload_id)
+    if request.method == "GET":
+        return _session_json(session)
+    match = _RANGE.fullmatch(request.headers.get("Content-Range", "").strip())
+    if match is None:
+        return JsonResponse({"error": _("Send a Content-Range header: bytes first-last/total.")}, status=400)
+    first, last, total = (int(g) for g in match.groups())
+    length = last - first + 1
+    try:
+        declared = int(request.headers.get("Content-Length", ""))
+    except ValueError:
+        declared = -1
+    if total != session.size or last < first or declared != length:
+        return JsonResponse(
+            {"error": _("Content-Range does not match the upload or the body length."), "received": session.received},
+            status=400,
+        )
+    try:
+        session = services.receive_chunk(session=session, offset=first, length=length, body=request)
+    except services.EvidenceError as exc:
+        return _error_json(exc)
+    return _session_json(session)
+
+
+@login_required
+@require_POST
+def upload_abandon(request: HttpRequest, upload_id: str) -> JsonResponse:
+    user = signed_in_user(request)
+    session = access.upload_for(user, upload_id)
+    services.abandon_upload(session=session)
+    session.refresh_from_db()
+    return _session_json(session)
+
+
+@login_required
+@require_POST
+def upload_form(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+    """The same upload without JavaScript: one multipart form post, fed through the same chunk path.
+
+    Django spools the request to a temporary file first, so this path reads that local copy once more while it
+    stores and hashes it (the documented exception to "no second read"); the JavaScript uploader avoids it.
+    """
+    user = signed_in_user(request)
+    dispatch = access.dispatch_for_upload(user, dispatch_id)
+    upload = request.FILES.get("file")
+    back = redirect("evidence:upload", dispatch_id=dispatch.pk)
+    if upload is None or not upload.size:
+        messages.error(request, _("Choose a file to send."))
+        return back
+    try:
+        session = services.start_upload(
+            dispatch=dispatch,
+            user=user,
+            size=upload.size,
+            name=upload.name or "",
+            device_time=_device_time(request.POST.get("device_time")),
+        )
+        offset = 0
+        chunk = settings.VIGIL_UPLOAD_CHUNK_BYTES
+        with upload.open("rb") as source:
+            while offset < upload.size:
+                length = min(chunk, upload.size - offset)
+                session = services.receive_chunk(session=session, offset=offset, length=length, body=source)
+                offset += length
+    except services.EvidenceError as exc:
+        messages.error(request, str(exc))
+        return back
+    messages.success(request, _("Received and sealed: %(name)s.") % {"name": upload.name})
+    return back
+
+
+@login_required
+@require_POST
+def note_add(request: HttpRequest, dispatch_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    dispatch = access.dispatch_for_upload(user, dispatch_id)
+    try:
+        services.add_note(
+            dispatch=dispatch,
+            user=user,
+            text=request.POST.get("text", ""),
+            device_time=_device_time(request.POST.get("device_time")),
+        )
+    except services.EvidenceError as exc:
+        ctx = {
+            "dispatch": dispatch,
+            "items": selectors.items_of_dispatch(dispatch, user),
+            "max_mb": settings.VIGIL_UPLOAD_MAX_BYTES // (1024 * 1024),
+            "chunk_bytes": settings.VIGIL_UPLOAD_CHUNK_BYTES,
+            "note_max": services.NOTE_MAX_CHARS,
+            "note_error": str(exc),
+            "note_text": request.POST.get("text", ""),
+        }
+        return render(request, "evidence/upload.html", ctx, status=exc.status)
+    messages.success(request, _("Note sealed."))
+    return redirect("evidence:upload", dispatch_id=dispatch.pk)
+
+
+@login_required
+@require_GET
+def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    incident = access.incident_for_evidence(user, incident_id)
+    items = list(selectors.items_of_incident(incident))
+    ctx = {
+        "incident": incident,
+        "items": items,
+        "may_handle": _may(user, incident.pk, access.HANDLERS),
+    }
+    return render(request, "evidence/incident.html", ctx)
+
+
+def _may(user: object, incident_id: int, roles: tuple[Role, ...]) -> bool:
+    from vigil.hotline.access import incidents_visible_to
+
+    return incidents_visible_to(user, roles).filter(pk=incident_id).exists()  # type: ignore[arg-type]
+
+
+@login_required
+@require_GET
+def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
+    user = signed_in_user(request)
+    item = access.item_for(user, item_id)
+    ctx = {
+        "item": item,
+        "custody": selectors.custody_of_items([item]),
+        "derivatives": item.derivatives.all(),
+        "boxes": item.blur_boxes.all(),
+        "may_handle": _may(user, item.incident_id, access.HANDLERS),
+        "may_mark": _may(user, item.incident_id, access.MARKERS),
+    }
+    return render(request, "evidence/item.html", ctx)
+
+
+@login_required
+@require_GET
+def item_original(request: HttpRequest, item_id: str) -> FileResponse:
+    """Download the untouched original (attorneys, coordinators). Audited; a custody leaf records the view."""
+    user = signed_in_user(request)
+    item = access.original_for(user, item_id)
+    services.record_original_viewed(item=item, user=user)
+    extension = EXTENSIONS.get(item.media_type, "bin")
+    response = FileResponse(
+        default_storage.open(item.file_name, "rb"),
+        as_attachment=True,
+        filename=f"{item.pk}.{extension}",
+        content_type=item.media_type,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-SHA256"] = item.sha256
+    return response
+
+
+@login_required
+@require_POST
+def box_add(request: HttpRequest, item_id: str) -> HttpResponse:
+    user = signed_in_user(request)
+    item = access.item_for(user, item_id, access.MARKERS)
+    try:
+        values = {k: int(request.POST.get(k, "")) for k in ("x", "y", "width", "height")}
+    except ValueError:
+        messages.error(request, _("Give the box as whole numbers of pixels."))
+        return redirect("evidence:item", item_id=item.pk)
+    try:
+        services.add_blur_box(item=item, user=user, **values)
+    except services.EvidenceError as exc:
+        messages.error(request, str(exc))
+    return redirect("evidence:item", item_id=item.pk)
+
+
+@login_required
+@require_POST
+def box_remove(request: HttpRequest, box_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    box = access.blur_box_for(user, box_id)
+    item_id = box.item_id
+    services.remove_blur_box(box=box)
+    return redirect("evidence:item", item_id=item_id)
+
+
+@login_required
+@require_POST
+def derivative_make(request: HttpRequest, item_id: str) -> HttpResponse:
+    user = signed_in_user(request)
+    item = access.item_for(user, item_id, access.HANDLERS)
+    try:
+        derivative = services.make_derivative(item=item, user=user)
+    except services.EvidenceError as exc:
+        messages.error(request, str(exc))
+        return redirect("evidence:item", item_id=item.pk)
+    messages.success(
+        request,
+        _("Public-safe copy made: %(faces)d faces, %(plates)d plates and %(boxes)d marked boxes blurred.")
+        % {"faces": derivative.faces, "plates": derivative.plates, "boxes": derivative.boxes},
+    )
+    return redirect("evidence:item", item_id=item.pk)
+
+
+@login_required
+@require_GET
+def derivative_file(request: HttpRequest, derivative_id: str) -> FileResponse:
+    user = signed_in_user(request)
+    derivative = access.derivative_for(user, derivative_id)
+    response = FileResponse(default_storage.open(derivative.file_name, "rb"), content_type=derivative.media_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def incident_export(request: HttpRequest, incident_id: int) -> HttpResponseBase:
+    """Export the incident's evidence as a bundle (zip) an attorney or court can verify offline."""
+    from vigil.evidence import bundles
+
+    user = signed_in_user(request)
+    incident = access.incident_for_export(user, incident_id)
+    tmp = tempfile.NamedTemporaryFile(prefix="vigil-bundle-", suffix=".zip")
+    try:
+        export = bundles.export_incident(incident=incident, user=user, dest=tmp)
+    except services.EvidenceError as exc:
+        tmp.close()
+        messages.error(request, str(exc))
+        return redirect("evidence:incident", incident_id=incident.pk)
+    tmp.seek(0)
+    response = FileResponse(
+        tmp, as_attachment=True, filename=f"vigil-incident-{incident.pk}-{export.id}.zip",
+        content_type="application/zip",
+    )  # fmt: skip
+    response["Content-Length"] = str(os.fstat(tmp.fileno()).st_size)
+    response["Cache-Control"] = "no-store"
+    return response
