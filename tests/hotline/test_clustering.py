@@ -53,9 +53,7 @@ def test_it_opens_a_new_incident_for_a_report_800_metres_away(world: World) -> N
 
 
 @pytest.mark.parametrize(("minutes_ago", "joins"), [(89, True), (91, False)])
-def test_it_joins_only_incidents_heard_from_within_the_time_window(
-    world: World, minutes_ago: int, joins: bool
-) -> None:
+def test_it_joins_only_incidents_heard_from_within_the_time_window(world: World, minutes_ago: int, joins: bool) -> None:
     first = submit_report(**salute())
     Incident.objects.update(last_report_at=timezone.now() - dt.timedelta(minutes=minutes_ago))
     second = submit_report(**salute())

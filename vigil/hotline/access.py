@@ -8,10 +8,14 @@ roles. Missing and forbidden objects get the same 404, so nobody can probe what 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.utils.crypto import salted_hmac
 
 from vigil.accounts.access import AnyUser, audit, group_ids
 from vigil.accounts.models import Role
@@ -96,3 +100,35 @@ def report_contact_for(user: AnyUser, pk: object) -> tuple[Report, str]:
 
 
 CONTACT_PURPOSE = "report-contact"
+
+
+# --- Public intake rate limit ------------------------------------------------------------------------------------
+# Anonymous channels are limited per sender without storing who they are: the client address (or SMS number) is
+# turned into a keyed hash that also covers the current minute, and only a counter under that hash lives in the
+# cache, for a minute. Nothing is written to the database or the logs; the hash can't be reversed without SECRET_KEY
+# and is useless a minute later.
+
+
+def client_address(request: HttpRequest) -> str:
+    """The address of the client as this server sees it, honouring VIGIL_PROXY_HOPS trusted proxies."""
+    hops = settings.VIGIL_PROXY_HOPS
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            return str(forwarded[-hops])
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def within_rate(sender: str, *, scope: str, per_minute: int | None = None) -> bool:
+    """Count one attempt by `sender` (an address or a number, never stored); False once over the limit this minute."""
+    limit = per_minute or settings.VIGIL_REPORT_RATE_PER_MINUTE
+    minute = int(time.time() // 60)
+    digest = salted_hmac("vigil.hotline.rate", f"{scope}\x00{minute}\x00{sender}", algorithm="sha256").hexdigest()
+    key = f"vigil:rate:{digest[:32]}"
+    cache.add(key, 0, timeout=90)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=90)
+        count = 1
+    return count <= limit

@@ -179,8 +179,9 @@ def clean_report(
         errors["seen_at"] = [ValidationError(_("The time seen is in the future."), code="future")]
     elif when < now - SEEN_AT_MAX_AGE:
         errors["seen_at"] = [
-            ValidationError(_("The time seen is more than 24 hours ago; this hotline is for what is happening now."),
-                            code="too_old")
+            ValidationError(
+                _("The time seen is more than 24 hours ago; this hotline is for what is happening now."), code="too_old"
+            )
         ]
     contact_clean = (contact or "").strip()
     if len(contact_clean) > CONTACT_MAX_CHARS or any(unicodedata.category(ch) in ("Cc", "Cs") for ch in contact_clean):
@@ -316,9 +317,7 @@ def fill_report(*, report: Report, field: str, value: str, actor: AnyUser | None
         current = getattr(fresh, field)
         joined = f"{current}\n{cleaned}".strip() if current else cleaned
         if len(joined) > limit:
-            raise ValidationError(
-                {field: [ValidationError(_("This text is too long."), code="too_long")]}
-            )
+            raise ValidationError({field: [ValidationError(_("This text is too long."), code="too_long")]})
         setattr(fresh, field, joined)
         fresh.save(update_fields=[field])
         if fresh.incident is not None:
@@ -339,4 +338,22 @@ def locate_report(*, report: Report, lat: float, lon: float) -> Report:
         fresh.cell = h3.latlng_to_cell(lat, lon, settings.VIGIL_H3_RES_REPORT)
         fresh.save(update_fields=["lat", "lon", "cell"])
         clustering.place(fresh)
+    return fresh
+
+
+def set_seen_at(*, report: Report, seen_at: dt.datetime) -> Report:
+    """Correct when the activity was seen (an SMS reporter answered the question)."""
+    now = timezone.now()
+    if timezone.is_naive(seen_at):
+        seen_at = timezone.make_aware(seen_at)
+    if seen_at > now + SEEN_AT_FUTURE_SLACK or seen_at < now - SEEN_AT_MAX_AGE:
+        raise ValidationError(
+            {"seen_at": [ValidationError(_("That time is not within the last 24 hours."), code="bad_time")]}
+        )
+    with transaction.atomic():
+        fresh = Report.objects.select_for_update().get(pk=report.pk)
+        fresh.seen_at = seen_at
+        fresh.save(update_fields=["seen_at"])
+        if fresh.incident is not None:
+            events.record(fresh.incident, "report_updated", report=fresh.pk, field="seen_at")
     return fresh

@@ -1,0 +1,111 @@
+"""Forms of the intake pages. They only shape input; every rule lives in services.clean_report."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+from vigil.hotline.services import CONTACT_MAX_CHARS, SHORT_FIELDS
+
+
+def _text(label: StrOrPromise, help_text: StrOrPromise, max_length: int, *, rows: int = 0) -> forms.CharField:
+    widget: forms.Widget = forms.Textarea(attrs={"rows": rows}) if rows else forms.TextInput()
+    # max_length is enforced by the service (with a clear message); the browser hint is the same number.
+    widget.attrs["maxlength"] = str(max_length)
+    return forms.CharField(label=label, help_text=help_text, required=False, widget=widget, strip=False)
+
+
+class ReportForm(forms.Form):
+    """SALUTE, in plain words. Location: a map tap or the phone's position fill lat/lon; words work without either."""
+
+    language = forms.ChoiceField(
+        label=_("Your language"),
+        choices=settings.LANGUAGES,
+        help_text=_("We answer and call back in this language."),
+    )
+    size = _text(
+        _("How many?"), _("Officers, agents, cars or vans you can see. A guess is fine."), SHORT_FIELDS["size"]
+    )
+    activity = _text(
+        _("What are they doing?"),
+        _("For example: stopping cars, knocking on doors, taking someone away."),
+        settings.VIGIL_MAX_TEXT_CHARS,
+        rows=3,
+    )
+    location_text = _text(
+        _("Where? Address or cross-streets"),
+        _("For example: Lake St and 5th Ave, in front of the laundromat."),
+        SHORT_FIELDS["location_text"],
+    )
+    lat = forms.FloatField(label=_("Latitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+    lon = forms.FloatField(label=_("Longitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+    uniform = _text(
+        _("What do they wear?"),
+        _("Words on vests or jackets (ICE, POLICE, HSI, Border Patrol), uniforms, plain clothes."),
+        SHORT_FIELDS["uniform"],
+    )
+    seen_at = forms.DateTimeField(
+        label=_("When did you see it?"),
+        help_text=_("Leave as it is if it is happening now."),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    equipment = _text(
+        _("Vehicles and equipment"),
+        _("Kind and colour of vehicles, weapons, cameras."),
+        SHORT_FIELDS["equipment"],
+    )
+    text = _text(
+        _("Anything else?"),
+        _("Do not write anyone's name, home address or phone number."),
+        settings.VIGIL_MAX_TEXT_CHARS,
+        rows=3,
+    )
+    contact = forms.CharField(
+        label=_("Call-back phone or email (optional)"),
+        help_text=_(
+            "Only if you want a call back. It is stored encrypted, only the dispatcher handling your report can see "
+            "it, and it is deleted after %(days)s days. Leave it empty to stay anonymous."
+        ),
+        required=False,
+        max_length=CONTACT_MAX_CHARS,
+    )
+
+    def __init__(self, *args: Any, retention_days: int = 14, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].help_text = str(self.fields["contact"].help_text) % {"days": retention_days}
+        if not self.is_bound:
+            self.initial.setdefault("seen_at", timezone.localtime().replace(second=0, microsecond=0))
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show the service's errors beside the fields they concern (others at the top)."""
+        for name, errors in error.error_dict.items() if hasattr(error, "error_dict") else [(None, error.error_list)]:
+            field = name if name in self.fields else None
+            for item in errors:
+                self.add_error(field, item)
+
+
+class OperatorReportForm(ReportForm):
+    """What an operator types while on the phone; the caller's language picks the script beside each field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].label = _("Caller's language")
+        self.fields["contact"].label = _("Call-back number (only if the caller wants one)")
+
+
+class PlaceForm(forms.Form):
+    lat = forms.FloatField(label=_("Latitude"), widget=forms.NumberInput(attrs={"step": "any"}))
+    lon = forms.FloatField(label=_("Longitude"), widget=forms.NumberInput(attrs={"step": "any"}))
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(label=_("Receipt code"), max_length=20)
