@@ -144,7 +144,14 @@ def _enqueue(channel: str, message: Message) -> None:
 
 def deliver(channel: str, message: Message) -> None:
     """Deliver one message through one non-inbox backend (runs in the task worker)."""
-    _DELIVERERS[channel](message)
+    try:
+        _DELIVERERS[channel](message)
+    except NotifyError as error:
+        # The task records the failure; the log says which channel and why, with ids only.
+        logger.warning(
+            "notification kind=%s user=#%s channel=%s failed: %s", message.kind, message.user_id, channel, error
+        )
+        raise
 
 
 def _console(message: Message) -> None:
