@@ -25,7 +25,7 @@ demo: install
 	$(BIN)/python manage.py compilemessages --ignore ".venv" -v 0 || true
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py init_keys
-	$(BIN)/python manage.py seed_demo
+	VIGIL_DEBUG=$${VIGIL_DEBUG:-1} $(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --no-input -v 0
 	VIGIL_DEBUG=$${VIGIL_DEBUG:-1} PORT=$(PORT) bash scripts/run.sh
 

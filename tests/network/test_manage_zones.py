@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from html import escape
+from typing import TYPE_CHECKING, Any
 
 import h3
 import pytest
@@ -15,16 +16,19 @@ from vigil.accounts.models import AuditEvent
 from vigil.network import zones as geometry
 from vigil.network.models import Zone, ZoneCell
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 # A box of ~2.2 km x ~1.6 km well north of both fixture zones (which sit around 45.00 and 44.94).
 FREE_LAT, FREE_LON = 45.0600, -93.2600
 
 
-def box(lat: float = FREE_LAT, lon: float = FREE_LON, d: float = 0.01) -> dict[str, object]:
+def box(lat: float = FREE_LAT, lon: float = FREE_LON, d: float = 0.01) -> dict[str, Any]:
     ring = [[lon - d, lat - d], [lon + d, lat - d], [lon + d, lat + d], [lon - d, lat + d], [lon - d, lat - d]]
     return {"type": "Polygon", "coordinates": [ring]}
 
 
-def feature(geometry: dict[str, object]) -> dict[str, object]:
+def feature(geometry: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "properties": {"name": "x"}, "geometry": geometry}
 
 
@@ -33,7 +37,7 @@ def zone(world: World) -> Zone:
     return Zone.objects.create(group=world.north, name="North 2")
 
 
-def post_geojson(world: World, zone: Zone, payload: object, **extra: object) -> object:
+def post_geojson(world: World, zone: Zone, payload: object, **extra: object) -> _MonkeyPatchedWSGIResponse:
     text = payload if isinstance(payload, str) else json.dumps(payload)
     data = {"action": "geojson", "geojson-geojson_text": text, "geojson-replace": "on", **extra}
     return world.client_for(world.alice).post(f"/network/zones/{zone.pk}/", data)
@@ -154,7 +158,9 @@ def test_alice_creates_renames_and_deletes_a_zone(world: World) -> None:
     assert unconfirmed.status_code == 302 and Zone.objects.filter(pk=zone.pk).exists()
     client.post(f"/network/zones/{zone.pk}/delete/", {"confirm": "yes"})
     assert not Zone.objects.filter(pk=zone.pk).exists()
-    actions = list(AuditEvent.objects.filter(object_type="zone", object_id=str(zone.pk)).values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_type="zone", object_id=str(zone.pk)).values_list("action", flat=True)
+    )
     assert sorted(actions) == ["zone.create", "zone.delete", "zone.rename"]
     assert all(e.actor_id == world.alice.pk for e in AuditEvent.objects.filter(object_type="zone"))
 
@@ -192,7 +198,10 @@ def test_importing_a_multipolygon_feature_collection(world: World, zone: Zone) -
         (json.dumps({"type": "Point", "coordinates": [-93.2, 45.0]}), b"Polygon or MultiPolygon"),
         (
             json.dumps(
-                {"type": "Polygon", "coordinates": [[[-93.2, 45.0], [-93.1, 45.1], [-93.1, 45.0], [-93.2, 45.1], [-93.2, 45.0]]]}
+                {
+                    "type": "Polygon",
+                    "coordinates": [[[-93.2, 45.0], [-93.1, 45.1], [-93.1, 45.0], [-93.2, 45.1], [-93.2, 45.0]]],
+                }
             ),
             b"not a valid polygon",
         ),
@@ -231,7 +240,9 @@ def test_cells_of_another_groups_zone_are_refused_without_naming_it(world: World
 def test_cells_can_be_added_from_a_list_and_from_a_circle(world: World, zone: Zone) -> None:
     client = world.client_for(world.alice)
     here = h3.latlng_to_cell(FREE_LAT, FREE_LON, settings.VIGIL_H3_RES_ZONE)
-    response = client.post(f"/network/zones/{zone.pk}/", {"action": "cells", "cells-cells": here, "cells-replace": "on"})
+    response = client.post(
+        f"/network/zones/{zone.pk}/", {"action": "cells", "cells-cells": here, "cells-replace": "on"}
+    )
     assert response.status_code == 302 and cells_of(zone) == {here}
     response = client.post(
         f"/network/zones/{zone.pk}/",

@@ -25,7 +25,7 @@ from vigil.vault import seal, unseal
 
 PHONE_PURPOSE = "observer-phone"
 NOTIFY_CHANNELS = ("inbox", "email", "sms")
-MAX_SHIFT_HOURS = 24
+MAX_SHIFT_HOURS = 12  # as long as an observer may go on shift (vigil.network.services)
 _PHONE_STRIP = re.compile(r"[\s().-]")
 _PHONE = re.compile(r"^\+[1-9]\d{6,14}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
