@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from vigil.accounts.access import AnyUser
 from vigil.hotline import events
 from vigil.hotline.models import Incident, IncidentState, Report, Verdict
+from vigil.network import services as network_services
 from vigil.network.models import Dispatch, ZoneCell
 
 OPEN_STATES = (IncidentState.NEW, IncidentState.VERIFYING)
@@ -256,6 +257,8 @@ def record_verdict(*, incident: Incident, verdict: str, note: str, actor: AnyUse
     incident.verdict = verdict
     incident.verdict_note = note
     incident.save(update_fields=["state", "verdict", "verdict_note"])
+    # Offers nobody has answered yet are withdrawn: no one should set out for an incident that is judged.
+    network_services.cancel_open_dispatches(incident=incident, actor=actor, reason="verdict_recorded")
     if previous_state == IncidentState.VERDICT:
         events.record(
             incident, "verdict_changed", actor=actor, verdict=verdict, note=note, previous_verdict=previous_verdict

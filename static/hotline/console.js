@@ -1,0 +1,100 @@
+/* Dispatcher console map: polls the queue's JSON every 2 s and keeps one marker per incident.
+   Settings come from data-attributes on #console-map (no inline script). Text goes in with textContent only. */
+(function () {
+  "use strict";
+  var el = document.getElementById("console-map");
+  if (!el || typeof L === "undefined") { return; }
+  var POLL_MS = 2000;
+  var COLORS = { "new": "#b45309", "verifying": "#1d4ed8", "verdict": "#4b5563", "closed": "#9ca3af" };
+  var center = [parseFloat(el.dataset.centerLat) || 0, parseFloat(el.dataset.centerLon) || 0];
+  var map = L.map(el, { zoomControl: true, attributionControl: true }).setView(center, 12);
+  if (el.dataset.tileUrl) {
+    L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
+  }
+  var zonesLayer = L.featureGroup().addTo(map);
+  var markersLayer = L.featureGroup().addTo(map);
+  var markers = {};
+  var fitted = false;
+  var urlTemplate = null;
+
+  function query(withZones) {
+    var form = document.getElementById(el.dataset.filters || "");
+    var params = new URLSearchParams();
+    if (form) {
+      new FormData(form).forEach(function (value, key) { params.append(key, String(value)); });
+    }
+    if (withZones) { params.set("zones", "1"); }
+    return el.dataset.pointsUrl + "?" + params.toString();
+  }
+
+  function incidentUrl(id) {
+    return (urlTemplate || "/console/incident/0/").replace(/\/0\/$/, "/" + id + "/");
+  }
+
+  function label(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
+  function drawZones(zones) {
+    zonesLayer.clearLayers();
+    zones.forEach(function (zone) {
+      var shape = L.geoJSON({ type: "Feature", properties: {}, geometry: zone.geometry }, {
+        style: { color: "#0b5cad", weight: 1, fillOpacity: 0.04 }, interactive: false
+      });
+      shape.addTo(zonesLayer);
+    });
+  }
+
+  function drawIncidents(incidents) {
+    var seen = {};
+    incidents.forEach(function (item) {
+      var id = String(item.id);
+      seen[id] = true;
+      var color = COLORS[item.state] || "#111827";
+      var radius = Math.min(6 + 2 * Math.sqrt(item.reports || 1), 22);
+      var marker = markers[id];
+      if (!marker) {
+        marker = L.circleMarker([item.lat, item.lon], { radius: radius, color: color, fillColor: color, fillOpacity: 0.55, weight: 2 });
+        marker.on("click", function () { window.location.assign(incidentUrl(id)); });
+        marker.addTo(markersLayer);
+        markers[id] = marker;
+      } else {
+        marker.setLatLng([item.lat, item.lon]);
+        marker.setStyle({ color: color, fillColor: color });
+        marker.setRadius(radius);
+        marker.unbindTooltip();
+      }
+      marker.bindTooltip(label(item.label));
+    });
+    Object.keys(markers).forEach(function (id) {
+      if (!seen[id]) { markersLayer.removeLayer(markers[id]); delete markers[id]; }
+    });
+  }
+
+  function fitOnce() {
+    if (fitted) { return; }
+    var bounds = markersLayer.getBounds();
+    if (!bounds.isValid()) { bounds = zonesLayer.getBounds(); }
+    if (bounds.isValid()) { map.fitBounds(bounds.pad(0.2), { maxZoom: 15 }); fitted = true; }
+  }
+
+  function poll(first) {
+    if (document.hidden && !first) { window.setTimeout(poll, POLL_MS); return; }
+    fetch(query(first), { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) { return; }
+        urlTemplate = data.url || urlTemplate;
+        if (data.zones) { drawZones(data.zones); }
+        drawIncidents(data.incidents || []);
+        fitOnce();
+        el.dataset.updated = String(Date.now());
+      })
+      .catch(function () { /* offline for a moment: the next poll tries again */ })
+      .then(function () { window.setTimeout(poll, POLL_MS); });
+  }
+
+  poll(true);
+})();
