@@ -1,6 +1,9 @@
 """Vigil's ledger: RFC 9162 Merkle hashing and proofs, checkpoints and bundles. Pure Python; never imports Django."""
 
-from vigil.ledger.errors import LedgerError, VerificationError
+from vigil.ledger.bundle import BundleReport, BundleWriter, item_arcname, verify_bundle
+from vigil.ledger.canonical import CustodyEvent, EvidenceItem, canonical_json, format_timestamp
+from vigil.ledger.checkpoint import Checkpoint, format_proof, open_checkpoint, parse_proof, sign_checkpoint
+from vigil.ledger.errors import FormatError, LedgerError, VerificationError
 from vigil.ledger.merkle import (
     EMPTY_ROOT,
     HASH_SIZE,
@@ -24,6 +27,7 @@ from vigil.ledger.merkle import (
     verify_consistency,
     verify_inclusion,
 )
+from vigil.ledger.note import Signer, Verifier, generate_key, open_note, sign_note
 
 __all__ = [
     "EMPTY_ROOT",
@@ -49,4 +53,25 @@ __all__ = [
     "tree_root",
     "verify_consistency",
     "verify_inclusion",
+]
+__all__ += [
+    "BundleReport",
+    "BundleWriter",
+    "Checkpoint",
+    "CustodyEvent",
+    "EvidenceItem",
+    "FormatError",
+    "Signer",
+    "Verifier",
+    "canonical_json",
+    "format_proof",
+    "format_timestamp",
+    "generate_key",
+    "item_arcname",
+    "open_checkpoint",
+    "open_note",
+    "parse_proof",
+    "sign_checkpoint",
+    "sign_note",
+    "verify_bundle",
 ]
