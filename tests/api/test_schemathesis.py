@@ -6,6 +6,8 @@ with the documented shape, never a server error, and invalid input must be refus
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import schemathesis
 from django.core.cache import cache
@@ -20,7 +22,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 @schema.parametrize()
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 @pytest.mark.django_db
-def test_the_api_keeps_every_promise_of_its_schema(case: schemathesis.Case) -> None:
+def test_the_api_keeps_every_promise_of_its_schema(case: schemathesis.Case[Any]) -> None:
     cache.clear()  # the per-client rate limit would otherwise answer 429 after a few generated reports
     # Business rules no JSON schema can state (a time seen within the last day, the text guard, 0,0 is no place)
     # answer a schema-valid body with a documented 422; every other check stays on.
