@@ -23,6 +23,8 @@ REFUSED = [
     (Reason.PRIVATE_PHONE, "en", "you can reach me at (555) 555-0150"),
     (Reason.PRIVATE_PHONE, "es", "El celular del agente es 555 0181"),
     (Reason.PRIVATE_PHONE, "es", "márquenme al 555-0165"),
+    (Reason.PRIVATE_PHONE, "en", "his cell is five five five, zero one four four"),
+    (Reason.PRIVATE_PHONE, "es", "su cel es cinco cinco cinco cero uno cuatro cuatro"),
     (Reason.PRIVATE_EMAIL, "en", "The deputy's personal email is rgaines@example.com"),
     (Reason.PRIVATE_EMAIL, "es", "El correo del oficial es oficial.ramos@example.net"),
     (Reason.PLATE, "en", "The officer's pickup has plate number KJH 4471"),
@@ -33,6 +35,8 @@ REFUSED = [
     (Reason.IDENTITY, "en", "Deputy Harlan shoved the woman"),
     (Reason.IDENTITY, "es", "El agente se llama Rogelio Nava"),
     (Reason.IDENTITY, "es", "La oficial Marta Quiroga dio las órdenes"),
+    (Reason.IDENTITY, "en", "The neighbour who called ICE on us is named Walt Brody"),
+    (Reason.IDENTITY, "es", "La soplona se llama Irma Lujan"),
     (Reason.SOCIAL_MEDIA, "en", "The agent's instagram is @deportdale"),
     (Reason.SOCIAL_MEDIA, "es", "Su perfil es facebook.com/rogelio.nava.9"),
     (Reason.PERSONAL_DETAILS, "en", "The officer was born on 9/30/1982"),
@@ -63,6 +67,9 @@ PASSED = [
     ("es", "Para abogados llamen a la línea de ayuda 555-0111"),
     ("es", "Camioneta blanca sin placas y dos carros con placas de gobierno"),
     ("es", "Dijeron que van a volver mañana"),
+    ("en", "Agents going door to door on the 3100-3200 block of Cedar"),
+    ("es", "Entre el 1400-1500 de la calle Lake hay agentes"),
+    ("en", "They detained a man, his name is Luis, his family is asking for a lawyer"),
 ]
 
 

@@ -61,8 +61,8 @@ _MESSAGES: dict[Reason, StrPromise] = {
         "It reads as a threat against someone. Vigil is for observing and documenting, never for harming anyone."
     ),
     Reason.IDENTITY: _(
-        "It names an officer. Vigil never helps identify officers: describe what you saw instead "
-        "(uniform, markings, agency, badge number if it was visible)."
+        "It names an officer, or someone blamed for calling the authorities. Vigil never helps identify them: "
+        "describe what you saw instead (uniform, markings, agency, badge number if it was visible)."
     ),
     Reason.PRIVATE_ADDRESS: _(
         "It says where a person lives. Tell us where the activity is happening (a corner, a business, the address "
@@ -278,7 +278,7 @@ _PERSON_OBJECT = (
 _VIOLENCE_EN = (
     r"(?:kill|murder|shoot(?! (?:a |some |the |more )?(?:video|footage|photos?|pictures?|pics|film))|stab|beat"
     r"|hurt|burn|torch|attack|punch|smash|bash|lynch|hang|slash|firebomb|bomb|blow up|strangle|choke|knife|whoop"
-    r"|rough (?:\w+ )?up|mess (?:\w+ )?up|f\W?\w*k (?:\w+ )?up|kick (?:his|her|their) ass(?:es)?"
+    r"|rough (?:\w+ )?up|mess (?:\w+ )?up|f(?:u|\*|#|@)[a-z*#@]{0,3} (?:\w+ )?up|kick (?:his|her|their) ass(?:es)?"
     r"|run (?:\w+ ){0,2}?over|break (?:his|her|their) (?:legs?|arms?|neck|face|jaw|bones)"
     r"|(?:jump|hit|go after|hunt(?: down)?|dox|get)" + r" " + _PERSON_OBJECT
     + r"(?! (?:out|a |an |help|released|back|home|some|to (?:a|the) (?:lawyer|attorney|hospital|doctor)))"
@@ -311,12 +311,17 @@ _THREATS = tuple(
     for p in (
         r"\b" + _INTENT_EN + _GAP + _VIOLENCE_EN + r"\b",
         r"(?:^|[.!?;,] ?)(?:kill|shoot|burn(?: down)?|torch|bomb|attack|beat|hang|lynch|stab) "
-        r"(?:the|that|those|these|this|him|her|them|all|every|their|his)\b",
+        r"(?:the|that|those|these|this|him|her|them|all|every|their|his)\b"
+        r"(?! (?:engine|motor|lights?|music|radio|video|footage|photos?|pictures?)\b)",
         r"\b(?:hope|wish|pray)(?: that)? (?:\S+ ){0,3}?(?:dies|die|gets? (?:shot|killed|hurt|stabbed|run over)"
         r"|drops dead|burns)\b",
         r"\bdeserves? (?:to (?:die|be (?:shot|killed|hanged|hung|hurt|beaten|lynched|burned))|a bullet)",
         r"\bshould be (?:shot|killed|hanged|hung|lynched|beaten|burned)\b",
         r"\bdeath to\b",
+        r"\bf(?:u|\*|#|@)[a-z*#@]{0,3} (?:him|her|them|(?:that|those|these|the) \w+) up\b",
+        r"\bwants? (?:him|her|them|(?:that|those|these|the) \w+) dead\b",
+        r"\b(?:quiero|queremos|quisiera) (?:verl[oa]s?|que (?:esten|este)) muert[oa]s?\b",
+        r"\bmake (?:\S+ ){1,3}?regret\b",
         r"\b(?:he|she|they|you|u|y'all|(?:that|this|these|those|the) \w+)(?: will|'ll| is going to| are going to"
         r"|'s going to|'re going to| gonna| is gonna| are gonna| going to) (?:\w+ )?pay\b" + _PAY_EXCEPTIONS,
         r"\bmake (?!sure\b)(?:\S+ ){1,3}?pay\b" + _PAY_EXCEPTIONS,
@@ -355,18 +360,22 @@ def _threats(reader: _Reader) -> Iterable[Reason]:
         yield Reason.THREAT
 
 
-# Identity: a name given to an officer.
+# Identity: a name given to an officer, or to someone blamed for calling the authorities.
 _NAME_CUE = re.compile(
-    r"\b(?:(?:is|was|were|'s) (?:named|called)|named|name(?:'s| is| was|:)|se llama(?:ba)?|de nombre|llamad[oa]"
-    r"|nombre (?:es|era)|apellido|last name|surname|first name)\b"
+    r"\b(?:(?:is|was|were|'s) (?:named|called)|(?<=guy )called|(?<=man )called|(?<=one )called|(?<=dude )called"
+    r"|named|name(?:'s| is| was|:)|se llama(?:ba)?|de nombre|llamad[oa]|nombre (?:es|era)|apellido|last name"
+    r"|surname|first name)\b"
 )
-_NOT_A_NAME = re.compile(r" ?:? ?(?:unknown|not |no |n/a|nothing|desconocido|no se|\?|$)")
+_NOT_A_NAME = re.compile(
+    r" ?:? ?(?:unknown|not |no |n/a|nothing|desconocido|no se|confidential|confidencial|secret|secreto|hidden|covered"
+    r"|oculto|tapado|\?|$)"
+)
 _NAME_TAG = re.compile(
     r"\b(?:name ?tag|name badge|name patch|gafete|nombre en (?:el|su) (?:uniforme|chaleco|placa|camisa))"
     r"(?: \w+){0,2}? (?:said|read|says|reads|shows|showed|was|:|decia|dice|era|tenia)\b"
 )
 _TITLED_NAME = re.compile(
-    r"\b(?i:officer|agent|deputy|sgt\.?|sergeant|detective|det\.|lt\.?|lieutenant|captain|capt\.?|trooper|sheriff"
+    r"\b(?i:snitch|informant|soplon|soplona|chivato|chivata|officer|agent|deputy|sgt\.?|sergeant|detective|det\.|lt\.?|lieutenant|captain|capt\.?|trooper|sheriff"
     r"|oficial|agente|sargento|teniente|capitan|comandante|alguacil)"
     r" ((?:[A-Z][a-zA-Z'\-]+)(?: [A-Z][a-zA-Z'\-]+)?)"
 )
@@ -400,7 +409,7 @@ def _names_officer(reader: _Reader) -> Iterable[Reason]:
         if _NOT_A_NAME.match(reader.low, m.end()):
             continue
         owner = reader.owner(m.start(), nouns_only=True, within=70)
-        if owner is _Kind.OFFICER:
+        if owner in (_Kind.OFFICER, _Kind.INFORMER):
             yield Reason.IDENTITY
             return
         if owner is None and _sentence_mentions(reader, m.start()) == {_Kind.OFFICER}:
@@ -530,12 +539,27 @@ _SOCIAL = re.compile(
 )
 
 
+_SPELLED_NUMBER = re.compile(
+    r"\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho"
+    r"|nueve)\b[ ,.-]*){7,}"
+)
+
+
+def _is_range(number: str) -> bool:
+    """"1200-1300" is a block of a street, not a phone number."""
+    parts = re.split(r"[ .-]", number)
+    if len(parts) != 2 or len(parts[0]) != len(parts[1]) or not all(p.isdigit() for p in parts):
+        return False
+    low, high = int(parts[0]), int(parts[1])
+    return low < high <= low + 1000
+
+
 def _contact_details(reader: _Reader) -> Iterable[Reason]:
     low = reader.low
-    for m in _PHONE.finditer(low):
-        if _SSN.fullmatch(m.group(0)):
-            continue
-        digits = sum(c.isdigit() for c in m.group(0))
+    numbers = [m for m in _PHONE.finditer(low) if not _SSN.fullmatch(m.group(0)) and not _is_range(m.group(0))]
+    numbers += list(_SPELLED_NUMBER.finditer(low))
+    for m in numbers:
+        digits = sum(c.isdigit() for c in m.group(0)) or 7
         if not 7 <= digits <= 15:
             continue
         before = low[max(0, m.start() - 60) : m.start()]
