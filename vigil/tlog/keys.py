@@ -46,17 +46,20 @@ def load_signer(path: Path | None = None) -> Signer:
     key_path = _path(path)
     try:
         info = key_path.stat()
-        text = key_path.read_text(encoding="ascii")
     except FileNotFoundError:
         raise SigningKeyError(
             f"the log signing key file {key_path} does not exist: run `manage.py init_keys` to create it"
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise SigningKeyError(f"cannot read the log signing key file {key_path}: {type(exc).__name__}") from None
     if not stat.S_ISREG(info.st_mode):
         raise SigningKeyError(f"the log signing key {key_path} is not a regular file")
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise SigningKeyError(f"the log signing key {key_path} is writable by others: chmod 600 it")
+    try:
+        text = key_path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SigningKeyError(f"cannot read the log signing key file {key_path}: {type(exc).__name__}") from None
     try:
         signer = Signer.from_key(text.strip())
     except LedgerError:
