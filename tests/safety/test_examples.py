@@ -16,7 +16,9 @@ from vigil.safety.textguard import Reason
 EXAMPLES = load()
 
 FLOORS = {
-    # split: (precision, recall) over both languages; first measured held-out figures: 0.974 / 0.974
+    # split: (precision, recall) over both languages. Held-out at first look, before anything was changed because of
+    # it: 0.974 / 0.974. One rule was fixed afterwards for a bug h005 revealed (see docs/text-guard.md), so today's
+    # held-out figure is no longer blind; the floors stay at the first-look level.
     "heldout": (0.95, 0.95),
     "dev": (0.98, 0.98),
 }

@@ -107,6 +107,12 @@ def test_it_keeps_badge_numbers_but_refuses_names_next_to_them() -> None:
     assert Reason.IDENTITY in check("badge number 4410, his name tag said Porter").reasons
 
 
+def test_a_relative_taken_by_agents_is_not_taken_for_the_agents_family() -> None:
+    assert check("Agents took her husband, she is alone with the baby").ok
+    assert check("Se llevaron a su esposo, ella está sola").ok
+    assert Reason.FAMILY in check("The agent in charge, his wife works at the clinic on 5th").reasons
+
+
 def test_the_reporter_s_own_family_is_not_refused() -> None:
     assert check("My kids go to Lincoln Elementary and agents were at the gate this morning").ok
     assert check("Mis hijos van a la escuela Lincoln y había agentes en la puerta").ok

@@ -163,7 +163,8 @@ _CIVILIAN = (
 )
 _TAKEN = (
     r"(?:(?:took|detained|arrested|grabbed|picked up|handcuffed|cuffed|deported|taking|detaining|arresting|pushed"
-    r"|dragged|taken) (?:him|her|them)"
+    r"|dragged|taken) (?:him|them|her(?= *(?:$|[.,;:!?]| (?:away|to|in|into|from|and|with|out|too|as|at|on|for|by"
+    r"|back|this|that|today|yesterday|last|earlier|right|again)\b)))"
     r"|se (?:lo|la|los|las) llevaron|(?:lo|la|los|las) (?:detuvieron|arrestaron|agarraron|esposaron|llevaron))"
 )
 _FAMILY = (
@@ -488,6 +489,10 @@ _FAMILY_OF_PROTECTED = re.compile(
     r"(?:" + _OFFICER + r"|soplon(?:a)?|chivat[oa])\b"
     r"|\b" + _OFFICER + r" (?:has|have|tiene|tienen) (?:\S+ ){0,2}?" + _FAMILY + r"\b"
 )
+_ENFORCED_ON = re.compile(
+    r"(?:took|detained|arrested|grabbed|picked up|handcuffed|cuffed|deported|dragged|pushed|taking|detaining"
+    r"|arresting|deporting|llevaron a|llevan a|detuvieron a|arrestaron a|agarraron a|esposaron a|deportaron a) $"
+)
 _POSSESSED_FAMILY = re.compile(r"\b(?:his|her|their|su|sus) (?:\w+ )?" + _FAMILY + r"\b")
 _FAMILY_LOCATED = re.compile(
     r"\b(?:his|her|their|su|sus|(?:the|el|la) \w+'s|\w+'s) (?:\w+ ){0,2}?" + _FAMILY + r"(?: \S+){0,4}? "
@@ -501,6 +506,8 @@ def _reveals_family(reader: _Reader) -> Iterable[Reason]:
         yield Reason.FAMILY
         return
     for m in _POSSESSED_FAMILY.finditer(reader.low):
+        if _ENFORCED_ON.search(reader.low, max(0, m.start() - 30), m.start()):
+            continue  # "they took her husband": the family member is the one taken, not the agents' family
         if reader.owner(m.start() + 1) in (_Kind.OFFICER, _Kind.INFORMER):
             yield Reason.FAMILY
             return
