@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import struct
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import h3
@@ -19,6 +20,8 @@ from pytest_django import Settings as SettingsWrapper
 from tests.conftest import NORTH_CENTER, World
 from vigil.hotline.models import Incident
 from vigil.network.models import Dispatch, DispatchStatus
+
+CaptureOnCommit = Callable[..., AbstractContextManager[list[Callable[[], object]]]]
 
 
 @pytest.fixture

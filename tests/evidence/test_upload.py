@@ -195,7 +195,7 @@ def test_chunks_past_the_announced_end_or_over_the_chunk_limit_are_refused(world
 def test_notes_are_items_hashed_as_utf8_text(world: World, scene: Scene, media: Path) -> None:
     incident, dispatch = scene
     client = world.client_for(world.carol)
-    assert incident.evidence.count() == 0
+    assert EvidenceItem.objects.filter(incident=incident).count() == 0
     text = "Dos agentes junto a la furgoneta blanca, 14:05. Ñandú."
     answer = client.post(f"/evidence/dispatch/{dispatch.pk}/notes", {"text": text})
     assert answer.status_code == 302

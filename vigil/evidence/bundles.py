@@ -124,7 +124,16 @@ def custody_report_html(
     by_item: dict[uuid.UUID, list[CustodyEvent]] = {}
     for event in events:
         by_item.setdefault(event.item_id, []).append(event)
-    rows = [{"item": item, "events": by_item.get(item.pk, [])} for item in items]
+    rows = [
+        {
+            "item": item,
+            "events": [
+                {"event": e, "detail": " ".join(f"{k}={v}" for k, v in sorted(e.detail.items()))}
+                for e in by_item.get(item.pk, [])
+            ],
+        }
+        for item in items
+    ]
     with translation.override(user.language or "en"):
         return render_to_string(
             "evidence/custody_report.html",
