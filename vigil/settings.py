@@ -261,3 +261,5 @@ VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.alert_missed_check_ins", 60))
 VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.close_ended_shifts", 300))
 # Evidence log: sign a checkpoint of the tree head when it grew.
 VIGIL_CLOCK_JOBS.append(("vigil.tlog.tasks.issue_checkpoint", VIGIL_CHECKPOINT_SECONDS))
+# Intake: forget SMS conversations (keyed hashes of senders) nobody answered in time.
+VIGIL_CLOCK_JOBS.append(("vigil.hotline.tasks.end_stale_sms_conversations", 600))
