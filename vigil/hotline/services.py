@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from vigil.accounts.access import AnyUser, audit
 from vigil.hotline import clustering, events
 from vigil.hotline.access import CONTACT_PURPOSE
-from vigil.hotline.models import Channel, Report
+from vigil.hotline.models import Channel, Report, SmsConversation
 from vigil.network import config
 
 # Crockford's base32: no I, L, O, U, so a receipt read aloud or copied by hand is not ambiguous.
@@ -357,3 +357,12 @@ def set_seen_at(*, report: Report, seen_at: dt.datetime) -> Report:
         if fresh.incident is not None:
             events.record(fresh.incident, "report_updated", report=fresh.pk, field="seen_at")
     return fresh
+
+
+def end_stale_sms_conversations(*, now: dt.datetime | None = None) -> int:
+    """Delete SMS conversations idle for longer than VIGIL_SMS_CONVERSATION_MINUTES: the keyed hash of the sender's
+    number is kept no longer than needed. Returns how many were deleted."""
+    cutoff = (now or timezone.now()) - dt.timedelta(minutes=settings.VIGIL_SMS_CONVERSATION_MINUTES)
+    with transaction.atomic():
+        deleted, _rows = SmsConversation.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted

@@ -115,7 +115,7 @@ _LOCATION = re.compile(
     r"\b(?:at|on|near|by|in front of|outside|corner of|behind|across from|en la esquina de|esquina de|en|"
     r"cerca de|frente a|enfrente de|afuera de|detras de)\s+([^.,;!?\n]{3,80})"
 )
-_COORDS = re.compile(r"(-?\d{1,2}\.\d{3,})\s*,\s*(-?\d{1,3}\.\d{3,})")
+_COORDS = re.compile(r"(-?\d{1,2}\.\d{2,})\s*,\s*(-?\d{1,3}\.\d{2,})")
 _NOW = re.compile(r"\b(now|right now|happening|ahora|ahorita|ahora mismo|en este momento|en vivo)\b")
 _AGO = re.compile(r"(?:hace\s+)?(\d{1,3})\s*(min\w*|h|hrs?|hours?|horas?)\b(?:\s+ago)?")
 _CLOCK = re.compile(r"\b(\d{1,2}):(\d{2})\s*(am|pm|a\.m\.|p\.m\.)?")

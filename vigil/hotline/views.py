@@ -189,8 +189,10 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     form = PlaceForm(request.POST if request.method == "POST" else None)
     if report.lat is not None:
-        form.add_error(None, _("This report is already on the map."))
-        status = 409 if request.method == "POST" else 200
+        if request.method == "POST":
+            form.is_valid()
+            form.add_error(None, _("This report is already on the map."))
+            status = 409
     elif request.method == "POST":
         status = 400
         if form.is_valid():

@@ -1,0 +1,13 @@
+"""Background work of the intake: thin wrappers over services, enqueued by `manage.py clock`."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from vigil.hotline import services
+
+
+@task()
+def end_stale_sms_conversations() -> int:
+    """Forget SMS conversations nobody answered within VIGIL_SMS_CONVERSATION_MINUTES (the report stays)."""
+    return services.end_stale_sms_conversations()
