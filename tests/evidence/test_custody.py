@@ -187,3 +187,32 @@ def test_retention_deletes_the_original_and_leaves_its_record_hash_and_a_deleted
         services.delete_original(item=photo, reason="again")
     with pytest.raises(services.EvidenceError):
         services.make_derivative(item=photo, user=world.alice)
+
+
+def test_the_retention_command_deletes_an_original_and_refuses_nonsense(
+    photo: EvidenceItem, django_capture_on_commit_callbacks: CaptureOnCommit
+) -> None:
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("delete_evidence_original", "not-a-uuid", reason="x")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("delete_evidence_original", str(photo.pk), reason="retention period ended", stdout=io.StringIO())
+    photo.refresh_from_db()
+    assert photo.deleted_at is not None
+    assert CustodyEvent.objects.get(item=photo, kind="deleted").detail == {"reason": "retention period ended"}
+    with pytest.raises(CommandError, match="already"):
+        call_command("delete_evidence_original", str(photo.pk), reason="again")
+
+
+def test_the_clock_task_abandons_stale_uploads(world: World, scene: Scene) -> None:
+    import datetime as dt
+
+    from vigil.evidence.models import UploadSession
+    from vigil.evidence.tasks import expire_stale_uploads
+
+    _, dispatch = scene
+    session = services.start_upload(dispatch=dispatch, user=world.carol, size=100, name="x", device_time=None)
+    UploadSession.objects.filter(pk=session.pk).update(updated_at=session.updated_at - dt.timedelta(days=3))
+    expire_stale_uploads.enqueue()
+    assert UploadSession.objects.get(pk=session.pk).state == "abandoned"

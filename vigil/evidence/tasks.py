@@ -1,0 +1,13 @@
+"""Periodic work of the evidence app (see settings.VIGIL_CLOCK_JOBS)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from vigil.evidence import services
+
+
+@task()
+def expire_stale_uploads() -> dict[str, int]:
+    """Abandon uploads nobody touched for two days: their staged bytes go; no item, no leaf was ever made."""
+    return {"abandoned": services.expire_stale_uploads()}
