@@ -41,7 +41,7 @@
     zonesLayer.clearLayers();
     zones.forEach(function (zone) {
       var shape = L.geoJSON({ type: "Feature", properties: {}, geometry: zone.geometry }, {
-        style: { color: "#0b5cad", weight: 1, fillOpacity: 0.04 }, interactive: false
+        style: { color: "#0b5cad", weight: 2, opacity: 0.7, fillOpacity: 0.06 }, interactive: false
       });
       shape.addTo(zonesLayer);
     });
@@ -75,9 +75,12 @@
 
   function fitOnce() {
     if (fitted) { return; }
-    var bounds = markersLayer.getBounds();
-    if (!bounds.isValid()) { bounds = zonesLayer.getBounds(); }
-    if (bounds.isValid()) { map.fitBounds(bounds.pad(0.2), { maxZoom: 15 }); fitted = true; }
+    var bounds = L.latLngBounds([]);
+    [markersLayer, zonesLayer].forEach(function (layer) {
+      var b = layer.getBounds();
+      if (b.isValid()) { bounds.extend(b); }
+    });
+    if (bounds.isValid()) { map.fitBounds(bounds.pad(0.1), { maxZoom: 15 }); fitted = true; }
   }
 
   function poll(first) {
