@@ -16,8 +16,9 @@ from django.utils import timezone
 from tests.conftest import World
 from vigil.accounts.models import Membership, Role, User
 from vigil.hotline.models import Incident, IncidentState, Report, Verdict
+from vigil.network.manage_selectors import on_shift_now
 from vigil.network.models import Dispatch, DispatchStatus, Group, Observer, Shift, Zone, ZoneCell
-from vigil.network.selectors import available_shifts, nearest_available_observers
+from vigil.network.selectors import nearest_available_observers
 from vigil.ops.management.commands.seed_demo import DEMO_LABEL, OBSERVER_PASSWORD
 
 
@@ -66,7 +67,7 @@ def test_it_seeds_a_fictional_city_on_an_empty_database_and_prints_the_logins() 
     assert Observer.objects.filter(
         training_expires_on__gte=today, training_expires_on__lte=today + dt.timedelta(30)
     ).exists()
-    assert available_shifts(now=timezone.now()).count() >= 20
+    assert sum(on_shift_now(g).count() for g in groups) >= 20
     for role in Role:
         password = f"demo-{role}-pass"
         username = f"demo-{role}"
