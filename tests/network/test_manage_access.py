@@ -40,7 +40,12 @@ def pages(world: World) -> list[Page]:
     nz, sz = world.north_zone.pk, world.south_zone.pk
     return [
         Page("members", "get", f"/network/groups/{n}/members/", f"/network/groups/{s}/members/"),
-        Page("remove_role", "post", f"/network/members/{north_member.pk}/remove/", f"/network/members/{south_member.pk}/remove/"),
+        Page(
+            "remove_role",
+            "post",
+            f"/network/members/{north_member.pk}/remove/",
+            f"/network/members/{south_member.pk}/remove/",
+        ),
         Page("zones", "get", f"/network/groups/{n}/zones/", f"/network/groups/{s}/zones/"),
         Page("zone", "get", f"/network/zones/{nz}/", f"/network/zones/{sz}/"),
         Page("zone_delete", "post", f"/network/zones/{nz}/delete/", f"/network/zones/{sz}/delete/"),
@@ -51,7 +56,12 @@ def pages(world: World) -> list[Page]:
         Page("observer", "get", f"/network/observers/{north_obs.pk}/", f"/network/observers/{south_obs.pk}/"),
         Page("shifts", "get", f"/network/groups/{n}/shifts/", f"/network/groups/{s}/shifts/"),
         Page("shift", "get", f"/network/shifts/{north_shift.pk}/", f"/network/shifts/{south_shift.pk}/"),
-        Page("shift_delete", "post", f"/network/shifts/{north_shift.pk}/delete/", f"/network/shifts/{south_shift.pk}/delete/"),
+        Page(
+            "shift_delete",
+            "post",
+            f"/network/shifts/{north_shift.pk}/delete/",
+            f"/network/shifts/{south_shift.pk}/delete/",
+        ),
     ]
 
 
