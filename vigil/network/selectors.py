@@ -8,9 +8,10 @@ worth sending someone, and an unzoned place has no group of its own).
 
 Nearest first, by H3 grid distance (rings of res-8 cells, ~0.9 km apart) between the incident's res-8 cell and the
 shift's cell. Among observers in the same ring, those who speak the incident's language come first; then the lower
-observer id, so the choice is deterministic. Rings are searched in growing bands (0-1, 2-3, 4-7, 8-15, ...) with an
-indexed `cell IN (...)` query each, and the search stops at the first band that completes the count, so a selection
-costs one or two small queries however many observers are on shift.
+observer id, so the choice is deterministic. Rings are searched in growing bands (0, 1, 2-3, 4-7, 8-15, ...) with an
+indexed `cell IN (...)` query each (then one primary-key query for those observers), and the search stops at the first
+band that completes the count, so where observers are near a selection costs three small queries (plus one to load
+the chosen), however many observers are on shift.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Collection, Iterator, Sequence
 
 import h3
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from vigil.hotline.models import Incident
@@ -33,7 +34,7 @@ ENGAGED_STATUSES = (DispatchStatus.ACCEPTED, DispatchStatus.ON_SCENE)
 # The farthest ring searched: 50 res-8 rings are ~46 km, a metropolitan area. Beyond that nobody is "near".
 MAX_RING = 50
 # Bands of rings searched per query: (first ring, last ring).
-RING_BANDS: tuple[tuple[int, int], ...] = ((0, 1), (2, 3), (4, 7), (8, 15), (16, 31), (32, MAX_RING))
+RING_BANDS: tuple[tuple[int, int], ...] = ((0, 0), (1, 1), (2, 3), (4, 7), (8, 15), (16, 31), (32, MAX_RING))
 
 
 def incident_cell(incident: Incident) -> str:
@@ -56,41 +57,41 @@ def _band_cells(origin: str, first: int, last: int) -> dict[str, int]:
     return cells
 
 
-def available_shifts(*, now: dt.datetime, group_id: int | None = None) -> QuerySet[Shift]:
-    """Open shifts of dispatchable observers (the selection rule minus distance)."""
-    busy = Dispatch.objects.filter(observer_id=OuterRef("observer_id"), status__in=ACTIVE_STATUSES)
-    shifts = Shift.objects.filter(
-        starts_at__lte=now,
-        ends_at__gt=now,
-        started_at__isnull=False,
-        ended_at__isnull=True,
-        observer__active=True,
-        observer__training_expires_on__gte=timezone.localdate(now),
-        observer__code_accepted_at__isnull=False,
+def _eligible(observer_ids: Collection[int], *, now: dt.datetime, zone_id: int | None) -> list[tuple[int, list[str]]]:
+    """(id, languages) of those observers who are active, trained, bound by the code and not busy: one pk lookup."""
+    busy = Dispatch.objects.filter(observer_id=OuterRef("pk"), status__in=ACTIVE_STATUSES)
+    observers = Observer.objects.filter(
+        pk__in=list(observer_ids),
+        active=True,
+        training_expires_on__gte=timezone.localdate(now),
+        code_accepted_at__isnull=False,
     ).filter(~Exists(busy))
-    if group_id is not None:
-        shifts = shifts.filter(observer__group_id=group_id)
-    return shifts.exclude(cell="")
+    if zone_id is not None:
+        observers = observers.filter(group_id=Subquery(Zone.objects.filter(pk=zone_id).values("group_id")[:1]))
+    return [(pk, list(languages or [])) for pk, languages in observers.values_list("pk", "languages")]
 
 
 def _candidates(
-    *, origin: str, now: dt.datetime, group_id: int | None, exclude_ids: Collection[int]
+    *, origin: str, now: dt.datetime, zone_id: int | None, exclude_ids: Collection[int]
 ) -> Iterator[list[tuple[int, int, list[str]]]]:
-    """Per band of rings: (ring, observer id, languages) of available observers, one row per observer."""
-    base = available_shifts(now=now, group_id=group_id)
-    if exclude_ids:
-        base = base.exclude(observer_id__in=list(exclude_ids))
-    seen: set[int] = set()
+    """Per band of rings: (ring, observer id, languages) of available observers, one row per observer.
+
+    Two queries per band, each led by one index whatever the planner's statistics say: open shifts by cell, then
+    those shifts' observers by primary key. (In one join, SQLite without statistics may walk the group's observers.)
+    """
+    seen: set[int] = set(exclude_ids)
     for first, last in RING_BANDS:
         cells = _band_cells(origin, first, last)
-        rows = base.filter(cell__in=list(cells)).values_list("observer_id", "cell", "observer__languages")
-        band: list[tuple[int, int, list[str]]] = []
-        for observer_id, cell, languages in rows:
-            if observer_id in seen:
-                continue
-            seen.add(observer_id)
-            band.append((cells[cell], observer_id, list(languages or [])))
-        yield band
+        ring_of: dict[int, int] = {}
+        shifts = Shift.objects.filter(
+            cell__in=list(cells), started_at__isnull=False, ended_at__isnull=True, starts_at__lte=now, ends_at__gt=now
+        ).values_list("observer_id", "cell")
+        for observer_id, cell in shifts:
+            if observer_id not in seen:
+                ring_of[observer_id] = min(cells[cell], ring_of.get(observer_id, cells[cell]))
+        seen.update(ring_of)
+        if ring_of:
+            yield [(ring_of[pk], pk, languages) for pk, languages in _eligible(ring_of, now=now, zone_id=zone_id)]
 
 
 def nearest_available_observers(
@@ -100,10 +101,9 @@ def nearest_available_observers(
     if count < 1:
         return []
     now = now or timezone.now()
-    group_id = _incident_group_id(incident)
     language = primary_language(incident.language or "")
     found: list[tuple[int, int, list[str]]] = []
-    for band in _candidates(origin=incident_cell(incident), now=now, group_id=group_id, exclude_ids=exclude_ids):
+    for band in _candidates(origin=incident_cell(incident), now=now, zone_id=incident.zone_id, exclude_ids=exclude_ids):
         found.extend(band)
         # Bands hold whole rings, so once a band completes the count nobody farther can rank higher.
         if len(found) >= count:
@@ -117,12 +117,6 @@ def nearest_available_observers(
 def _speaks(languages: Sequence[str], language: str) -> int:
     """0 when the observer speaks `language` (sorts first), else 1."""
     return 0 if language and any(primary_language(code) == language for code in languages) else 1
-
-
-def _incident_group_id(incident: Incident) -> int | None:
-    if incident.zone_id is None:
-        return None
-    return Zone.objects.filter(pk=incident.zone_id).values_list("group_id", flat=True).first()
 
 
 def ring_distance(a: str, b: str) -> int | None:
