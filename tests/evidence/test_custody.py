@@ -216,3 +216,24 @@ def test_the_clock_task_abandons_stale_uploads(world: World, scene: Scene) -> No
     UploadSession.objects.filter(pk=session.pk).update(updated_at=session.updated_at - dt.timedelta(days=3))
     expire_stale_uploads.enqueue()
     assert UploadSession.objects.get(pk=session.pk).state == "abandoned"
+
+
+def test_a_video_gets_a_public_safe_still_of_its_first_frame(world: World, scene: Scene, tmp_path: Path) -> None:
+    import cv2
+
+    path = tmp_path / "clip.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 10.0, (160, 120))
+    for i in range(10):
+        frame = np.full((120, 160, 3), 40 + i * 10, dtype=np.uint8)
+        writer.write(frame)
+    writer.release()
+    data = path.read_bytes()
+    _, dispatch = scene
+    session = upload(world.client_for(world.carol), dispatch, data, name="clip.mp4")
+    item = EvidenceItem.objects.get(pk=str(session["item"]))
+    assert item.media_type == "video/mp4"
+    derivative = services.make_derivative(item=item, user=world.alice)
+    assert derivative.media_type == "image/jpeg"
+    answer = world.client_for(world.bob).get(f"/evidence/derivatives/{derivative.pk}")
+    with Image.open(io.BytesIO(b"".join(answer.streaming_content))) as still:  # type: ignore[attr-defined]
+        assert still.size == (160, 120) and not still.getexif()
