@@ -1,5 +1,24 @@
-/* Dispatcher console map: polls the queue's JSON every 2 s and keeps one marker per incident.
+/* Dispatcher console: the rows' version token; the map, which polls the queue's JSON every 2 s
+   and keeps one marker per incident.
    Settings come from data-attributes on #console-map (no inline script). Text goes in with textContent only. */
+(function () {
+  "use strict";
+  /* The rows poll (htmx, every 2 s) sends the version it shows; the server answers 204 when nothing changed. */
+  var rows = document.getElementById("queue-rows");
+  if (rows) {
+    var version = rows.dataset.version || "";
+    document.addEventListener("htmx:configRequest", function (evt) {
+      if (evt.detail.elt === rows && version) { evt.detail.headers["X-Queue-Version"] = version; }
+    });
+    document.addEventListener("htmx:afterRequest", function (evt) {
+      var xhr = evt.detail.xhr;
+      if (evt.detail.elt === rows && xhr && evt.detail.successful) {
+        version = xhr.getResponseHeader("X-Queue-Version") || version;
+      }
+    });
+  }
+})();
+
 (function () {
   "use strict";
   var el = document.getElementById("console-map");

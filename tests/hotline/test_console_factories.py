@@ -10,6 +10,7 @@ import h3
 from django.conf import settings
 from django.utils import timezone
 
+from vigil.hotline import events
 from vigil.hotline.models import Channel, Incident, IncidentState, Report
 from vigil.network.models import Dispatch, DispatchStatus, Observer, Zone
 
@@ -39,6 +40,7 @@ def make_incident(
         first_report_at=first,
         last_report_at=first,
     )
+    events.record(incident, "incident_opened", at=first, channel=channels[0] if channels else "")
     for i, channel in enumerate(channels):
         add_report(incident, channel=channel, at=(at[0] + i * 0.0001, at[1]), when=first + dt.timedelta(minutes=i))
     return incident
@@ -53,7 +55,7 @@ def add_report(
     activity: str = "Agents stopping cars",
     contact_sealed: bytes | None = None,
 ) -> Report:
-    """A report joined to `incident`, keeping the incident's counters as clustering would."""
+    """A report joined to `incident`, keeping the incident's counters and history as clustering would."""
     when = when or timezone.now()
     lat, lon = at if at is not None else (incident.lat, incident.lon)
     report = Report.objects.create(
@@ -77,6 +79,7 @@ def add_report(
     incident.last_report_at = max(incident.last_report_at, when)
     incident.first_report_at = min(incident.first_report_at, when)
     incident.save(update_fields=["report_count", "last_report_at", "first_report_at"])
+    events.record(incident, "report_added", at=when, report=report.pk, channel=channel)
     return report
 
 

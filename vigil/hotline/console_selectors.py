@@ -12,12 +12,13 @@ per channel and one of dispatches per status for the incidents shown.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import h3
-from django.db.models import Case, Count, IntegerField, Min, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -129,6 +130,19 @@ def queue_incidents(
     rows = list(incidents.order_by(is_open.desc(), "-last_report_at", "-report_count", "-pk")[:limit])
     rows.sort(key=_order_key)
     return rows
+
+
+def queue_version(*, state: str, zone: str, language: str, now: dt.datetime | None = None) -> str:
+    """A token that changes whenever the queue's fragment could: any incident event, the minute, the filters.
+
+    Every change to an incident writes an event (a report joining, a dispatch step, a verdict...), so the highest event
+    id is a cheap, index-only witness of "something changed"; the minute covers the ages shown ("12 min").
+    """
+    now = now or timezone.now()
+    last = IncidentEvent.objects.aggregate(last=Max("pk"))["last"] or 0
+    minute = int(now.timestamp() // 60)
+    raw = f"{last}|{minute}|{state}|{zone}|{language}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 
 def queue_rows(

@@ -20,8 +20,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from vigil.accounts.access import require_role, signed_in_user
@@ -31,6 +31,8 @@ from vigil.hotline import triage
 from vigil.hotline.access import incident_for, report_contact_for
 from vigil.hotline.models import Incident, IncidentState, Verdict
 from vigil.network import services as network_services
+
+VERSION_HEADER = "X-Queue-Version"
 
 # --- forms ------------------------------------------------------------------------------------------------------
 
@@ -239,6 +241,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     state, zone = _filter_values(form)
     ctx = {
         "filters": form,
+        "version": selectors.queue_version(state=state, zone=zone, language=get_language()),
         "rows": selectors.queue_rows(user, state=state, zone=zone),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_TILE_ATTRIBUTION,
@@ -251,17 +254,27 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def queue_rows(request: HttpRequest) -> HttpResponse:
-    """The queue's rows as pre-rendered HTML, polled by the queue page every 2 s."""
+    """The queue's rows as pre-rendered HTML, polled by the queue page every 2 s.
+
+    The page sends back the version it shows (header X-Queue-Version); when nothing changed the answer is an empty
+    204 and the rows are neither queried nor rendered.
+    """
     user = _console_user(request)
     form = _queue_filters(request, user)
     if form.is_bound and not form.is_valid():
         return HttpResponse(_form_error(form), status=400, content_type="text/plain; charset=utf-8")
     state, zone = _filter_values(form)
-    response = render(
-        request,
-        "hotline/console/_queue_rows.html",
-        {"rows": selectors.queue_rows(user, state=state, zone=zone), "now": timezone.now()},
-    )
+    version = selectors.queue_version(state=state, zone=zone, language=get_language())
+    if request.headers.get(VERSION_HEADER) == version:
+        # Nothing changed since the caller's copy: htmx leaves the rows as they are on 204.
+        response = HttpResponse(status=204)
+    else:
+        response = render(
+            request,
+            "hotline/console/_queue_rows.html",
+            {"rows": selectors.queue_rows(user, state=state, zone=zone), "now": timezone.now()},
+        )
+    response[VERSION_HEADER] = version
     add_never_cache_headers(response)
     return response
 
