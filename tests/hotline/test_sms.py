@@ -264,3 +264,27 @@ def test_a_message_after_the_conversation_went_stale_starts_a_new_report(world: 
     SmsConversation.objects.update(updated_at=timezone.now() - dt.timedelta(hours=3))
     _send(_params("3 agents at Lake St arresting people now"))
     assert Report.objects.count() == 2
+
+
+def test_it_asks_when_it_was_seen_and_sets_the_time_from_the_answer(world: World) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    _send(_params("agents arresting people"))
+    asked = []
+    answers = {
+        "location": "Lake St and 5th",
+        "size": "3 agents",
+        "uniform": "vests marked POLICE",
+        "time": "20 min ago",
+        "equipment": "two grey vans",
+    }
+    while SmsConversation.objects.exists():
+        part = SmsConversation.objects.get().awaiting
+        asked.append(part)
+        _reply(_send(_params(answers[part])))
+    assert asked == ["location", "size", "uniform", "time", "equipment"]
+    report = Report.objects.get()
+    assert abs((timezone.now() - dt.timedelta(minutes=20) - report.seen_at).total_seconds()) < 60
+    assert report.equipment == "two grey vans" and report.uniform == "vests marked POLICE"

@@ -254,6 +254,8 @@ def submit_report(
         require_location=require_location,
     )
     now = timezone.now()
+    # A report that doesn't say when gets exactly its receipt time: seen_at == received_at means "time not given".
+    seen = clean.seen_at if seen_at is not None else now
     with transaction.atomic():
         sealed: bytes | None = None
         expires: dt.datetime | None = None
@@ -272,7 +274,7 @@ def submit_report(
             cell=h3.latlng_to_cell(clean.lat, clean.lon, settings.VIGIL_H3_RES_REPORT)
             if clean.lat is not None and clean.lon is not None
             else "",
-            seen_at=clean.seen_at,
+            seen_at=seen,
             contact_sealed=sealed,
             contact_expires_at=expires,
             received_at=now,

@@ -233,20 +233,19 @@ def question(part: str) -> str:
     return questions[part]
 
 
-def _is_missing(report: Report, part: str, parsed: Parsed | None) -> bool:
+def _is_missing(report: Report, part: str) -> bool:
     if part == "location":
         return report.lat is None and not report.location_text
     if part == "time":
-        return parsed is not None and parsed.seen_at is None
+        return report.seen_at == report.received_at  # submit_report's mark for "the reporter didn't say when"
     return not getattr(report, part)
 
 
-def _next_part(report: Report, after: str | None, parsed: Parsed | None) -> str | None:
+def _next_part(report: Report, after: str | None) -> str | None:
+    """The first missing part after the one just asked: each part is asked at most once."""
     start = ASK_ORDER.index(after) + 1 if after in ASK_ORDER else 0
     for part in ASK_ORDER[start:]:
-        if part == "time" and parsed is None:
-            continue  # time is only asked right after a first message that did not say when
-        if _is_missing(report, part, parsed):
+        if _is_missing(report, part):
             return part
     return None
 
@@ -283,7 +282,7 @@ def _start(body: str, key: str) -> Outcome:
         except ValidationError as refused:
             return _twiml(_refusal(refused))
         receipt = services.format_receipt(report.receipt)
-        part = _next_part(report, None, parsed)
+        part = _next_part(report, None)
         if part is None:
             return _twiml(_("Report received, code %(receipt)s. Thank you. Stay safe.") % {"receipt": receipt})
         SmsConversation.objects.update_or_create(
@@ -316,7 +315,7 @@ def _answer(conversation: SmsConversation, body: str) -> Outcome:
                 report = services.fill_report(report=report, field=part, value=body)
         except ValidationError as refused:
             return _twiml(_refusal(refused) + " " + question(part))
-        following = _next_part(report, part, None)
+        following = _next_part(report, part)
         if following is None:
             conversation.delete()
             return _twiml(
