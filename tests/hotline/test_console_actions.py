@@ -241,3 +241,13 @@ def test_a_refusal_page_still_works_as_the_incident_page(world: World, north: In
     html = world.client_for(world.bob).post(_url(north, "verdict"), {"verdict": "nope"}).content.decode()
     assert "Incident #" in html and "Record verdict" in html and 'id="refusal"' in html
     assert 'src="/static/hotline/console-incident.js"' in html
+
+
+def test_a_guarded_note_is_refused_with_the_reason_and_kept_for_fixing(world: World, north: Incident) -> None:
+    note = "The agent's name is John Miller and he lives at 12 Oak St"
+    before = _snapshot()
+    response = world.client_for(world.bob).post(_url(north, "verdict"), {"verdict": "confirmed", "note": note})
+    html = response.content.decode()
+    assert response.status_code == 400 and 'role="alert"' in html
+    assert "12 Oak St" in html  # still in the note box, for the dispatcher to fix
+    assert _snapshot() == before

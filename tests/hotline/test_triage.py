@@ -277,3 +277,25 @@ def test_it_starts_verifying_a_new_incident_once(world: World) -> None:
     }
     with pytest.raises(triage.IllegalTransition):
         triage.start_verifying(incident=incident, actor=world.bob)
+
+
+def test_it_refuses_a_note_that_exposes_a_person_and_writes_nothing(world: World) -> None:
+    incident = make_incident(world.north_zone, NORTH_CENTER)
+    before = _snapshot()
+    with pytest.raises(triage.TriageError) as refusal:
+        triage.record_verdict(
+            incident=incident,
+            verdict=Verdict.CONFIRMED,
+            note="The agent's name is John Miller and he lives at 12 Oak St",
+            actor=world.bob,
+        )
+    assert str(refusal.value)
+    assert _snapshot() == before
+
+
+def test_it_accepts_a_note_about_where_the_activity_happened(world: World) -> None:
+    incident = make_incident(world.north_zone, NORTH_CENTER)
+    note = "ICE at 2100 Bloomington Ave right now, two vans, observers filmed from across the street"
+    triage.record_verdict(incident=incident, verdict=Verdict.CONFIRMED, note=note, actor=world.bob)
+    incident.refresh_from_db()
+    assert incident.verdict_note == note

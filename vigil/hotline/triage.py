@@ -13,7 +13,6 @@ incident at once cannot interleave half-changes. Illegal requests raise `TriageE
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Sequence
 
 import h3
@@ -28,6 +27,7 @@ from vigil.hotline import events
 from vigil.hotline.models import Incident, IncidentState, Report, Verdict
 from vigil.network import services as network_services
 from vigil.network.models import Dispatch, ZoneCell
+from vigil.safety.validators import guard_text
 
 OPEN_STATES = (IncidentState.NEW, IncidentState.VERIFYING)
 
@@ -103,13 +103,9 @@ def _clean_note(note: str) -> str:
 
 
 def _guard(text: str) -> None:
-    """Run the text guard (vigil.safety) over free text, when it is installed; its refusal becomes a TriageError."""
+    """Free text goes through the text guard (vigil.safety): its refusal becomes a TriageError with its reason."""
     try:
-        validators = importlib.import_module("vigil.safety.validators")
-    except ImportError:  # the guard lands separately; until then notes are only length-checked
-        return
-    try:
-        validators.guard_text(text)
+        guard_text(text)
     except ValidationError as refusal:
         raise TriageError(" ".join(str(m) for m in refusal.messages)) from None
 
