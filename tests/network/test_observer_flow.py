@@ -37,12 +37,14 @@ def test_the_observer_walks_through_a_whole_dispatch(world: World, incident: Inc
     assert offer.status_code == 200
     assert "no physical contact" in page.lower()
     assert "Lake St" not in page  # the place is shown only after accepting
+    assert "/upload" not in page
 
     answer = phone.post(f"/observer/dispatch/{dispatch.pk}/accept", {"code_acknowledged": "on"})
     assert answer.status_code == 302
     accepted = phone.get(f"/observer/dispatch/{dispatch.pk}/").content.decode()
     assert "Lake St &amp; 5th Ave" in accepted
     assert "Next check-in due at" in accepted
+    assert f'href="/evidence/dispatch/{dispatch.pk}/upload"' in accepted
 
     assert phone.post(f"/observer/dispatch/{dispatch.pk}/arrive").status_code == 302
     device = (timezone.now() - dt.timedelta(seconds=42)).isoformat()

@@ -10,8 +10,8 @@ Nearest first, by H3 grid distance (rings of res-8 cells, ~0.9 km apart) between
 shift's cell. Among observers in the same ring, those who speak the incident's language come first; then the lower
 observer id, so the choice is deterministic. Rings are searched in growing bands (0, 1, 2-3, 4-7, 8-15, ...) with an
 indexed `cell IN (...)` query each (then one primary-key query for those observers), and the search stops at the first
-band that completes the count, so where observers are near a selection costs three small queries (plus one to load
-the chosen), however many observers are on shift.
+band that completes the count, so where observers are near a selection costs two small queries, however many
+observers are on shift.
 """
 
 from __future__ import annotations
@@ -57,8 +57,8 @@ def _band_cells(origin: str, first: int, last: int) -> dict[str, int]:
     return cells
 
 
-def _eligible(observer_ids: Collection[int], *, now: dt.datetime, zone_id: int | None) -> list[tuple[int, list[str]]]:
-    """(id, languages) of those observers who are active, trained, bound by the code and not busy: one pk lookup."""
+def _eligible(observer_ids: Collection[int], *, now: dt.datetime, zone_id: int | None) -> list[Observer]:
+    """Those observers who are active, trained, bound by the code and not busy (one query, by primary key)."""
     busy = Dispatch.objects.filter(observer_id=OuterRef("pk"), status__in=ACTIVE_STATUSES)
     observers = Observer.objects.filter(
         pk__in=list(observer_ids),
@@ -68,13 +68,13 @@ def _eligible(observer_ids: Collection[int], *, now: dt.datetime, zone_id: int |
     ).filter(~Exists(busy))
     if zone_id is not None:
         observers = observers.filter(group_id=Subquery(Zone.objects.filter(pk=zone_id).values("group_id")[:1]))
-    return [(pk, list(languages or [])) for pk, languages in observers.values_list("pk", "languages")]
+    return list(observers.select_related("user"))
 
 
 def _candidates(
     *, origin: str, now: dt.datetime, zone_id: int | None, exclude_ids: Collection[int]
-) -> Iterator[list[tuple[int, int, list[str]]]]:
-    """Per band of rings: (ring, observer id, languages) of available observers, one row per observer.
+) -> Iterator[list[tuple[int, Observer]]]:
+    """Per band of rings: (ring, observer) for the available observers, one row per observer.
 
     Two queries per band, each led by one index whatever the planner's statistics say: open shifts by cell, then
     those shifts' observers by primary key. (In one join, SQLite without statistics may walk the group's observers.)
@@ -91,7 +91,7 @@ def _candidates(
                 ring_of[observer_id] = min(cells[cell], ring_of.get(observer_id, cells[cell]))
         seen.update(ring_of)
         if ring_of:
-            yield [(ring_of[pk], pk, languages) for pk, languages in _eligible(ring_of, now=now, zone_id=zone_id)]
+            yield [(ring_of[o.pk], o) for o in _eligible(ring_of, now=now, zone_id=zone_id)]
 
 
 def nearest_available_observers(
@@ -102,16 +102,14 @@ def nearest_available_observers(
         return []
     now = now or timezone.now()
     language = primary_language(incident.language or "")
-    found: list[tuple[int, int, list[str]]] = []
+    found: list[tuple[int, Observer]] = []
     for band in _candidates(origin=incident_cell(incident), now=now, zone_id=incident.zone_id, exclude_ids=exclude_ids):
         found.extend(band)
         # Bands hold whole rings, so once a band completes the count nobody farther can rank higher.
         if len(found) >= count:
             break
-    found.sort(key=lambda row: (row[0], _speaks(row[2], language), row[1]))
-    chosen_ids = [observer_id for _, observer_id, _ in found[:count]]
-    observers = Observer.objects.select_related("user").in_bulk(chosen_ids)
-    return [observers[i] for i in chosen_ids if i in observers]
+    found.sort(key=lambda row: (row[0], _speaks(row[1].languages or [], language), row[1].pk))
+    return [observer for _, observer in found[:count]]
 
 
 def _speaks(languages: Sequence[str], language: str) -> int:
