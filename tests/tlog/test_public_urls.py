@@ -123,9 +123,11 @@ def test_bad_parameters_get_a_clear_400(url: str, message: str) -> None:
     assert message in json.loads(response.content)["error"]
 
 
-def test_the_urls_only_answer_get_and_need_no_login() -> None:
+def test_the_urls_only_answer_get_and_head_and_need_no_login() -> None:
     fill(2)
     client = Client()
     for url in ("/log/checkpoint", "/log/key", "/log/proof/inclusion?index=0&size=2"):
         assert client.post(url).status_code == 405
+        assert client.delete(url).status_code == 405
+    assert client.head("/log/key").status_code == 200
     assert client.get("/log/proof/inclusion?index=0&size=2").status_code == 200

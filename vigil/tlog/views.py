@@ -10,7 +10,7 @@ import re
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from vigil.ledger.checkpoint import format_proof
 from vigil.tlog import keys, selectors
@@ -52,7 +52,7 @@ def _number(request: HttpRequest, name: str) -> int:
     return int(values[0])
 
 
-@require_GET
+@require_safe
 def checkpoint(request: HttpRequest) -> HttpResponse:
     latest = selectors.latest_checkpoint()
     if latest is None:
@@ -60,7 +60,7 @@ def checkpoint(request: HttpRequest) -> HttpResponse:
     return _text(latest.note)
 
 
-@require_GET
+@require_safe
 def checkpoint_at(request: HttpRequest, size: int) -> HttpResponse:
     found = selectors.checkpoint_at(size) if size < 1 << 57 else None
     if found is None:
@@ -68,7 +68,7 @@ def checkpoint_at(request: HttpRequest, size: int) -> HttpResponse:
     return _text(found.note, cache=IMMUTABLE)
 
 
-@require_GET
+@require_safe
 def key(request: HttpRequest) -> HttpResponse:
     try:
         verifier_key = keys.verifier_key()
@@ -77,7 +77,7 @@ def key(request: HttpRequest) -> HttpResponse:
     return _text(verifier_key + "\n", cache="public, max-age=3600")
 
 
-@require_GET
+@require_safe
 def inclusion(request: HttpRequest) -> HttpResponse:
     try:
         index, size = _number(request, "index"), _number(request, "size")
@@ -99,7 +99,7 @@ def inclusion(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def consistency(request: HttpRequest) -> HttpResponse:
     try:
         old, new = _number(request, "old"), _number(request, "new")
