@@ -126,3 +126,15 @@ def test_an_observer_who_got_this_incident_once_is_not_asked_again(world: World,
     )
     sent = dispatch_observers(incident=incident, actor=world.bob)
     assert [d.observer.user.username for d in sent] == ["chris"]
+
+
+def test_open_offers_can_be_withdrawn_when_the_incident_is_settled(world: World, incident: Incident) -> None:
+    from vigil.network.services import accept_dispatch, cancel_open_dispatches
+
+    sent = dispatch_observers(incident=incident, actor=world.bob)
+    accept_dispatch(dispatch=sent[0], actor=sent[0].observer.user, code_acknowledged=True)
+    assert cancel_open_dispatches(incident=incident, actor=world.bob) == 1
+    assert sorted(Dispatch.objects.values_list("status", flat=True)) == ["accepted", "cancelled"]
+    cancelled = IncidentEvent.objects.get(incident=incident, kind="dispatch_cancelled")
+    assert cancelled.data["observer_ids"] == [sent[1].observer_id]
+    assert cancel_open_dispatches(incident=incident, actor=world.bob) == 0

@@ -98,3 +98,17 @@ def test_the_clock_task_escalates(world: World, incident: Incident) -> None:
     dispatch_observers(incident=incident, actor=world.bob, now=timezone.now() - dt.timedelta(minutes=10))
     result = escalate_task.enqueue()
     assert result.return_value == {"incidents": 1, "expired": 2, "dispatched": 0}
+
+
+def test_the_clock_runs_the_dispatch_jobs() -> None:
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+    from django_tasks.base import Task
+
+    mine = {path: seconds for path, seconds in settings.VIGIL_CLOCK_JOBS if path.startswith("vigil.network.")}
+    assert mine == {
+        "vigil.network.tasks.escalate_unanswered": 15,
+        "vigil.network.tasks.alert_missed_check_ins": 60,
+        "vigil.network.tasks.close_ended_shifts": 300,
+    }
+    assert all(isinstance(import_string(path), Task) for path in mine)
