@@ -6,14 +6,15 @@
   /* The rows poll (htmx, every 2 s) sends the version it shows; the server answers 204 when nothing changed. */
   var rows = document.getElementById("queue-rows");
   if (rows) {
-    var version = rows.dataset.version || "";
     document.addEventListener("htmx:configRequest", function (evt) {
-      if (evt.detail.elt === rows && version) { evt.detail.headers["X-Queue-Version"] = version; }
+      if (evt.detail.elt === rows && rows.dataset.version) {
+        evt.detail.headers["X-Queue-Version"] = rows.dataset.version;
+      }
     });
     document.addEventListener("htmx:afterRequest", function (evt) {
       var xhr = evt.detail.xhr;
       if (evt.detail.elt === rows && xhr && evt.detail.successful) {
-        version = xhr.getResponseHeader("X-Queue-Version") || version;
+        rows.dataset.version = xhr.getResponseHeader("X-Queue-Version") || rows.dataset.version || "";
       }
     });
   }

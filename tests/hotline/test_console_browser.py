@@ -13,7 +13,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import artifacts, browser, playwright  # noqa: F401  (fixtures)
 from tests.conftest import NORTH_CENTER, World
-from tests.hotline.test_console_factories import make_incident
+from tests.hotline.test_console_factories import make_incident, send
+from vigil.hotline import events
 from vigil.hotline.models import Channel, Incident, IncidentState
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,6 +80,12 @@ def test_actions_work_in_place_and_show_refusals(
     page, problems = phone
     incident = make_incident(world.north_zone, NORTH_CENTER, channels=[Channel.WEB, Channel.OPERATOR])
     page.goto(f"{live_server}/console/incident/{incident.pk}/")
+    # What observers do shows up without reload (summary poll + the activity part swapped out of band).
+    dispatch = send(incident, world.carol.observer)
+    events.record(incident, "dispatched", observer_ids=[dispatch.observer_id], dispatch_ids=[dispatch.pk])
+    expect(page.locator("#incident-activity")).to_contain_text("Observers dispatched", timeout=5000)
+    expect(page.locator("#incident-activity")).to_contain_text("carol")
+    dispatch.delete()
 
     # A refused step (closing without a verdict) comes back with the reason, in place.
     page.get_by_role("button", name="Start verifying").click()

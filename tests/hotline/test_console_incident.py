@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -190,3 +191,27 @@ def test_a_merged_incident_points_to_its_target(world: World, north: Incident) -
     html = world.client_for(world.bob).get(f"/console/incident/{source.pk}/").content.decode()
     assert f"/console/incident/{north.pk}/" in html and "was merged into" in html
     assert "Record verdict" not in html and "Dispatch observers" not in html
+
+
+def test_the_live_poll_answers_204_until_the_incident_changes(world: World, north: Incident) -> None:
+    client = world.client_for(world.bob)
+    page = client.get(f"/console/incident/{north.pk}/").content.decode()
+    found = re.search(r'id="incident-live" data-version="([0-9a-f]+)"', page)
+    assert found is not None
+    version = found.group(1)
+    idle = client.get(f"/console/incident/{north.pk}/live", HTTP_X_INCIDENT_VERSION=version)
+    assert idle.status_code == 204 and idle["X-Incident-Version"] == version
+    other = make_incident(world.north_zone, NORTH_CENTER)  # another incident's change does not count
+    assert client.get(f"/console/incident/{north.pk}/live", HTTP_X_INCIDENT_VERSION=version).status_code == 204
+    triage.start_verifying(incident=north, actor=world.bob)
+    changed = client.get(f"/console/incident/{north.pk}/live", HTTP_X_INCIDENT_VERSION=version)
+    assert changed.status_code == 200 and "Verifying" in changed.content.decode()
+    assert other.pk != north.pk
+
+
+def test_it_preselects_the_verdict_the_observers_proposed(world: World, north: Incident) -> None:
+    dispatch = send(north, world.carol.observer, DispatchStatus.ON_SCENE)
+    dispatch.proposed_verdict = Verdict.NOT_IMMIGRATION
+    dispatch.save()
+    html = world.client_for(world.bob).get(f"/console/incident/{north.pk}/").content.decode()
+    assert re.search(r'<input type="radio" name="verdict" value="not_immigration"[^>]* checked', html)

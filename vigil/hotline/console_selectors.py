@@ -145,6 +145,14 @@ def queue_version(*, state: str, zone: str, language: str, now: dt.datetime | No
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 
+def incident_version(incident: Incident, *, language: str, now: dt.datetime | None = None) -> str:
+    """Like queue_version, for one incident's live parts: its last event, the minute, the language."""
+    now = now or timezone.now()
+    last = IncidentEvent.objects.filter(incident=incident).aggregate(last=Max("pk"))["last"] or 0
+    raw = f"{incident.pk}|{last}|{int(now.timestamp() // 60)}|{language}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
 def queue_rows(
     user: AnyUser, *, state: str = "", zone: str = "", now: dt.datetime | None = None, limit: int = QUEUE_LIMIT
 ) -> list[QueueRow]:

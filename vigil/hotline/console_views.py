@@ -33,6 +33,7 @@ from vigil.hotline.models import Incident, IncidentState, Verdict
 from vigil.network import services as network_services
 
 VERSION_HEADER = "X-Queue-Version"
+INCIDENT_VERSION_HEADER = "X-Incident-Version"
 
 # --- forms ------------------------------------------------------------------------------------------------------
 
@@ -171,16 +172,20 @@ def _is_htmx(request: HttpRequest) -> bool:
 def _incident_context(request: HttpRequest, user: User, incident: Incident, **overrides: object) -> dict[str, object]:
     candidates = selectors.merge_candidates(user, incident) if incident.is_open else []
     reports = selectors.incident_reports(incident)
+    dispatches = selectors.incident_dispatches(incident)
     ctx: dict[str, object] = {
         "incident": incident,
         "reports": reports,
-        "dispatches": selectors.incident_dispatches(incident),
+        "dispatches": dispatches,
         "events": selectors.incident_events(incident),
         "measures": selectors.incident_measures(incident),
+        "version": selectors.incident_version(incident, language=get_language()),
         "age": selectors.human_age(timezone.now() - incident.first_report_at),
         "can_read_contacts": selectors.can_read_contacts(user, incident),
         "revealed": {},
-        "verdict_form": VerdictForm(initial={"verdict": incident.verdict, "note": incident.verdict_note}),
+        "verdict_form": VerdictForm(
+            initial={"verdict": incident.verdict or _proposed(dispatches), "note": incident.verdict_note}
+        ),
         "merge_form": MergeForm(candidates=candidates),
         "dispatch_form": DispatchForm(),
         "reopen_form": ReopenForm(),
@@ -197,6 +202,12 @@ def _incident_context(request: HttpRequest, user: User, incident: Incident, **ov
     }
     ctx.update(overrides)
     return ctx
+
+
+def _proposed(dispatches: list[selectors.DispatchView]) -> str:
+    """The verdict observers proposed last, to preselect (the dispatcher still decides)."""
+    proposals = [d.dispatch.proposed_verdict for d in dispatches if d.dispatch.proposed_verdict]
+    return proposals[-1] if proposals else ""
 
 
 def _refuse(
@@ -313,16 +324,24 @@ def incident(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def incident_live(request: HttpRequest, pk: int) -> HttpResponse:
-    """The parts of the incident page that change while it is open (state, dispatches, history), for polling."""
+    """The parts of the incident page that change while it is open (state, dispatches, history), for polling.
+
+    Like the queue's rows: 204 while the caller's X-Incident-Version is still current.
+    """
     _user, found = _incident(request, pk)
-    ctx = {
-        "incident": found,
-        "dispatches": selectors.incident_dispatches(found),
-        "events": selectors.incident_events(found),
-        "measures": selectors.incident_measures(found),
-        "age": selectors.human_age(timezone.now() - found.first_report_at),
-    }
-    response = render(request, "hotline/console/_incident_live.html", ctx)
+    version = selectors.incident_version(found, language=get_language())
+    if request.headers.get(INCIDENT_VERSION_HEADER) == version:
+        response = HttpResponse(status=204)
+    else:
+        ctx = {
+            "incident": found,
+            "dispatches": selectors.incident_dispatches(found),
+            "events": selectors.incident_events(found),
+            "measures": selectors.incident_measures(found),
+            "age": selectors.human_age(timezone.now() - found.first_report_at),
+        }
+        response = render(request, "hotline/console/_incident_live.html", ctx)
+    response[INCIDENT_VERSION_HEADER] = version
     add_never_cache_headers(response)
     return response
 
