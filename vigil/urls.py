@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("vigil.accounts.urls")),
     path("home/", accounts_views.home, name="home"),
+    path("home/read", accounts_views.mark_notifications_read, name="notifications_read"),
     path("", include("vigil.hotline.urls")),
     path("console/", include("vigil.hotline.console_urls")),
     path("observer/", include("vigil.network.observer_urls")),

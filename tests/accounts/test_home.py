@@ -11,3 +11,16 @@ def test_it_lists_nothing_for_a_user_without_roles(world: World) -> None:
     response = world.client_for(world.nobody).get("/home/")
     assert response.status_code == 200
     assert b"You have no role yet" in response.content
+
+
+def test_it_shows_my_messages_and_marks_them_read(world: World) -> None:
+    from vigil.network.models import Notification
+
+    Notification.objects.create(user=world.alice, kind="check_in_missed", subject="Missed check-in", body="Call them")
+    Notification.objects.create(user=world.bob, kind="other", subject="Not for alice", body="")
+    client = world.client_for(world.alice)
+    page = client.get("/home/").content.decode()
+    assert "Missed check-in" in page and "Not for alice" not in page
+    assert client.post("/home/read").status_code == 302
+    assert not Notification.objects.filter(user=world.alice, read_at__isnull=True).exists()
+    assert Notification.objects.filter(user=world.bob, read_at__isnull=True).exists()

@@ -4,13 +4,16 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from vigil.accounts.access import signed_in_user
 from vigil.accounts.models import Membership, Role
+from vigil.network.models import Notification
 
 
 @dataclass(frozen=True)
@@ -55,14 +58,14 @@ _ROLE_CARDS: list[tuple[Role, str, Promise, Promise, Promise]] = [
     ),
     (
         Role.ATTORNEY,
-        "/evidence/",
+        "evidence:index",
         _("Attorney"),
         _("See the evidence of your cases: notes, photos and video with their chain of custody."),
         _("Open evidence"),
     ),
     (
         Role.AUDITOR,
-        "/evidence/",
+        "evidence:index",
         _("Auditor"),
         _("Verify evidence bundles and the signed checkpoints of the evidence log, offline, with vigil-verify."),
         _("Open evidence"),
@@ -87,8 +90,9 @@ def _url(target: str) -> str:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """My work: one card per role the user holds, naming the groups and linking to where that work is done."""
+    user = signed_in_user(request)
     memberships = (
-        Membership.objects.filter(user=signed_in_user(request)).select_related("group").order_by("group__name")
+        Membership.objects.filter(user=user).select_related("group").order_by("group__name")
     )
     groups_by_role: dict[str, list[str]] = {}
     for membership in memberships:
@@ -98,7 +102,16 @@ def home(request: HttpRequest) -> HttpResponse:
         for role, target, title, text, link in _ROLE_CARDS
         if role in groups_by_role
     ]
-    return render(request, "accounts/home.html", {"cards": cards})
+    notifications = list(Notification.objects.filter(user_id=user.pk).order_by("-created_at")[:15])
+    return render(request, "accounts/home.html", {"cards": cards, "notifications": notifications})
+
+
+@login_required
+@require_POST
+def mark_notifications_read(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("home")
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

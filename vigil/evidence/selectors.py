@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from vigil.accounts.models import User
 from vigil.evidence.models import CustodyEvent, EvidenceItem
@@ -30,3 +30,12 @@ def custody_of_items(items: list[EvidenceItem]) -> QuerySet[CustodyEvent]:
 def exportable_items(incident: Incident) -> list[EvidenceItem]:
     """Items whose originals still exist (a deleted original cannot go into a bundle; its record stays)."""
     return list(items_of_incident(incident).filter(deleted_at__isnull=True))
+
+
+def incidents_with_evidence(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+    """Of `incidents`, those holding evidence, newest evidence first, annotated with item counts."""
+    return (
+        incidents.annotate(item_count=Count("evidence"), last_item_at=Max("evidence__received_at"))
+        .filter(item_count__gt=0)
+        .order_by("-last_item_at")
+    )

@@ -4,6 +4,7 @@ from vigil.evidence import views
 
 app_name = "evidence"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("dispatch/<int:dispatch_id>/upload", views.upload_page, name="upload"),
     path("dispatch/<int:dispatch_id>/uploads", views.upload_start, name="upload_start"),
     path("dispatch/<int:dispatch_id>/upload-form", views.upload_form, name="upload_form"),

@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigil.accounts.access import signed_in_user
+from vigil.accounts.access import has_role, require_role, signed_in_user
 from vigil.accounts.models import Role
 from vigil.evidence import access, selectors, services
 from vigil.evidence.media import EXTENSIONS
@@ -340,3 +340,16 @@ def incident_export(request: HttpRequest, incident_id: int) -> HttpResponseBase:
     response["Content-Length"] = str(os.fstat(tmp.fileno()).st_size)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The evidence desk: incidents of the user's groups that hold evidence; for everyone, how to check the log."""
+    from vigil.hotline.access import incidents_visible_to
+
+    user = signed_in_user(request)
+    require_role(user, (*access.READERS, Role.AUDITOR))
+    incidents = selectors.incidents_with_evidence(incidents_visible_to(user, access.READERS))[:200]
+    ctx = {"incidents": incidents, "reads_evidence": has_role(user, access.READERS)}
+    return render(request, "evidence/index.html", ctx)
