@@ -16,16 +16,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
 
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.accounts.models import User
-from vigil.evidence import custody, selectors
+from vigil.evidence import custody, selectors, staging
 from vigil.evidence.models import BundleExport, CustodyEvent, CustodyKind, EvidenceItem
-from vigil.evidence.services import EvidenceError
+from vigil.evidence.services import EvidenceError, store_error
 from vigil.hotline.models import Incident
 from vigil.ledger.bundle import BundleWriter, item_arcname
 from vigil.ledger.canonical import format_timestamp
@@ -47,8 +46,6 @@ def _leaf_for_event(event: CustodyEvent) -> dict[str, object]:
 
 def export_incident(*, incident: Incident, user: User, dest: IO[bytes]) -> ExportResult:
     """Write the incident's bundle to `dest` (a seekable binary file). Export is itself a custody event."""
-    from vigil.tlog import keys as tlog_keys
-    from vigil.tlog import selectors as tlog_read
     from vigil.tlog import services as tlog
 
     items = list(selectors.items_of_incident(incident))
@@ -75,13 +72,51 @@ def export_incident(*, incident: Incident, user: User, dest: IO[bytes]) -> Expor
     note_text = checkpoint.note
     events = list(selectors.custody_of_items(items))
     # (3) The zip: originals streamed from the store, leaves, proofs, checkpoint, key, README, report.
-    with BundleWriter(dest, export_id=str(export_id), title=f"Vigil incident {incident.pk}") as writer:
+    try:
+        _write_bundle(
+            dest, incident=incident, user=user, items=items, present=present, events=events, export_id=export_id,
+            at=now, size=size, note_text=note_text,
+        )  # fmt: skip
+    except staging.StagingError as exc:
+        raise store_error(exc) from None
+    dest.flush()
+    dest.seek(0)
+    digest = hashlib.sha256()
+    while block := dest.read(1 << 20):
+        digest.update(block)
+    dest.seek(0)
+    BundleExport.objects.filter(pk=export.pk).update(tree_size=size, sha256=digest.hexdigest())
+    return ExportResult(id=export_id, tree_size=size, items=len(items), sha256=digest.hexdigest())
+
+
+def _write_bundle(
+    dest: IO[bytes],
+    *,
+    incident: Incident,
+    user: User,
+    items: list[EvidenceItem],
+    present: list[EvidenceItem],
+    events: list[CustodyEvent],
+    export_id: uuid.UUID,
+    at: dt.datetime,
+    size: int,
+    note_text: str,
+) -> None:
+    from vigil.tlog import keys as tlog_keys
+    from vigil.tlog import selectors as tlog_read
+
+    now = at
+    title = f"Vigil incident {incident.pk}"
+    with (
+        staging.guard("reading originals for a bundle"),
+        BundleWriter(dest, export_id=str(export_id), title=title) as writer,
+    ):
         for item in items:
             record = custody.item_record(item)
             proof = tlog_read.inclusion_proof(index=item.leaf_index, size=size).proof
             if item in present:
                 name = custody.display_name(item.original_name, item.media_type)
-                with default_storage.open(item.file_name, "rb") as source:
+                with staging.open_stored(item.file_name) as source:
                     writer.add_item(item_arcname(str(item.pk), name), source, record, item.leaf_index, proof)
             else:
                 writer.add_removed_item(record, item.leaf_index, proof)
@@ -99,14 +134,6 @@ def export_incident(*, incident: Incident, user: User, dest: IO[bytes]) -> Expor
         )  # fmt: skip
         writer.add_document("custody-report.html", html.encode("utf-8"))
         writer.add_document("custody-report.pdf", custody_report_pdf(html))
-    dest.flush()
-    dest.seek(0)
-    digest = hashlib.sha256()
-    while block := dest.read(1 << 20):
-        digest.update(block)
-    dest.seek(0)
-    BundleExport.objects.filter(pk=export.pk).update(tree_size=size, sha256=digest.hexdigest())
-    return ExportResult(id=export_id, tree_size=size, items=len(items), sha256=digest.hexdigest())
 
 
 def custody_report_html(

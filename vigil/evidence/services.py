@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 import uuid
 
@@ -37,6 +38,9 @@ from vigil.network.models import Dispatch
 NOTE_MAX_CHARS = 20_000
 LOCK_SECONDS = 300  # a chunk writer that died holding the lock is presumed gone after this long
 STALE_UPLOAD = dt.timedelta(hours=48)
+RETENTION_RETRY = dt.timedelta(days=7)  # how far back the hourly job re-checks that deleted originals are gone
+
+logger = logging.getLogger(__name__)
 
 
 class EvidenceError(Exception):
@@ -61,7 +65,16 @@ class OffsetMismatch(EvidenceError):
 
 
 def original_name_for(item_id: uuid.UUID) -> str:
-    return f"evidence/originals/{item_id}"
+    return f"{staging.ORIGINALS}{item_id}"
+
+
+def store_error(exc: staging.StagingError) -> EvidenceError:
+    """The storage's refusal as the uploader sees it: 503 (try again) when the store is down, else 400."""
+    if isinstance(exc, staging.StoreUnavailable):
+        return EvidenceError(_("The evidence storage is not answering; try again in a moment."), status=503)
+    if isinstance(exc, staging.UploadGone):
+        return EvidenceError(_("This upload can no longer be continued; send the file again."), status=409)
+    return EvidenceError(str(exc), status=400)
 
 
 def _check_size(size: int) -> None:
@@ -90,10 +103,25 @@ def start_upload(
     )
     place = staging.staging_for()
     if isinstance(place, staging.S3Staging):
-        session.staging = place.begin(name=original_name_for(session.id))
-    with transaction.atomic():
-        session.save()
+        try:
+            session.staging = place.begin(name=original_name_for(session.id))
+        except staging.StagingError as exc:
+            raise store_error(exc) from None
+    try:
+        with transaction.atomic():
+            session.save()
+    except BaseException:
+        _discard_quietly(session)
+        raise
     return session
+
+
+def _discard_quietly(session: UploadSession) -> None:
+    """Drop staged bytes on a path that is already failing; if the store is down, the hourly sweep finishes it."""
+    try:
+        staging.staging_for().discard(key=str(session.pk), state=session.staging)
+    except staging.StagingError:
+        logger.warning("could not drop the staging of upload %s now; the expiry job will", session.pk)
 
 
 def _claim(session: UploadSession, offset: int) -> str:
@@ -124,7 +152,7 @@ def _release(session: UploadSession, token: str) -> None:
 
 def _fail(session: UploadSession, message: str) -> None:
     """Refuse the whole upload: forget the staged bytes, keep the row (state failed) so the client learns why."""
-    staging.staging_for().discard(key=str(session.pk), state=session.staging)
+    _discard_quietly(session)
     with transaction.atomic():
         UploadSession.objects.filter(pk=session.pk).update(
             state=UploadState.FAILED, error=message[:300], lock_token="", locked_at=None, hash_state=b""
@@ -170,9 +198,15 @@ def receive_chunk(*, session: UploadSession, offset: int, length: int, body: sta
     except staging.ShortChunk:
         _release(session, token)
         raise EvidenceError(_("The chunk arrived incomplete; send it again."), status=400) from None
+    except staging.UploadGone as exc:
+        # E.g. completion went through but its answer was lost: whatever sits at the key belongs to no item.
+        _release(session, token)
+        _fail(session, str(store_error(exc)))
+        _delete_quietly(original_name_for(session.id))
+        raise store_error(exc) from None
     except staging.StagingError as exc:
         _release(session, token)
-        raise EvidenceError(str(exc), status=400) from None
+        raise store_error(exc) from None
     except BaseException:
         _release(session, token)
         raise
@@ -205,24 +239,53 @@ def receive_chunk(*, session: UploadSession, offset: int, length: int, body: sta
         )
     if not updated:
         raise EvidenceError(_("Another request took over this upload; ask how far it got and resume."), status=409)
+    before = {"hash_state": bytes(session.hash_state), "staging": session.staging}
     session.refresh_from_db()
     if session.received == session.size:
-        finish_upload(session=session, digest=hasher.hexdigest())
+        try:
+            finish_upload(session=session, digest=hasher.hexdigest())
+        except _Unfinished as exc:
+            # The store could not complete the file: step back to before this chunk, so the client's usual
+            # "ask how far it got and resume" sends the last chunk again and completion is tried again.
+            with transaction.atomic():
+                UploadSession.objects.filter(pk=session.pk, state=UploadState.OPEN, received=session.size).update(
+                    received=offset, updated_at=timezone.now(), **before
+                )
+            raise store_error(exc.cause) from None
         session.refresh_from_db()
     return session
+
+
+class _Unfinished(Exception):
+    """Completing the staged file failed for a reason that may pass (the store is down); nothing was recorded."""
+
+    def __init__(self, cause: staging.StagingError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 def finish_upload(*, session: UploadSession, digest: str) -> EvidenceItem:
     """Move the complete upload into place and record it: the item, its leaf and its `uploaded` custody leaf."""
     place = staging.staging_for()
     name = original_name_for(session.id)
-    place.finish(key=str(session.pk), state=session.staging, name=name)
+    try:
+        place.finish(key=str(session.pk), state=session.staging, name=name)
+    except staging.StoreUnavailable as exc:
+        raise _Unfinished(exc) from None
+    except staging.StagingError as exc:
+        _fail(session, str(store_error(exc)))
+        raise store_error(exc) from None
     try:
         described = media.describe(
             session.media_type, session.size, lambda start, length: staging.read_range(name, start, length)
         )
+    except staging.StagingError as exc:
+        # The file is whole but its header could not be read back: no item without its checks; send it again.
+        _delete_quietly(name)
+        _fail(session, str(store_error(exc)))
+        raise store_error(exc) from None
     except media.MediaError as exc:
-        default_storage.delete(name)
+        _delete_quietly(name)
         _fail(session, str(exc))
         raise EvidenceError(str(exc), status=422) from None
     try:
@@ -245,10 +308,18 @@ def finish_upload(*, session: UploadSession, digest: str) -> EvidenceItem:
                 state=UploadState.COMPLETE, item=item, hash_state=b"", staging={}
             )
     except BaseException:
-        default_storage.delete(name)
+        _delete_quietly(name)
         _fail(session, _("The file arrived but could not be recorded; send it again."))
         raise
     return item
+
+
+def _delete_quietly(name: str) -> None:
+    """Delete a stored file on a path that is already failing; a store that is down must not hide the first error."""
+    try:
+        default_storage.delete(name)
+    except Exception:
+        logger.exception("could not delete %s from the media storage", name)
 
 
 def _record_item(
@@ -309,7 +380,11 @@ def add_note(*, dispatch: Dispatch, user: User, text: str, device_time: dt.datet
     data = text.encode("utf-8")
     item_id = uuid.uuid4()
     name = original_name_for(item_id)
-    stored = default_storage.save(name, ContentFile(data))
+    try:
+        with staging.guard("saving a note"):
+            stored = default_storage.save(name, ContentFile(data))
+    except staging.StagingError as exc:
+        raise store_error(exc) from None
     try:
         with transaction.atomic():
             item = _record_item(
@@ -332,8 +407,12 @@ def add_note(*, dispatch: Dispatch, user: User, text: str, device_time: dt.datet
 
 
 def abandon_upload(*, session: UploadSession) -> None:
-    """The uploader gave up: drop the staged bytes; no item, no leaf."""
-    staging.staging_for().discard(key=str(session.pk), state=session.staging)
+    """The uploader gave up: drop the staged bytes; no item, no leaf. If the store is down the upload stays open
+    (503), so asking again or the expiry job finishes it: staged parts are never left behind unowned."""
+    try:
+        staging.staging_for().discard(key=str(session.pk), state=session.staging)
+    except staging.StagingError as exc:
+        raise store_error(exc) from None
     with transaction.atomic():
         UploadSession.objects.filter(pk=session.pk, state=UploadState.OPEN).update(
             state=UploadState.ABANDONED, hash_state=b"", lock_token="", locked_at=None
@@ -345,9 +424,48 @@ def expire_stale_uploads(*, now: dt.datetime | None = None, older_than: dt.timed
     cutoff = (now or timezone.now()) - older_than
     count = 0
     for session in UploadSession.objects.filter(state=UploadState.OPEN, updated_at__lt=cutoff):
-        abandon_upload(session=session)
+        try:
+            abandon_upload(session=session)
+        except EvidenceError:
+            logger.warning("could not abandon stale upload %s now; next run retries", session.pk)
+            continue
         count += 1
     return count
+
+
+def sweep_orphan_uploads(*, now: dt.datetime | None = None, older_than: dt.timedelta = STALE_UPLOAD) -> int:
+    """S3 only: abort multipart uploads under `evidence/originals/` that no open upload owns, begun before the
+    cutoff (a process that died between creating one and saving its session; an abort that failed while the store
+    was down). The store would otherwise keep their parts, unseen, forever."""
+    place = staging.staging_for()
+    if not isinstance(place, staging.S3Staging):
+        return 0
+    keep = {
+        str(state.get("upload_id"))
+        for state in UploadSession.objects.filter(state=UploadState.OPEN).values_list("staging", flat=True)
+        if isinstance(state, dict)
+    }
+    try:
+        return place.sweep(keep=keep, older_than=(now or timezone.now()) - older_than)
+    except staging.StagingError:
+        logger.warning("could not sweep orphaned multipart uploads now; next run retries")
+        return 0
+
+
+def finish_retention_deletes(*, now: dt.datetime | None = None, within: dt.timedelta = RETENTION_RETRY) -> int:
+    """Make sure originals deleted under retention are really gone: the file is deleted after the commit, and if
+    the store failed then, this (hourly) retries for the items deleted in the last `within`."""
+    since = (now or timezone.now()) - within
+    deleted = 0
+    for item_id in EvidenceItem.objects.filter(deleted_at__gte=since).values_list("pk", flat=True):
+        name = original_name_for(item_id)
+        try:
+            if default_storage.exists(name):
+                default_storage.delete(name)
+                deleted += 1
+        except Exception:
+            logger.warning("could not delete the original of %s under retention now; next run retries", item_id)
+    return deleted
 
 
 def record_original_viewed(*, item: EvidenceItem, user: User) -> CustodyEvent:
@@ -383,7 +501,7 @@ def make_derivative(*, item: EvidenceItem, user: User) -> Derivative:
     boxes = [(b.x, b.y, b.width, b.height) for b in item.blur_boxes.all()]
     try:
         if item.is_image:
-            with default_storage.open(item.file_name, "rb") as source:
+            with staging.local_copy(item.file_name) as path, open(path, "rb") as source:
                 result = redaction.redact_image(source, boxes=boxes)
         elif item.is_video:
             with staging.local_copy(item.file_name) as path:
@@ -392,8 +510,14 @@ def make_derivative(*, item: EvidenceItem, user: User) -> Derivative:
             raise EvidenceError(_("Public-safe copies are made of photos and videos only."))
     except redaction.RedactionError as exc:
         raise EvidenceError(str(exc), status=422) from None
+    except staging.StagingError as exc:
+        raise store_error(exc) from None
     derivative_id = uuid.uuid4()
-    stored = default_storage.save(f"evidence/derivatives/{derivative_id}.jpg", ContentFile(result.data))
+    try:
+        with staging.guard("saving a public-safe copy"):
+            stored = default_storage.save(f"evidence/derivatives/{derivative_id}.jpg", ContentFile(result.data))
+    except staging.StagingError as exc:
+        raise store_error(exc) from None
     digest = hashlib.sha256(result.data).hexdigest()
     now = timezone.now()
     try:
@@ -418,7 +542,7 @@ def make_derivative(*, item: EvidenceItem, user: User) -> Derivative:
                 made_by=user, made_at=now, custody=event,
             )  # fmt: skip
     except BaseException:
-        default_storage.delete(stored)
+        _delete_quietly(stored)
         raise
 
 
@@ -433,6 +557,7 @@ def delete_original(*, item: EvidenceItem, reason: str, actor: User | None = Non
             item=item, kind=CustodyKind.DELETED, actor=actor, at=now, detail={"reason": reason[:200]}
         )
         EvidenceItem.objects.filter(pk=item.pk).update(deleted_at=now, file_name="")
-        transaction.on_commit(lambda: default_storage.delete(name))
+        # If the store fails now, the hourly `finish_retention_deletes` deletes it; the retention itself stands.
+        transaction.on_commit(lambda: _delete_quietly(name))
     item.refresh_from_db()
     return event

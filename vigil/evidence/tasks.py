@@ -9,5 +9,11 @@ from vigil.evidence import services
 
 @task()
 def expire_stale_uploads() -> dict[str, int]:
-    """Abandon uploads nobody touched for two days: their staged bytes go; no item, no leaf was ever made."""
-    return {"abandoned": services.expire_stale_uploads()}
+    """Abandon uploads nobody touched for two days: their staged bytes go; no item, no leaf was ever made.
+    Then clean what a storage outage may have left: orphaned S3 multipart uploads, originals whose retention
+    deletion failed."""
+    return {
+        "abandoned": services.expire_stale_uploads(),
+        "orphans_aborted": services.sweep_orphan_uploads(),
+        "originals_deleted": services.finish_retention_deletes(),
+    }

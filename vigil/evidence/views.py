@@ -10,7 +10,6 @@ import tempfile
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vigil.accounts.access import has_role, require_role, signed_in_user
 from vigil.accounts.models import Role
-from vigil.evidence import access, selectors, services
+from vigil.evidence import access, selectors, services, staging
 from vigil.evidence.media import EXTENSIONS
 from vigil.evidence.models import EvidenceItem, UploadSession
 
@@ -138,7 +137,10 @@ def upload_chunk(request: HttpRequest, upload_id: str) -> JsonResponse:
 def upload_abandon(request: HttpRequest, upload_id: str) -> JsonResponse:
     user = signed_in_user(request)
     session = access.upload_for(user, upload_id)
-    services.abandon_upload(session=session)
+    try:
+        services.abandon_upload(session=session)
+    except services.EvidenceError as exc:
+        return _error_json(exc)
     session.refresh_from_db()
     return _session_json(session)
 
@@ -243,20 +245,28 @@ def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
     return render(request, "evidence/item.html", ctx)
 
 
+def _stored_file(name: str) -> FileResponse | HttpResponse:
+    """A stored file streamed from the media storage (S3: straight from the GET, never a whole copy in memory)."""
+    try:
+        return FileResponse(staging.open_stream(name))
+    except staging.StagingError as exc:
+        return HttpResponse(str(services.store_error(exc)), status=503, content_type="text/plain; charset=utf-8")
+
+
 @login_required
 @require_GET
-def item_original(request: HttpRequest, item_id: str) -> FileResponse:
+def item_original(request: HttpRequest, item_id: str) -> HttpResponseBase:
     """Download the untouched original (attorneys, coordinators). Audited; a custody leaf records the view."""
     user = signed_in_user(request)
     item = access.original_for(user, item_id)
+    response = _stored_file(item.file_name)
+    if not isinstance(response, FileResponse):
+        return response
     services.record_original_viewed(item=item, user=user)
     extension = EXTENSIONS.get(item.media_type, "bin")
-    response = FileResponse(
-        default_storage.open(item.file_name, "rb"),
-        as_attachment=True,
-        filename=f"{item.pk}.{extension}",
-        content_type=item.media_type,
-    )
+    response["Content-Type"] = item.media_type
+    response["Content-Length"] = str(item.size)
+    response["Content-Disposition"] = f'attachment; filename="{item.pk}.{extension}"'
     response["Cache-Control"] = "no-store"
     response["X-Content-SHA256"] = item.sha256
     return response
@@ -309,10 +319,14 @@ def derivative_make(request: HttpRequest, item_id: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def derivative_file(request: HttpRequest, derivative_id: str) -> FileResponse:
+def derivative_file(request: HttpRequest, derivative_id: str) -> HttpResponseBase:
     user = signed_in_user(request)
     derivative = access.derivative_for(user, derivative_id)
-    response = FileResponse(default_storage.open(derivative.file_name, "rb"), content_type=derivative.media_type)
+    response = _stored_file(derivative.file_name)
+    if not isinstance(response, FileResponse):
+        return response
+    response["Content-Type"] = derivative.media_type
+    response["Content-Length"] = str(derivative.size)
     response["Cache-Control"] = "private, no-store"
     return response
 
