@@ -94,9 +94,11 @@ def spanish(message: str) -> str:
 # Runs before any script of every page (injected by the browser, so the page's CSP does not apply to it).
 _CSP_LISTENER = """
 document.addEventListener("securitypolicyviolation", function (e) {
+  var t = e.target && e.target.tagName ? e.target : null;
   window.__vigilCspViolation(JSON.stringify({
     directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber,
-    sample: e.sample, page: document.location.pathname
+    sample: e.sample, page: document.location.pathname,
+    element: t ? (t.tagName.toLowerCase() + (t.id ? "#" + t.id : "") + (t.className ? "." + t.className : "")) : ""
   }));
 }, true);
 """
@@ -114,12 +116,15 @@ class Watch:
     requests: int = 0
 
     def attach(self, context: BrowserContext) -> BrowserContext:
-        context.expose_function("__vigilCspViolation", self.csp_violations.append)
+        context.expose_function("__vigilCspViolation", self._csp_violation)
         context.add_init_script(_CSP_LISTENER)
         context.on("console", self._console)
         context.on("weberror", lambda e: self.page_errors.append(str(e.error)))
         context.on("request", self._request)
         return context
+
+    def _csp_violation(self, report: str) -> None:
+        self.csp_violations.append(report)
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
