@@ -99,7 +99,8 @@ def postgres_server() -> Iterator[str]:
 
 def postgres_version() -> str:
     out = subprocess.run([str(_pg_bindir() / "postgres"), "--version"], capture_output=True, text=True, check=False)
-    return out.stdout.strip().split()[-1] if out.stdout else "?"
+    parts = out.stdout.split()  # "postgres (PostgreSQL) 15.18 (Debian ...)"
+    return parts[2] if len(parts) > 2 else "?"
 
 
 def django_env(database_url: str, data_dir: Path) -> dict[str, str]:

@@ -9,6 +9,7 @@ lands whole or not at all.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -213,8 +214,8 @@ def audit_tree(*, verifier: Verifier | None = None, chunk: int = 5000) -> AuditR
         nonlocal frontier, size
         while hashes:
             # stop exactly at checkpoint sizes so their roots can be compared
-            upcoming = [s for s in stops if s > size]
-            take = min(len(hashes), upcoming[0] - size) if upcoming else len(hashes)
+            at = bisect.bisect_right(stops, size)
+            take = min(len(hashes), stops[at] - size) if at < len(stops) else len(hashes)
             step = merkle.append_leaves(frontier, size, hashes[:take])
             hashes = hashes[take:]
             stored = _stored_subtrees(step.nodes)
