@@ -93,9 +93,14 @@ def zone_id_for(zone_cell: str) -> int | None:
     return ZoneCell.objects.filter(cell=zone_cell).values_list("zone_id", flat=True).first()
 
 
-def nearest_open_incident(lat: float, lon: float) -> tuple[Incident, float] | None:
-    """The nearest open incident within the clustering radius and time window, with its distance; None if none."""
-    cfg = config.current()
+def nearest_open_incident(
+    lat: float, lon: float, cfg: config.Config | None = None, *, lock: bool = False
+) -> tuple[Incident, float] | None:
+    """The nearest open incident within the clustering radius and time window, with its distance; None if none.
+
+    With `lock`, the candidate rows are locked (SELECT … FOR UPDATE) for the rest of the transaction: a dispatcher may
+    be changing one of them at this moment."""
+    cfg = cfg or config.current()
     cutoff = timezone.now() - dt.timedelta(minutes=cfg.cluster_minutes)
     candidates = Incident.objects.filter(
         cell__in=candidate_cells(lat, lon, cfg.cluster_meters),
@@ -103,6 +108,8 @@ def nearest_open_incident(lat: float, lon: float) -> tuple[Incident, float] | No
         merged_into__isnull=True,
         last_report_at__gte=cutoff,
     )
+    if lock:
+        candidates = candidates.select_for_update()
     best: tuple[Incident, float] | None = None
     for incident in candidates:
         d = distance_m((lat, lon), (incident.lat, incident.lon))
@@ -114,54 +121,56 @@ def nearest_open_incident(lat: float, lon: float) -> tuple[Incident, float] | No
 def _set_position(incident: Incident, lat: float, lon: float) -> None:
     incident.lat, incident.lon = lat, lon
     incident.cell = h3.latlng_to_cell(lat, lon, settings.VIGIL_H3_RES_REPORT)
-    incident.zone_cell = h3.latlng_to_cell(lat, lon, settings.VIGIL_H3_RES_ZONE)
-    incident.zone_id = zone_id_for(incident.zone_cell)
+    zone_cell = h3.latlng_to_cell(lat, lon, settings.VIGIL_H3_RES_ZONE)
+    if zone_cell != incident.zone_cell or incident.pk is None:
+        incident.zone_cell = zone_cell
+        incident.zone_id = zone_id_for(zone_cell)
 
 
 def place(report: Report, *, actor: AnyUser | None = None) -> Placement:
-    """Put a report that has coordinates into an incident. Call inside the transaction that stores the report."""
+    """Put a report that has coordinates into an incident, saving the report (new or not). Call inside a transaction.
+
+    This is the hot path of intake: one config read, one candidate query (rows locked), one incident write, one report
+    write and one batch of events."""
     if report.lat is None or report.lon is None:
         raise ValueError("only a report with coordinates can be placed")
     lat, lon = report.lat, report.lon
     now = timezone.now()
-    lock_area(lat, lon, config.current().cluster_meters)
-    found = nearest_open_incident(lat, lon)
+    cfg = config.current()
+    lock_area(lat, lon, cfg.cluster_meters)
+    found = nearest_open_incident(lat, lon, cfg, lock=True)
     if found is None:
         incident = Incident(
             state=IncidentState.NEW,
             language=report.language,
-            report_count=0,
+            report_count=1,
             first_report_at=now,
             last_report_at=now,
         )
         _set_position(incident, lat, lon)
         incident.save()
-        events.record(incident, "incident_opened", actor=actor, at=now, report=report.pk, channel=report.channel)
         opened, distance = True, 0.0
     else:
         incident, distance = found
-        # Lock the row: a dispatcher may be changing its state at this moment.
-        incident = Incident.objects.select_for_update().get(pk=incident.pk)
-        placed = incident.reports.filter(lat__isnull=False).count()
-        weight = max(placed, 1)
+        # Every report of an incident has coordinates (unplaced reports have no incident): the centroid is their mean.
+        weight = max(incident.report_count, 1)
         _set_position(
             incident,
             (incident.lat * weight + lat) / (weight + 1),
             (incident.lon * weight + lon) / (weight + 1),
         )
+        incident.report_count += 1
+        incident.last_report_at = now
+        incident.save(update_fields=["lat", "lon", "cell", "zone_cell", "zone", "report_count", "last_report_at"])
         opened = False
-    incident.report_count += 1
-    incident.last_report_at = now
-    incident.save()
     report.incident = incident
-    report.save(update_fields=["incident"])
-    events.record(
-        incident,
-        "report_added",
-        actor=actor,
-        at=now,
-        report=report.pk,
-        channel=report.channel,
-        distance_m=round(distance, 1),
-    )
+    kinds: list[tuple[str, dict[str, object]]] = []
+    if report.pk is None:
+        report.save()  # a new report is stored here, already in its incident (one INSERT, no UPDATE)
+    else:
+        report.save(update_fields=["incident"])
+    if opened:
+        kinds.append(("incident_opened", {"report": report.pk, "channel": report.channel}))
+    kinds.append(("report_added", {"report": report.pk, "channel": report.channel, "distance_m": round(distance, 1)}))
+    events.record_many(incident, kinds, actor=actor, at=now)
     return Placement(incident=incident, opened=opened, distance_m=distance)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 
 from django.utils import timezone
 
@@ -20,4 +21,19 @@ def record(
         kind=kind,
         data=dict(data),
         at=at or timezone.now(),
+    )
+
+
+def record_many(
+    incident: Incident,
+    kinds: Sequence[tuple[str, Mapping[str, object]]],
+    *,
+    actor: AnyUser | None = None,
+    at: dt.datetime | None = None,
+) -> list[IncidentEvent]:
+    """Append several events at once (one INSERT), in the order given."""
+    at = at or timezone.now()
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    return IncidentEvent.objects.bulk_create(
+        IncidentEvent(incident=incident, actor_id=actor_id, kind=kind, data=dict(data), at=at) for kind, data in kinds
     )

@@ -264,7 +264,7 @@ def submit_report(
 
             sealed = seal(clean.contact, purpose=CONTACT_PURPOSE)
             expires = now + dt.timedelta(days=config.current().contact_retention_days)
-        report = Report.objects.create(
+        report = Report(
             receipt=new_receipt(),
             channel=clean.channel,
             language=clean.language,
@@ -281,7 +281,9 @@ def submit_report(
             **clean.fields,
         )
         if report.lat is not None:
-            clustering.place(report, actor=entered_by)
+            clustering.place(report, actor=entered_by)  # saves the report inside its incident
+        else:
+            report.save()
     return report
 
 
