@@ -22,7 +22,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 demo: install
-	$(BIN)/python manage.py compilemessages --ignore ".venv" -v 0 || true
+	[ ! -d locale ] || $(BIN)/python manage.py compilemessages --ignore ".venv" -v 0 || true
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py init_keys
 	VIGIL_DEBUG=$${VIGIL_DEBUG:-1} $(BIN)/python manage.py seed_demo
@@ -35,7 +35,7 @@ lint: install-test
 
 # The whole suite twice: on the embedded SQLite default, then on a throwaway PostgreSQL server on loopback.
 test: install-test system-deps lint
-	$(BIN)/python manage.py compilemessages --ignore ".venv" -v 0
+	[ ! -d locale ] || $(BIN)/python manage.py compilemessages --ignore ".venv" -v 0
 	$(BIN)/pytest -n 2 --dist loadgroup
 	scripts/with-postgres.sh $(BIN)/pytest -n 2 --dist loadgroup
 
