@@ -100,7 +100,7 @@ def weed_binary() -> str | None:
     return shutil.which("weed")
 
 
-def free_ports(count: int, *, paired_offset: int = 10_000) -> list[int]:
+def free_ports(count: int, *, paired_offset: int | None = 10_000) -> list[int]:
     """`count` distinct free loopback ports; the last one also has a free port `paired_offset` above it.
 
     (`weed mini`'s maintenance worker dials the admin server's gRPC at admin port + 10000 whatever -admin.port.grpc
@@ -108,11 +108,13 @@ def free_ports(count: int, *, paired_offset: int = 10_000) -> list[int]:
     """
     with ExitStack() as stack:
         chosen: list[int] = []
-        while len(chosen) < count:
+        for _ in range(200):
+            if len(chosen) == count:
+                return chosen
             sock = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-            if len(chosen) == count - 1:
+            if paired_offset and len(chosen) == count - 1:
                 if port + paired_offset > 65535:
                     continue
                 partner = stack.enter_context(socket.socket(socket.AF_INET, socket.SOCK_STREAM))
@@ -121,7 +123,7 @@ def free_ports(count: int, *, paired_offset: int = 10_000) -> list[int]:
                 except OSError:
                     continue
             chosen.append(port)
-        return chosen
+    pytest.fail(f"could not find {count} free loopback ports for SeaweedFS", pytrace=False)
 
 
 def _answers(endpoint: str) -> bool:

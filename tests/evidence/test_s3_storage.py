@@ -100,7 +100,7 @@ def test_a_chunked_upload_goes_part_by_part_to_its_final_key_and_appears_only_wh
 ) -> None:
     _, dispatch = scene
     carol = world.client_for(world.carol)
-    data = video(12 * MiB)
+    data = video(2 * CHUNK + 256 * 1024)
     url = start(carol, dispatch, data)
     session = UploadSession.objects.get()
     key = f"evidence/originals/{session.pk}"
@@ -125,7 +125,7 @@ def test_a_resumed_upload_yields_the_same_hash_as_an_uninterrupted_one(
 ) -> None:
     _, dispatch = scene
     carol = world.client_for(world.carol)
-    data = video(11 * MiB)
+    data = video(2 * CHUNK + 128 * 1024)
     whole = send_all(carol, start(carol, dispatch, data, "first.mp4"), data)
     url = start(carol, dispatch, data, "again.mp4")
     assert send_chunk(carol, url, data[:CHUNK], 0, len(data)).status_code == 200
@@ -156,7 +156,7 @@ def test_an_upload_cut_off_midway_leaves_no_object_no_parts_no_item_and_no_leaf(
 ) -> None:
     _, dispatch = scene
     carol = world.client_for(world.carol)
-    data = video(12 * MiB)
+    data = video(2 * CHUNK + 256 * 1024)
     url = start(carol, dispatch, data)
     assert send_chunk(carol, url, data[:CHUNK], 0, len(data)).status_code == 200
     assert len(bucket.multipart_uploads()) == 1 and bucket.keys() == []
@@ -172,7 +172,7 @@ def test_an_upload_cut_off_midway_leaves_no_object_no_parts_no_item_and_no_leaf(
 def test_the_observer_abandons_an_upload_and_its_parts_are_dropped(world: World, scene: Scene, bucket: Bucket) -> None:
     _, dispatch = scene
     carol = world.client_for(world.carol)
-    data = video(11 * MiB)
+    data = video(2 * CHUNK + 128 * 1024)
     url = start(carol, dispatch, data)
     assert send_chunk(carol, url, data[:CHUNK], 0, len(data)).status_code == 200
     answer = carol.post(f"{url}/abandon")
@@ -234,7 +234,7 @@ def evidence(world: World, scene: Scene, bucket: Bucket) -> list[EvidenceItem]:
     carol = world.client_for(world.carol)
     photo = jpeg_bytes((640, 480))
     send_all(carol, start(carol, dispatch, photo, "IMG_0042.JPG"), photo)
-    clip = video(11 * MiB)
+    clip = video(2 * CHUNK + 128 * 1024)
     send_all(carol, start(carol, dispatch, clip, "VID 0043.mp4"), clip)
     assert carol.post(f"/evidence/dispatch/{dispatch.pk}/notes", {"text": "Agents left at 14:20."}).status_code == 302
     items = list(EvidenceItem.objects.order_by("leaf_index"))
@@ -337,3 +337,136 @@ def test_retention_deletes_the_object_and_the_next_bundle_still_verifies(
     assert result.returncode == 0, result.stdout + result.stderr
     with zipfile.ZipFile(path) as bundle:
         assert len([n for n in bundle.namelist() if n.startswith("files/")]) == 2
+
+
+def dead_endpoint() -> str:
+    """A loopback address where nothing listens (the port was just free)."""
+    from tests.s3 import free_ports
+
+    return f"http://127.0.0.1:{free_ports(1, paired_offset=None)[0]}"
+
+
+def test_while_the_store_is_down_uploads_answer_503_and_resume_to_the_same_hash_once_it_is_back(
+    world: World, scene: Scene, bucket: Bucket, settings: SettingsWrapper
+) -> None:
+    _, dispatch = scene
+    carol = world.client_for(world.carol)
+    data = video(2 * CHUNK + 256 * 1024)
+    url = start(carol, dispatch, data)
+    assert send_chunk(carol, url, data[:CHUNK], 0, len(data)).status_code == 200
+    working = settings.STORAGES
+    settings.STORAGES = {**working, "default": bucket.server.storage(bucket.name, endpoint=dead_endpoint())}
+    down = send_chunk(carol, url, data[CHUNK : 2 * CHUNK], CHUNK, len(data))
+    assert down.status_code == 503 and "storage is not answering" in down.json()["error"]
+    assert carol.get(url).json() | {"received": CHUNK, "state": "open"} == carol.get(url).json()
+    refused = carol.post(f"/evidence/dispatch/{dispatch.pk}/uploads", {"name": "b.mp4", "size": str(len(data))})
+    assert refused.status_code == 503 and UploadSession.objects.count() == 1, "no session without its staging"
+    assert carol.post(f"{url}/abandon").status_code == 503
+    assert carol.get(url).json()["state"] == "open", "not abandoned while its parts could not be dropped"
+    settings.STORAGES = working
+    assert send_all(carol, url, data, CHUNK)["sha256"] == hashlib.sha256(data).hexdigest()
+    assert bucket.read(EvidenceItem.objects.get().file_name) == data and bucket.multipart_uploads() == []
+
+
+def fail_calls(operation: str, times: int = 1) -> list[str]:
+    """Make the media storage's own boto3 client fail `operation` (`times` times) as if the network dropped."""
+    from botocore.exceptions import EndpointConnectionError
+    from django.core.files.storage import default_storage
+
+    failed: list[str] = []
+
+    def refuse(**kwargs: Any) -> None:
+        if len(failed) < times:
+            failed.append(operation)
+            raise EndpointConnectionError(endpoint_url="http://store.invalid")
+
+    default_storage.connection.meta.client.meta.events.register(f"before-call.s3.{operation}", refuse)  # type: ignore[attr-defined]
+    return failed
+
+
+def test_a_completion_the_store_fails_steps_back_so_the_last_chunk_is_sent_again(
+    world: World, scene: Scene, bucket: Bucket
+) -> None:
+    _, dispatch = scene
+    carol = world.client_for(world.carol)
+    data = video(2 * CHUNK + 256 * 1024)
+    url = start(carol, dispatch, data)
+    for offset in (0, CHUNK):
+        assert send_chunk(carol, url, data[offset : offset + CHUNK], offset, len(data)).status_code == 200
+    failed = fail_calls("CompleteMultipartUpload")
+    last = send_chunk(carol, url, data[2 * CHUNK :], 2 * CHUNK, len(data))
+    assert failed and last.status_code == 503
+    status = carol.get(url).json()
+    assert status["state"] == "open" and status["received"] == 2 * CHUNK, "resume sends the last chunk again"
+    assert EvidenceItem.objects.count() == 0 and bucket.keys() == []
+    done = send_chunk(carol, url, data[2 * CHUNK :], 2 * CHUNK, len(data))
+    assert done.status_code == 200 and done.json()["sha256"] == hashlib.sha256(data).hexdigest()
+    assert bucket.read(EvidenceItem.objects.get().file_name) == data and bucket.multipart_uploads() == []
+
+
+def test_the_hourly_job_aborts_multipart_uploads_no_open_upload_owns(
+    world: World, scene: Scene, bucket: Bucket
+) -> None:
+    from vigil.evidence.tasks import expire_stale_uploads
+
+    _, dispatch = scene
+    carol = world.client_for(world.carol)
+    data = video(2 * CHUNK + 128 * 1024)
+    url = start(carol, dispatch, data)
+    assert send_chunk(carol, url, data[:CHUNK], 0, len(data)).status_code == 200
+    # A web process died between creating a multipart upload and saving its session.
+    orphan = bucket.client.create_multipart_upload(Bucket=bucket.name, Key="evidence/originals/orphan")
+    bucket.client.upload_part(
+        Bucket=bucket.name, Key="evidence/originals/orphan", UploadId=orphan["UploadId"], PartNumber=1, Body=b"x" * 99
+    )
+    elsewhere = bucket.client.create_multipart_upload(Bucket=bucket.name, Key="other-app/file")
+    assert (expire_stale_uploads.enqueue().return_value or {})["orphans_aborted"] == 0, "not before two days"
+    assert services.sweep_orphan_uploads(older_than=dt.timedelta(0)) == 1
+    remaining = {u["UploadId"] for u in bucket.multipart_uploads()}
+    assert remaining == {UploadSession.objects.get().staging["upload_id"], elsewhere["UploadId"]}
+    assert send_all(carol, url, data, CHUNK)["state"] == "complete", "the open upload was left alone"
+
+
+def test_a_retention_delete_the_store_fails_is_finished_by_the_hourly_job(
+    world: World, evidence: list[EvidenceItem], bucket: Bucket, django_capture_on_commit_callbacks: CaptureOnCommit
+) -> None:
+    from vigil.evidence.tasks import expire_stale_uploads
+
+    clip = next(item for item in evidence if item.is_video)
+    key = clip.file_name
+    failed = fail_calls("DeleteObject")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_original(item=clip, reason="retention period ended")
+    assert failed and key in bucket.keys(), "the store refused; the retention itself stands"
+    clip.refresh_from_db()
+    assert clip.deleted_at is not None and CustodyEvent.objects.filter(item=clip, kind="deleted").exists()
+    assert (expire_stale_uploads.enqueue().return_value or {})["originals_deleted"] == 1
+    assert key not in bucket.keys() and len(bucket.keys("evidence/originals/")) == 2
+
+
+def test_an_original_is_streamed_from_the_store_not_held_whole_in_memory(
+    world: World, evidence: list[EvidenceItem], bucket: Bucket
+) -> None:
+    import tracemalloc
+
+    clip = next(item for item in evidence if item.is_video)
+    erin = world.client_for(world.erin)
+    digest = hashlib.sha256()
+    tracemalloc.start()
+    try:
+        answer = erin.get(f"/evidence/items/{clip.pk}/original")
+        for block in answer.streaming_content:  # type: ignore[attr-defined]
+            digest.update(block)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert digest.hexdigest() == clip.sha256 and clip.size > 10 * MiB
+    assert peak < 3 * MiB, f"peak {peak} bytes while sending a {clip.size}-byte original"
+
+
+def test_s3_with_chunks_under_five_mib_fails_the_system_check(bucket: Bucket, settings: SettingsWrapper) -> None:
+    from django.core.checks import run_checks
+
+    assert not [m for m in run_checks() if m.id == "evidence.E001"]
+    settings.VIGIL_UPLOAD_CHUNK_BYTES = 1024 * 1024
+    assert [m.id for m in run_checks() if m.id == "evidence.E001"] == ["evidence.E001"]
