@@ -375,3 +375,12 @@ def test_plural_forms_choose_the_right_spanish_word() -> None:
 def test_a_volunteer_page_is_in_spanish_for_a_spanish_browser(world: World) -> None:
     html = world.client_for(world.carol).get("/home/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert 'lang="es"' in html and "Cerrar sesión" in html and "Sign out" not in html
+
+
+def test_the_observer_page_offers_shift_lengths_in_spanish(world: World) -> None:
+    """Choices built when the module loads would stay in English: they must be translated for each request."""
+    client = world.client_for(world.carol)
+    spanish = client.get("/observer/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "4 horas" in spanish and "4 hours" not in spanish and "Está de turno" in spanish
+    english = client.get("/observer/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "4 hours" in english and "4 horas" not in english

@@ -64,7 +64,7 @@ class ShiftForm(forms.Form):
     )
     hours = forms.TypedChoiceField(
         coerce=int,
-        choices=[(h, _("%(hours)s hours") % {"hours": h}) for h in (1, 2, 3, 4, 6, 8, MAX_SHIFT_HOURS)],
+        choices=lambda: [(h, _("%(hours)s hours") % {"hours": h}) for h in (1, 2, 3, 4, 6, 8, MAX_SHIFT_HOURS)],
         initial=4,
         label=_("For how long?"),
         help_text=_("Used only when no shift was scheduled for you now."),
