@@ -27,6 +27,7 @@ from twilio.request_validator import RequestValidator
 from tests.conftest import NORTH_CENTER, World
 from vigil.hotline import sms
 from vigil.hotline.models import Report
+from vigil.network.models import Notification
 from vigil.safety.textguard import Reason
 
 LOCALE = Path(settings.BASE_DIR) / "locale"
@@ -381,6 +382,22 @@ def test_the_observer_page_offers_shift_lengths_in_spanish(world: World) -> None
     """Choices built when the module loads would stay in English: they must be translated for each request."""
     client = world.client_for(world.carol)
     spanish = client.get("/observer/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    assert "4 horas" in spanish and "4 hours" not in spanish and "Está de turno" in spanish
+    assert ">4 h</option>" in spanish and "4 hours" not in spanish and "Está de turno" in spanish
     english = client.get("/observer/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "4 hours" in english and "4 horas" not in english
+    assert "4 hours" in english and ">4 h</option>" not in english
+
+
+def test_an_observer_who_reads_spanish_is_offered_a_dispatch_in_spanish(world: World) -> None:
+    """The offer goes out in the observer's own language (inbox, e-mail, SMS), whatever the dispatcher reads."""
+    world.carol.language = "es"
+    world.carol.save(update_fields=["language"])
+    assert Client().post("/report", _form()).status_code == 201
+    incident = Report.objects.get().incident
+    assert incident is not None
+    bob = world.client_for(world.bob)
+    bob.post(f"/console/incident/{incident.pk}/dispatch", {"count": "2"}, HTTP_ACCEPT_LANGUAGE="en")
+    offers = {n.user.username: n for n in Notification.objects.filter(kind="dispatch_offer")}
+    assert set(offers) == {"carol", "chris"}
+    assert offers["carol"].subject.startswith("Asignación de Vigil: responda en menos de")
+    assert "necesita observadores" in offers["carol"].body and "Código de conducta:" in offers["carol"].body
+    assert offers["chris"].subject.startswith("Vigil dispatch: please answer within")
