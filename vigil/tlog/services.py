@@ -88,13 +88,21 @@ Row = Sequence[int | bytes | str | None]
 
 
 def _insert(model: type[Leaf | Subtree], columns: Sequence[str], rows: Sequence[Row]) -> None:
-    """Plain INSERTs, many rows per statement execution: the ORM's per-object work would halve append throughput."""
+    """Insert rows without the ORM's per-object work (3x the throughput), with SQL text that never changes.
+
+    PostgreSQL: one ``INSERT … SELECT * FROM unnest(arrays)`` per batch, one round trip. SQLite: ``executemany`` of
+    a one-row INSERT, a loop inside the sqlite3 module.
+    """
     quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({placeholders})"  # noqa: S608
+    table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{model._meta.get_field(c).db_type(connection)}[]" for c in columns)
+            cursor.execute(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})",  # noqa: S608
+                           [list(column) for column in zip(*rows, strict=True)])
+        else:
+            one = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({one})", rows)  # noqa: S608
 
 
 def append(*, records: Sequence[Mapping[str, object]]) -> list[LeafRef]:
