@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.utils import translation
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Playwright, Request
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Error, Page, Playwright, Request, Response
 from playwright.sync_api import sync_playwright as start_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make are still synchronous.
@@ -113,6 +113,7 @@ class Watch:
     page_errors: list[str] = field(default_factory=list)
     csp_violations: list[str] = field(default_factory=list)
     foreign_requests: list[str] = field(default_factory=list)
+    failed_responses: list[str] = field(default_factory=list)
     requests: int = 0
 
     def attach(self, context: BrowserContext) -> BrowserContext:
@@ -121,6 +122,7 @@ class Watch:
         context.on("console", self._console)
         context.on("weberror", lambda e: self.page_errors.append(str(e.error)))
         context.on("request", self._request)
+        context.on("response", self._response)
         return context
 
     def _csp_violation(self, report: str) -> None:
@@ -129,7 +131,8 @@ class Watch:
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             where = message.page.url if message.page else "?"
-            self.console_errors.append(f"{where}: {message.text}")
+            about = message.location.get("url", "")
+            self.console_errors.append(f"{where}: {message.text}" + (f" [{about}]" if about and about != where else ""))
 
     def _request(self, request: Request) -> None:
         self.requests += 1
@@ -139,9 +142,16 @@ class Watch:
         if f"{parts.scheme}://{parts.netloc}" != self.origin:
             self.foreign_requests.append(request.url)
 
+    def _response(self, response: Response) -> None:
+        # Kept to say which address a "Failed to load resource" console error was about; not a problem by itself
+        # (a refused form post answers 400 on purpose).
+        if response.status >= 400:
+            self.failed_responses.append(f"{response.status} {response.request.method} {response.url}")
+
     def problems(self) -> dict[str, list[str]]:
         found = {
-            "console errors": self.console_errors,
+            "console errors": self.console_errors
+            + [f"(failed: {r})" for r in self.failed_responses if self.console_errors],
             "uncaught errors": self.page_errors,
             "CSP violations": self.csp_violations,
             "requests to other hosts": self.foreign_requests,
@@ -164,11 +174,12 @@ def new_context(
     phone: bool = True,
     locale: str = "es-US",
     viewport: dict[str, int] | None = None,
+    scale: float = 2,
 ) -> tuple[BrowserContext, Watch]:
     """A fresh browser profile (phone-sized and touch by default) whose every page is watched."""
     options: dict[str, object] = {"base_url": base_url, "locale": locale}
     if phone:
-        options |= {"viewport": viewport or PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+        options |= {"viewport": viewport or PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": scale}
     else:
         options["viewport"] = viewport or {"width": 1280, "height": 900}
     context = browser.new_context(**options)  # type: ignore[arg-type]

@@ -96,6 +96,7 @@ def test_a_spanish_phone_report_reaches_the_live_console_and_ends_confirmed_with
 ) -> None:
     # The map opens on the network's own area, as an operator configures it (VIGIL_MAP_CENTER_LAT/LON).
     settings.MAP_CENTER = NORTH_CENTER
+    assert spanish("Report what you see") != "Report what you see", "no compiled Spanish catalogue (locale/es)"
     shots = Shots(artifacts / "whole-loop")
 
     # The dispatcher signs in on a laptop and keeps the live queue open.
