@@ -15,14 +15,14 @@ map has streets). People:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import h3
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vigil.accounts.models import Membership, Role, User
 from vigil.network.models import Group, Observer, Shift, Zone, ZoneCell
@@ -115,3 +115,12 @@ def world(db: None) -> World:
 @pytest.fixture
 def client_for(world: World) -> Callable[[User], Client]:
     return world.client_for
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise() -> Iterator[None]:
+    """Each test starts in the default language: a Spanish request (LocaleMiddleware activates per request and
+    never resets) or translation.activate() in one test must not leak into the next one on the same thread."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
