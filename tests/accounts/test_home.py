@@ -24,3 +24,12 @@ def test_it_shows_my_messages_and_marks_them_read(world: World) -> None:
     assert client.post("/home/read").status_code == 302
     assert not Notification.objects.filter(user=world.alice, read_at__isnull=True).exists()
     assert Notification.objects.filter(user=world.bob, read_at__isnull=True).exists()
+
+
+def test_the_page_title_stays_a_title(world: World) -> None:
+    from vigil.network.models import Notification
+
+    Notification.objects.create(user=world.alice, kind="k", subject="Hello there", body="")
+    page = world.client_for(world.alice).get("/home/").content.decode()
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "Hello there" not in title and page.count("Hello there") == 1
