@@ -2,8 +2,10 @@
 
 `sniff` decides the media type from the first bytes against an allow-list (magic numbers). `describe` reads what a
 file says about itself: image size (the decompression-bomb check), capture time and device from EXIF, and from an
-MP4/MOV container's `mvhd` and `udta`/`meta` boxes. Both only ever read small ranges (headers, the `moov` box), so
-the file is not read a second time.
+MP4/MOV container's `mvhd` and `udta`/`meta` boxes (and the video track's upright size from its `tkhd`). Both only
+ever read small ranges (headers, the `moov` box), so the file is not read a second time — except HEIC photos:
+libheif opens only a whole file, so a HEIC photo (at most HEIF_MAX_BYTES) is read once more to describe it.
+HEIC/HEIF is decoded through pillow-heif, whose Pillow opener is registered when this module is imported.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import pillow_heif
 from django.conf import settings
 from PIL import Image, UnidentifiedImageError
 
 ReadRange = Callable[[int, int], bytes]
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+HEIF_TYPES = frozenset({"image/heic"})  # decoded by pillow-heif (libheif + libde265)
 ISO_BMFF_TYPES = frozenset({"video/mp4", "video/quicktime", "audio/mp4", "image/heic"})
 ALLOWED_TYPES = frozenset(
     {*IMAGE_TYPES, *ISO_BMFF_TYPES, "video/webm", "audio/mpeg", "audio/wav", "audio/ogg", "text/plain"}
@@ -41,6 +45,11 @@ EXTENSIONS = {
 SNIFF_BYTES = 64  # sniff() needs at most this many bytes
 HEAD_BYTES = 1024 * 1024  # image headers (EXIF, XMP, ICC) are read from at most this much of the file
 MOOV_MAX_BYTES = 64 * 1024 * 1024
+HEIF_MAX_BYTES = 64 * 1024 * 1024  # a HEIC photo is a few MB; libheif needs the whole file in memory to open it
+
+# Pillow opens HEIC/HEIF from here on (Image.open, the pixel cap, EXIF); libheif applies the file's rotation
+# (`irot`/`imir`) when decoding and pillow-heif then reports EXIF orientation 1, so sizes are already upright.
+pillow_heif.register_heif_opener()
 
 _HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _MP4_AUDIO_BRANDS = {b"M4A ", b"M4B "}
@@ -99,6 +108,8 @@ def describe(media_type: str, size: int, read_range: ReadRange) -> Description:
     """What the file's own metadata says. Raises MediaError for images over the pixel cap or unreadable headers."""
     if media_type in IMAGE_TYPES:
         return _describe_image(read_range(0, min(size, HEAD_BYTES)), complete=size <= HEAD_BYTES)
+    if media_type in HEIF_TYPES:
+        return _describe_heif(size, read_range)
     if media_type in ISO_BMFF_TYPES and media_type != "image/heic":
         return _describe_iso_bmff(size, read_range)
     return Description()
@@ -111,8 +122,8 @@ def image_dimensions(head: bytes) -> tuple[int, int] | None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(head)) as im:
                 width, height = im.size
-    except (UnidentifiedImageError, OSError, SyntaxError, struct.error, ValueError, EOFError):
-        return None
+    except (UnidentifiedImageError, OSError, SyntaxError, struct.error, ValueError, EOFError, RuntimeError):
+        return None  # RuntimeError: how pillow-heif reports some of libheif's refusals
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise MediaError(_too_many_pixels()) from None
     if width * height > max_pixels():
@@ -138,7 +149,7 @@ def _describe_image(head: bytes, *, complete: bool) -> Description:
     try:
         with Image.open(io.BytesIO(head)) as im:
             exif = im.getexif()
-    except (OSError, SyntaxError, ValueError, struct.error, EOFError):
+    except (OSError, SyntaxError, ValueError, struct.error, EOFError, RuntimeError):
         desc.notes.append("exif unreadable")
         return desc
     if exif.get(0x0112) in (5, 6, 7, 8):  # rotated a quarter turn: boxes are drawn on the upright picture
@@ -158,6 +169,16 @@ def _describe_image(head: bytes, *, complete: bool) -> Description:
     if not complete and not desc.captured_at:
         desc.notes.append("metadata read from the first megabyte only")
     return desc
+
+
+def _describe_heif(size: int, read_range: ReadRange) -> Description:
+    from django.utils.translation import gettext
+
+    if size > HEIF_MAX_BYTES:
+        raise MediaError(
+            gettext("HEIC photos larger than %(limit)d MB are not accepted.") % {"limit": HEIF_MAX_BYTES // 2**20}
+        )
+    return _describe_image(read_range(0, size), complete=True)
 
 
 def _device(make: str, model: str) -> str | None:
@@ -248,6 +269,10 @@ def _describe_iso_bmff(size: int, read_range: ReadRange) -> Description:
             user.update(_udta_strings(moov, start, end))
         elif kind == b"meta":
             apple.update(_mdta_items(moov, start, end))
+        elif kind == b"trak" and desc.width is None:
+            upright = _video_track_size(moov, start, end)
+            if upright is not None:
+                desc.width, desc.height = upright
     make = apple.get("com.apple.quicktime.make") or user.get(b"\xa9mak", "")
     model = apple.get("com.apple.quicktime.model") or user.get(b"\xa9mod", "")
     desc.device = _device(make, model)
@@ -255,6 +280,32 @@ def _describe_iso_bmff(size: int, read_range: ReadRange) -> Description:
         desc.captured_at = apple["com.apple.quicktime.creationdate"]
     desc.has_location = b"\xa9xyz" in user or "com.apple.quicktime.location.ISO6709" in apple
     return desc
+
+
+def _video_track_size(data: bytes, start: int, end: int) -> tuple[int, int] | None:
+    """Upright width and height of a video track (`tkhd` size, turned by its matrix), or None for other tracks."""
+    handler = None
+    tkhd: tuple[int, int] | None = None
+    for kind, s, e in _boxes(data, start, end):
+        if kind == b"tkhd" and e - s >= 84:
+            tkhd = (s, e)
+        elif kind == b"mdia":
+            for kind2, s2, e2 in _boxes(data, s, e):
+                if kind2 == b"hdlr" and e2 - s2 >= 12:
+                    handler = data[s2 + 8 : s2 + 12]
+    if handler != b"vide" or tkhd is None:
+        return None
+    s, e = tkhd
+    matrix_at = s + (52 if data[s] == 1 else 40)  # after version/flags, times, track id, duration, layer, volume
+    if matrix_at + 44 > e:
+        return None
+    a, b = struct.unpack(">ii", data[matrix_at : matrix_at + 8])
+    width, height = (v >> 16 for v in struct.unpack(">II", data[matrix_at + 36 : matrix_at + 44]))
+    if not width or not height:
+        return None
+    if a == 0 and abs(b) == 0x10000:  # turned a quarter: phones filming upright store landscape frames
+        width, height = height, width
+    return width, height
 
 
 def _udta_strings(data: bytes, start: int, end: int) -> dict[bytes, str]:

@@ -56,7 +56,7 @@ class EvidenceItem(models.Model):
 
     @property
     def is_image(self) -> bool:
-        return self.media_type in ("image/jpeg", "image/png")
+        return self.media_type in ("image/jpeg", "image/png", "image/heic")
 
     @property
     def is_video(self) -> bool:
@@ -180,3 +180,32 @@ class BundleExport(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.id} of incident {self.incident_id}"
+
+
+class CopyState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be made")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class CopyRequest(models.Model):
+    """A public-safe copy of a video asked for and made in the background; its state is shown on the item page."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="copy_requests")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField()
+    state = models.CharField(max_length=8, choices=CopyState.choices, default=CopyState.PENDING)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True, help_text=_("Why it failed, safe to show"))
+    derivative = models.OneToOneField(
+        Derivative, null=True, blank=True, on_delete=models.SET_NULL, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"copy request {self.id} of {self.item_id}: {self.state}"

@@ -1,4 +1,4 @@
-"""Periodic work of the evidence app (see settings.VIGIL_CLOCK_JOBS)."""
+"""Background work of the evidence app: periodic jobs (see settings.VIGIL_CLOCK_JOBS) and public-safe videos."""
 
 from __future__ import annotations
 
@@ -17,3 +17,9 @@ def expire_stale_uploads() -> dict[str, int]:
         "orphans_aborted": services.sweep_orphan_uploads(),
         "originals_deleted": services.finish_retention_deletes(),
     }
+
+
+@task()
+def make_video_copy(*, request_id: str) -> str:
+    """Make a public-safe copy of a whole video (decoding, blurring and re-encoding every frame takes a while)."""
+    return str(services.make_video_copy(request_id=request_id).state)

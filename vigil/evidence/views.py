@@ -234,10 +234,13 @@ def _may(user: object, incident_id: int, roles: tuple[Role, ...]) -> bool:
 def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
     user = signed_in_user(request)
     item = access.item_for(user, item_id)
+    derivatives = list(item.derivatives.all())
     ctx = {
         "item": item,
         "custody": selectors.custody_of_items([item]),
-        "derivatives": item.derivatives.all(),
+        "derivatives": derivatives,
+        "still": next((d for d in derivatives if d.media_type.startswith("image/")), None),
+        "copy_requests": item.copy_requests.all()[:5] if item.is_video else [],
         "boxes": item.blur_boxes.all(),
         "may_handle": _may(user, item.incident_id, access.HANDLERS),
         "may_mark": _may(user, item.incident_id, access.MARKERS),
@@ -304,6 +307,14 @@ def box_remove(request: HttpRequest, box_id: int) -> HttpResponse:
 def derivative_make(request: HttpRequest, item_id: str) -> HttpResponse:
     user = signed_in_user(request)
     item = access.item_for(user, item_id, access.HANDLERS)
+    if item.is_video and request.POST.get("kind", "video") == "video":
+        try:
+            services.request_video_copy(item=item, user=user)
+        except services.EvidenceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The public-safe video is being made in the background; this page shows when."))
+        return redirect("evidence:item", item_id=item.pk)
     try:
         derivative = services.make_derivative(item=item, user=user)
     except services.EvidenceError as exc:
