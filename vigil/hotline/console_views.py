@@ -219,6 +219,14 @@ def _refuse(
     return render(request, "hotline/console/incident.html", ctx, status=status)
 
 
+def _refuse_triage(
+    request: HttpRequest, user: User, incident: Incident, refusal: triage.TriageError, **overrides: object
+) -> HttpResponse:
+    """The incident page with triage's refusal: 409 when the state does not allow the step, else 400."""
+    status = 409 if isinstance(refusal, triage.IllegalTransition) else 400
+    return _refuse(request, user, incident, str(refusal), status=status, **overrides)
+
+
 def _done(request: HttpRequest, incident: Incident, message: str) -> HttpResponse:
     messages.success(request, message)
     return redirect(reverse("console:incident", args=[incident.pk]), permanent=False)
@@ -392,7 +400,7 @@ def start_verifying(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         triage.start_verifying(incident=found, actor=user)
     except triage.TriageError as refusal:
-        return _refuse(request, user, found, str(refusal), status=_status(refusal))
+        return _refuse_triage(request, user, found, refusal)
     return _done(request, found, _("Marked as being verified."))
 
 
@@ -418,7 +426,7 @@ def merge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         triage.merge_incidents(target=found, sources=sources, actor=user)
     except triage.TriageError as refusal:
-        return _refuse(request, user, found, str(refusal), status=_status(refusal), merge_form=form)
+        return _refuse_triage(request, user, found, refusal, merge_form=form)
     return _done(
         request,
         found,
@@ -436,11 +444,9 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         new = triage.split_reports(incident=found, report_ids=form.cleaned_data["reports"], actor=user)
     except triage.TriageError as refusal:
-        return _refuse(request, user, found, str(refusal), status=_status(refusal))
-    messages.success(
-        request, _("%(count)s report(s) moved to new incident #%(id)s.") % {"count": new.report_count, "id": new.pk}
-    )
-    return redirect(reverse("console:incident", args=[found.pk]))
+        return _refuse_triage(request, user, found, refusal)
+    moved = _("%(count)s report(s) moved to new incident #%(id)s.") % {"count": new.report_count, "id": new.pk}
+    return _done(request, found, moved)
 
 
 @login_required
@@ -455,7 +461,7 @@ def verdict(request: HttpRequest, pk: int) -> HttpResponse:
             incident=found, verdict=form.cleaned_data["verdict"], note=form.cleaned_data["note"], actor=user
         )
     except triage.TriageError as refusal:
-        return _refuse(request, user, found, str(refusal), status=_status(refusal), verdict_form=form)
+        return _refuse_triage(request, user, found, refusal, verdict_form=form)
     return _done(request, judged, _("Verdict recorded: %(verdict)s.") % {"verdict": Verdict(judged.verdict).label})
 
 
@@ -466,7 +472,7 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         triage.close_incident(incident=found, actor=user)
     except triage.TriageError as refusal:
-        return _refuse(request, user, found, str(refusal), status=_status(refusal))
+        return _refuse_triage(request, user, found, refusal)
     return _done(request, found, _("Incident closed."))
 
 
@@ -480,9 +486,5 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         triage.reopen_incident(incident=found, actor=user, reason=form.cleaned_data["reason"])
     except triage.TriageError as refusal:
-        return _refuse(request, user, found, str(refusal), status=_status(refusal), reopen_form=form)
+        return _refuse_triage(request, user, found, refusal, reopen_form=form)
     return _done(request, found, _("Incident reopened: it is being verified again."))
-
-
-def _status(refusal: triage.TriageError) -> int:
-    return 409 if isinstance(refusal, triage.IllegalTransition) else 400
