@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.accounts.access import has_role, require_role, signed_in_user
-from vigil.accounts.models import Role
+from vigil.accounts.models import Role, User
 from vigil.evidence import access, selectors, services, staging
 from vigil.evidence.media import EXTENSIONS
 from vigil.evidence.models import EvidenceItem, UploadSession
+from vigil.network.models import Dispatch
 
 _RANGE = re.compile(r"bytes (\d{1,15})-(\d{1,15})/(\d{1,15})")
 
@@ -58,6 +59,18 @@ def _session_json(session: UploadSession, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status)
 
 
+def _upload_context(dispatch: Dispatch, user: User, **extra: object) -> dict[str, object]:
+    """What the upload page shows: the dispatch's evidence so far and the limits the uploader works to."""
+    return {
+        "dispatch": dispatch,
+        "items": selectors.items_of_dispatch(dispatch, user),
+        "max_mb": settings.VIGIL_UPLOAD_MAX_BYTES // (1024 * 1024),
+        "chunk_bytes": settings.VIGIL_UPLOAD_CHUNK_BYTES,
+        "note_max": services.NOTE_MAX_CHARS,
+        **extra,
+    }
+
+
 def _error_json(exc: services.EvidenceError) -> JsonResponse:
     data: dict[str, object] = {"error": str(exc)}
     if isinstance(exc, services.OffsetMismatch):
@@ -70,14 +83,7 @@ def _error_json(exc: services.EvidenceError) -> JsonResponse:
 def upload_page(request: HttpRequest, dispatch_id: int) -> HttpResponse:
     user = signed_in_user(request)
     dispatch = access.dispatch_for_upload(user, dispatch_id)
-    ctx = {
-        "dispatch": dispatch,
-        "items": selectors.items_of_dispatch(dispatch, user),
-        "max_mb": settings.VIGIL_UPLOAD_MAX_BYTES // (1024 * 1024),
-        "chunk_bytes": settings.VIGIL_UPLOAD_CHUNK_BYTES,
-        "note_max": services.NOTE_MAX_CHARS,
-    }
-    return render(request, "evidence/upload.html", ctx)
+    return render(request, "evidence/upload.html", _upload_context(dispatch, user))
 
 
 @login_required
@@ -195,15 +201,7 @@ def note_add(request: HttpRequest, dispatch_id: int) -> HttpResponse:
             device_time=_device_time(request.POST.get("device_time")),
         )
     except services.EvidenceError as exc:
-        ctx = {
-            "dispatch": dispatch,
-            "items": selectors.items_of_dispatch(dispatch, user),
-            "max_mb": settings.VIGIL_UPLOAD_MAX_BYTES // (1024 * 1024),
-            "chunk_bytes": settings.VIGIL_UPLOAD_CHUNK_BYTES,
-            "note_max": services.NOTE_MAX_CHARS,
-            "note_error": str(exc),
-            "note_text": request.POST.get("text", ""),
-        }
+        ctx = _upload_context(dispatch, user, note_error=str(exc), note_text=request.POST.get("text", ""))
         return render(request, "evidence/upload.html", ctx, status=exc.status)
     messages.success(request, _("Note sealed."))
     return redirect("evidence:upload", dispatch_id=dispatch.pk)
@@ -248,12 +246,17 @@ def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
     return render(request, "evidence/item.html", ctx)
 
 
-def _stored_file(name: str) -> FileResponse | HttpResponse:
-    """A stored file streamed from the media storage (S3: straight from the GET, never a whole copy in memory)."""
+def _stored_file(name: str, *, media_type: str, size: int, cache_control: str) -> FileResponse | HttpResponse:
+    """A stored file streamed from the media storage (S3: straight from the GET, never a whole copy in memory),
+    with its type, length and caching rule; a plain 503 when the store cannot be read."""
     try:
-        return FileResponse(staging.open_stream(name))
+        response = FileResponse(staging.open_stream(name))
     except staging.StagingError as exc:
         return HttpResponse(str(services.store_error(exc)), status=503, content_type="text/plain; charset=utf-8")
+    response["Content-Type"] = media_type
+    response["Content-Length"] = str(size)
+    response["Cache-Control"] = cache_control
+    return response
 
 
 @login_required
@@ -262,15 +265,12 @@ def item_original(request: HttpRequest, item_id: str) -> HttpResponseBase:
     """Download the untouched original (attorneys, coordinators). Audited; a custody leaf records the view."""
     user = signed_in_user(request)
     item = access.original_for(user, item_id)
-    response = _stored_file(item.file_name)
+    response = _stored_file(item.file_name, media_type=item.media_type, size=item.size, cache_control="no-store")
     if not isinstance(response, FileResponse):
         return response
     services.record_original_viewed(item=item, user=user)
     extension = EXTENSIONS.get(item.media_type, "bin")
-    response["Content-Type"] = item.media_type
-    response["Content-Length"] = str(item.size)
     response["Content-Disposition"] = f'attachment; filename="{item.pk}.{extension}"'
-    response["Cache-Control"] = "no-store"
     response["X-Content-SHA256"] = item.sha256
     return response
 
@@ -333,13 +333,9 @@ def derivative_make(request: HttpRequest, item_id: str) -> HttpResponse:
 def derivative_file(request: HttpRequest, derivative_id: str) -> HttpResponseBase:
     user = signed_in_user(request)
     derivative = access.derivative_for(user, derivative_id)
-    response = _stored_file(derivative.file_name)
-    if not isinstance(response, FileResponse):
-        return response
-    response["Content-Type"] = derivative.media_type
-    response["Content-Length"] = str(derivative.size)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _stored_file(
+        derivative.file_name, media_type=derivative.media_type, size=derivative.size, cache_control="private, no-store"
+    )
 
 
 @login_required
