@@ -17,6 +17,7 @@ from tests.conftest import World
 PUBLIC = {
     "",
     "healthz",
+    "favicon.ico",
     "report",
     "accounts/login/",
     "hooks/sms",

@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from vigil.accounts import views as accounts_views
 from vigil.api import api
 
 urlpatterns = [
     path("healthz", accounts_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without an icon link (the log's plain-text pages).
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}vigil/favicon.svg", permanent=True)),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("vigil.accounts.urls")),

@@ -60,27 +60,7 @@ NOT_FOLLOWED_NAMESPACES = {"admin"}
 
 # Problems this sweep found in files other people own, reported with their fix. While one still happens it is shown
 # as a warning instead of failing the sweep; delete its line with the fix. (URL name or "*", text in the problem, why.)
-KNOWN_ISSUES = [
-    (
-        "*",
-        "status of 404 (Not Found) [http",
-        "Chromium asks for /favicon.ico on the log's plain-text pages (no <link rel=icon> there): route favicon.ico "
-        "to the static icon in vigil/urls.py and list it in tests/test_privacy_sweep.py's PUBLIC",
-    ),
-    (
-        "observer:dispatch",
-        'form control without a label: <textarea name="note"',
-        "the observation form and the verdict form both render id_note, so the verdict note's label points at the "
-        "observation note: give VerdictForm its own prefix or auto_id in vigil/network/observer_views.py",
-    ),
-    (
-        "evidence:index",
-        "scrolls sideways",
-        "the vigil-verify command line in templates/evidence/index.html is a <pre> that does not wrap (663 px on a "
-        "360 px screen): add `.evidence pre { white-space: pre-wrap; overflow-wrap: anywhere; }` to "
-        "static/evidence/evidence.css",
-    ),
-]
+KNOWN_ISSUES: list[tuple[str, str, str]] = []
 
 # In the page: what a person using a screen reader or a small phone would trip over.
 CHECKS = """(width) => {

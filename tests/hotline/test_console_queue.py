@@ -205,7 +205,7 @@ def test_it_keeps_the_queue_cheap_with_200_open_incidents(world: World) -> None:
 
 @pytest.mark.parametrize(
     ("minutes", "text"),
-    [(0.2, "just now"), (12.4, "12 min"), (65, "1 h 05 min"), (60 * 24 * 3 + 5, "3 days")],
+    [(0.2, "less than 1 min"), (12.4, "12 min"), (65, "1 h 05 min"), (60 * 24 * 3 + 5, "3 days")],
 )
 def test_it_tells_the_age_in_human_words(minutes: float, text: str) -> None:
     assert human_age(dt.timedelta(minutes=minutes)) == text

@@ -57,10 +57,10 @@ DISPATCH_ORDER: tuple[str, ...] = (
 
 
 def human_age(delta: dt.timedelta) -> str:
-    """A short, translated age for a busy screen: "just now", "12 min", "1 h 05 min", "3 days"."""
+    """A short, translated age for a busy screen: "less than 1 min", "12 min", "1 h 05 min", "3 days"."""
     minutes = max(int(delta.total_seconds() // 60), 0)
     if minutes < 1:
-        return _("just now")
+        return _("less than 1 min")
     if minutes < 60:
         return _("%(minutes)d min") % {"minutes": minutes}
     hours, rest = divmod(minutes, 60)

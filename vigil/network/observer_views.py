@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from vigil.accounts.access import signed_in_user
-from vigil.hotline.models import Report
+from vigil.hotline.models import Report, Verdict
 from vigil.network import access, config, notify, selectors, services
 from vigil.network.models import Dispatch, DispatchStatus, Observer
 from vigil.network.observer_forms import AcceptForm, CodeOfConductForm, ObservationForm, ShiftForm, VerdictForm
@@ -174,8 +174,11 @@ def _dispatch_context(observer: Observer, dispatch: Dispatch, **forms: Form) -> 
         "accept_form": forms.get("accept_form") or AcceptForm(),
         "observation_form": forms.get("observation_form") or ObservationForm(),
         "verdict_form": forms.get("verdict_form")
-        or VerdictForm(initial={"verdict": dispatch.proposed_verdict or None, "note": dispatch.proposed_note}),
+        or VerdictForm(
+            initial={"verdict": dispatch.proposed_verdict or None, "note": dispatch.proposed_note}, auto_id="verdict_%s"
+        ),
         "upload_url": _evidence_upload_url(dispatch) if engaged else "",
+        "proposed_label": Verdict(dispatch.proposed_verdict).label if dispatch.proposed_verdict else "",
         "now": timezone.now(),
     }
     if engaged:
@@ -285,7 +288,7 @@ def observe(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def propose(request: HttpRequest, pk: int) -> HttpResponse:
     user = signed_in_user(request)
-    form = VerdictForm(request.POST)
+    form = VerdictForm(request.POST, auto_id="verdict_%s")
 
     def record(d: Dispatch) -> object:
         return services.propose_verdict(
