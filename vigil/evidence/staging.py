@@ -83,6 +83,15 @@ def _pieces(body: ByteSource, length: int) -> Iterator[bytes]:
         yield piece
 
 
+def _hashed_pieces(body: ByteSource, length: int, hasher: RunningSha256, head: bytearray) -> Iterator[bytes]:
+    """The chunk's pieces, each added to the running hash (and to `head`, the file's first 64 KiB) before use."""
+    for piece in _pieces(body, length):
+        if len(head) < 65536:
+            head.extend(piece[: 65536 - len(head)])
+        hasher.update(piece)
+        yield piece
+
+
 class FileStaging:
     """Local files through FileSystemStorage (its `path()` is part of the storage API)."""
 
@@ -109,10 +118,7 @@ class FileStaging:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
         try:
             os.lseek(fd, offset, os.SEEK_SET)
-            for piece in _pieces(body, length):
-                if len(head) < 65536:
-                    head.extend(piece[: 65536 - len(head)])
-                hasher.update(piece)
+            for piece in _hashed_pieces(body, length, hasher, head):
                 view = memoryview(piece)
                 while view:
                     view = view[os.write(fd, view) :]
@@ -217,12 +223,7 @@ class S3Staging:
         parts = _parts(state)
         if sum(p["size"] for p in parts) != offset:
             raise StagingError("the stored parts do not end where this chunk starts")
-        pieces: list[bytes] = []
-        for piece in _pieces(body, length):
-            if len(head) < 65536:
-                head.extend(piece[: 65536 - len(head)])
-            hasher.update(piece)
-            pieces.append(piece)
+        pieces = list(_hashed_pieces(body, length, hasher, head))
         data = b"".join(pieces)
         del pieces
         number = len(parts) + 1
