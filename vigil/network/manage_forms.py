@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
@@ -16,6 +16,9 @@ from vigil.accounts.models import Role, User
 from vigil.network import zones as zone_geometry
 from vigil.network.manage_services import NOTIFY_CHANNELS, SETTINGS_RANGES, ManageError, normalise_languages
 from vigil.network.models import Group, Observer, Shift
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -231,34 +234,20 @@ class ShiftForm(forms.Form):
         return data
 
 
+def _setting_field(name: str, label: StrOrPromise) -> forms.IntegerField:
+    """A whole-number field for one operational setting, bounded by the range the service enforces."""
+    low, high = SETTINGS_RANGES[name]
+    return forms.IntegerField(label=label, min_value=low, max_value=high)
+
+
 class NetworkSettingsForm(forms.Form):
-    cluster_meters = forms.IntegerField(
-        label=_("Join reports into one incident within (metres)"),
-        min_value=SETTINGS_RANGES["cluster_meters"][0],
-        max_value=SETTINGS_RANGES["cluster_meters"][1],
+    cluster_meters = _setting_field("cluster_meters", _("Join reports into one incident within (metres)"))
+    cluster_minutes = _setting_field("cluster_minutes", _("…and within (minutes)"))
+    dispatch_pair_size = _setting_field("dispatch_pair_size", _("Observers sent per dispatch"))
+    dispatch_accept_seconds = _setting_field(
+        "dispatch_accept_seconds", _("Seconds to accept before escalating to the next observers")
     )
-    cluster_minutes = forms.IntegerField(
-        label=_("…and within (minutes)"),
-        min_value=SETTINGS_RANGES["cluster_minutes"][0],
-        max_value=SETTINGS_RANGES["cluster_minutes"][1],
-    )
-    dispatch_pair_size = forms.IntegerField(
-        label=_("Observers sent per dispatch"),
-        min_value=SETTINGS_RANGES["dispatch_pair_size"][0],
-        max_value=SETTINGS_RANGES["dispatch_pair_size"][1],
-    )
-    dispatch_accept_seconds = forms.IntegerField(
-        label=_("Seconds to accept before escalating to the next observers"),
-        min_value=SETTINGS_RANGES["dispatch_accept_seconds"][0],
-        max_value=SETTINGS_RANGES["dispatch_accept_seconds"][1],
-    )
-    checkin_minutes = forms.IntegerField(
-        label=_("Observers on scene check in every (minutes)"),
-        min_value=SETTINGS_RANGES["checkin_minutes"][0],
-        max_value=SETTINGS_RANGES["checkin_minutes"][1],
-    )
-    contact_retention_days = forms.IntegerField(
-        label=_("Delete reporters' call-back contacts after (days)"),
-        min_value=SETTINGS_RANGES["contact_retention_days"][0],
-        max_value=SETTINGS_RANGES["contact_retention_days"][1],
+    checkin_minutes = _setting_field("checkin_minutes", _("Observers on scene check in every (minutes)"))
+    contact_retention_days = _setting_field(
+        "contact_retention_days", _("Delete reporters' call-back contacts after (days)")
     )
