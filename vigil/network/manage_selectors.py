@@ -10,7 +10,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -21,6 +23,8 @@ from vigil.network.models import Group, NetworkSettings, Observer, Shift, Zone, 
 
 COORDINATOR = (Role.COORDINATOR,)
 EXPIRING_DAYS = 30
+
+M = TypeVar("M", bound=models.Model)
 
 
 # --- access ---------------------------------------------------------------------------------------------------------
@@ -38,51 +42,46 @@ def require_coordinator(user: AnyUser) -> set[int]:
     return ids
 
 
-def group_for_coordinator(user: AnyUser, group_id: int) -> Group:
-    group = Group.objects.filter(pk=group_id, pk__in=coordinated_group_ids(user)).first()
-    if group is None:
+def _first_or_404(found: QuerySet[M]) -> M:
+    """The one object the query finds; 404 when it finds none (missing and not yours look the same)."""
+    first = found.first()
+    if first is None:
         raise Http404
-    return group
+    return first
+
+
+def group_for_coordinator(user: AnyUser, group_id: int) -> Group:
+    return _first_or_404(Group.objects.filter(pk=group_id, pk__in=coordinated_group_ids(user)))
 
 
 def zone_for_coordinator(user: AnyUser, zone_id: int) -> Zone:
-    zone = Zone.objects.select_related("group").filter(pk=zone_id, group_id__in=coordinated_group_ids(user)).first()
-    if zone is None:
-        raise Http404
-    return zone
+    return _first_or_404(
+        Zone.objects.select_related("group").filter(pk=zone_id, group_id__in=coordinated_group_ids(user))
+    )
 
 
 def observer_for_coordinator(user: AnyUser, observer_id: int) -> Observer:
-    observer = (
-        Observer.objects.select_related("user", "group")
-        .filter(pk=observer_id, group_id__in=coordinated_group_ids(user))
-        .first()
+    return _first_or_404(
+        Observer.objects.select_related("user", "group").filter(
+            pk=observer_id, group_id__in=coordinated_group_ids(user)
+        )
     )
-    if observer is None:
-        raise Http404
-    return observer
 
 
 def shift_for_coordinator(user: AnyUser, shift_id: int) -> Shift:
-    shift = (
-        Shift.objects.select_related("observer__user", "observer__group")
-        .filter(pk=shift_id, observer__group_id__in=coordinated_group_ids(user))
-        .first()
+    return _first_or_404(
+        Shift.objects.select_related("observer__user", "observer__group").filter(
+            pk=shift_id, observer__group_id__in=coordinated_group_ids(user)
+        )
     )
-    if shift is None:
-        raise Http404
-    return shift
 
 
 def membership_for_coordinator(user: AnyUser, membership_id: int) -> Membership:
-    membership = (
-        Membership.objects.select_related("user", "group")
-        .filter(pk=membership_id, group_id__in=coordinated_group_ids(user))
-        .first()
+    return _first_or_404(
+        Membership.objects.select_related("user", "group").filter(
+            pk=membership_id, group_id__in=coordinated_group_ids(user)
+        )
     )
-    if membership is None:
-        raise Http404
-    return membership
 
 
 # --- groups and members -----------------------------------------------------------------------------------------------
