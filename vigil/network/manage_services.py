@@ -373,20 +373,25 @@ def _check_shift(*, observer: Observer, starts_at: dt.datetime, ends_at: dt.date
         )
 
 
+def _audit_shift(actor: User, action: str, shift: Shift) -> None:
+    """The audit row of a shift change: whose shift it is and when it runs."""
+    audit(
+        actor,
+        action,
+        object_type="shift",
+        object_id=shift.pk,
+        observer_id=shift.observer_id,
+        starts_at=shift.starts_at.isoformat(),
+        ends_at=shift.ends_at.isoformat(),
+    )
+
+
 def create_shift(*, actor: User, observer: Observer, starts_at: dt.datetime, ends_at: dt.datetime) -> Shift:
     with transaction.atomic():
         Observer.objects.select_for_update().filter(pk=observer.pk).first()
         _check_shift(observer=observer, starts_at=starts_at, ends_at=ends_at, shift_id=None)
         shift = Shift.objects.create(observer=observer, starts_at=starts_at, ends_at=ends_at)
-        audit(
-            actor,
-            "shift.create",
-            object_type="shift",
-            object_id=shift.pk,
-            observer_id=observer.pk,
-            starts_at=starts_at.isoformat(),
-            ends_at=ends_at.isoformat(),
-        )
+        _audit_shift(actor, "shift.create", shift)
     return shift
 
 
@@ -404,29 +409,13 @@ def update_shift(
         shift.starts_at = starts_at
         shift.ends_at = ends_at
         shift.save(update_fields=["observer", "starts_at", "ends_at"])
-        audit(
-            actor,
-            "shift.update",
-            object_type="shift",
-            object_id=shift.pk,
-            observer_id=observer.pk,
-            starts_at=starts_at.isoformat(),
-            ends_at=ends_at.isoformat(),
-        )
+        _audit_shift(actor, "shift.update", shift)
     return shift
 
 
 def delete_shift(*, actor: User, shift: Shift) -> None:
     with transaction.atomic():
-        audit(
-            actor,
-            "shift.delete",
-            object_type="shift",
-            object_id=shift.pk,
-            observer_id=shift.observer_id,
-            starts_at=shift.starts_at.isoformat(),
-            ends_at=shift.ends_at.isoformat(),
-        )
+        _audit_shift(actor, "shift.delete", shift)
         shift.delete()
 
 
