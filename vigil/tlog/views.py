@@ -35,10 +35,14 @@ def _text(body: str, *, status: int = 200, cache: str = FRESH) -> HttpResponse:
     return response
 
 
-def _error(message: str, status: int = 400) -> JsonResponse:
-    response = JsonResponse({"error": message}, status=status)
-    response["Cache-Control"] = "no-store"
+def _json(data: dict[str, object], *, status: int = 200, cache: str = IMMUTABLE) -> JsonResponse:
+    response = JsonResponse(data, status=status)
+    response["Cache-Control"] = cache
     return response
+
+
+def _error(message: str, status: int = 400) -> JsonResponse:
+    return _json({"error": message}, status=status, cache="no-store")
 
 
 def _number(request: HttpRequest, name: str) -> int:
@@ -86,7 +90,7 @@ def inclusion(request: HttpRequest) -> HttpResponse:
         return _error(_("the log has fewer than %(size)d leaves") % {"size": size})
     except (BadParameterError, LogError) as exc:
         return _error(str(exc))
-    response = JsonResponse(
+    return _json(
         {
             "index": proof.index,
             "size": proof.size,
@@ -95,8 +99,6 @@ def inclusion(request: HttpRequest) -> HttpResponse:
             "proof": [_b64(h) for h in proof.proof],
         }
     )
-    response["Cache-Control"] = IMMUTABLE
-    return response
 
 
 @require_safe
@@ -113,7 +115,7 @@ def consistency(request: HttpRequest) -> HttpResponse:
         return _error(str(exc))
     if text == "text":
         return _text(format_proof(proof.proof), cache=IMMUTABLE)
-    response = JsonResponse(
+    return _json(
         {
             "old": proof.old_size,
             "new": proof.new_size,
@@ -122,5 +124,3 @@ def consistency(request: HttpRequest) -> HttpResponse:
             "proof": [_b64(h) for h in proof.proof],
         }
     )
-    response["Cache-Control"] = IMMUTABLE
-    return response
