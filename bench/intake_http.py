@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     wrk_bin = ensure_wrk()
     database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
@@ -130,7 +131,7 @@ def main() -> None:
         port = free_port()
         server = subprocess.Popen(
             [str(BIN / "gunicorn"), "vigil.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--worker-class", "gthread", "--threads", "4",
+             "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
              "--log-level", "warning"],
             cwd=ROOT, env=env,
         )  # fmt: skip
@@ -145,13 +146,18 @@ def main() -> None:
             script = Path(data) / "post.lua"
             script.write_text(LUA)
             wrk(wrk_bin, base + "/healthz", 3, args.connections, None)  # warm-up
+            load_before = os.getloadavg()[0]
             noop = wrk(wrk_bin, base + "/healthz", args.seconds, args.connections, None)
             intake = wrk(wrk_bin, base, args.seconds, args.connections, script)
+            load_after = os.getloadavg()[0]
             rss = peak_rss_mib(server.pid)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
-    print(f"== intake over HTTP, {database}, gunicorn {args.workers} workers x 4 threads, wrk {args.connections} connections, {args.seconds}s")  # noqa: E501
+    print(
+        f"== intake over HTTP, {database}, gunicorn {args.workers} workers x {args.threads} threads, "
+        f"wrk {args.connections} connections, {args.seconds}s"
+    )
     print(
         f"POST /api/v1/reports : {intake['rps']:8.1f} reports/s  p50 {intake['p50']:.1f} ms  "
         f"p99 {intake['p99']:.1f} ms  ({intake['requests']:.0f} requests, {intake['failed']:.0f} failed)"
@@ -159,6 +165,7 @@ def main() -> None:
     print(f"GET /healthz (no-op) : {noop['rps']:8.1f} req/s      p50 {noop['p50']:.1f} ms  p99 {noop['p99']:.1f} ms")
     print(f"ratio intake / no-op : {intake['rps'] / noop['rps']:.2f}")
     print(f"peak RSS of the web processes (master + workers): {rss:.0f} MiB")
+    print(f"load average (1 min) on {os.cpu_count()} cores: {load_before:.1f} before, {load_after:.1f} after")
 
 
 if __name__ == "__main__":

@@ -111,10 +111,13 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[object]:
         )
     except ValidationError as refused:
         return Status(422, _field_errors(refused))
+    # The incident a report has just joined is open and not merged (that is how it was chosen), so its state is the
+    # report's status: no need to read it back.
+    incident = report.incident if report.incident_id is not None else None
     receipt = ReceiptOut(
         receipt=services.format_receipt(report.receipt),
-        status=selectors.report_status(report.receipt) or selectors.RECEIVED,
-        placed=report.incident_id is not None,
+        status=str(incident.state) if incident is not None else selectors.RECEIVED,
+        placed=incident is not None,
     )
     return Status(201, receipt)
 

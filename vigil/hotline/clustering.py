@@ -6,14 +6,19 @@ verifying) and not merged into another. Both come from vigil.network.config.curr
 
 The candidate lookup is an index-backed equality query: incidents whose H3 `cell` (resolution VIGIL_H3_RES_REPORT) lies
 in a disk of cells around the report's cell, the disk just big enough that no incident within the radius can lie outside
-it. The exact distance is then computed on those few rows only. Its cost does not grow with the number of open
-incidents elsewhere.
+it; a box and a flat distance around the report (Reach) keep only the rows near enough to matter. The exact distance
+is then computed on those few rows only. Its cost does not grow with the number of open incidents elsewhere.
 
 Concurrency: two reports about the same spot arriving together must not open two incidents. On SQLite every write
-transaction is serialised (BEGIN IMMEDIATE). On PostgreSQL each placement first takes transaction-scoped advisory locks
-on the coarse cells (resolution _LOCK_RES) around the report, in sorted order (no deadlocks): any two reports within
-the radius of each other share at least one lock, so they are placed one after the other, while reports in other parts
-of the city go on in parallel.
+transaction is serialised (BEGIN IMMEDIATE). On PostgreSQL a report first looks for the nearest open incident surely
+within the radius and locks that row alone (SELECT … FOR UPDATE): reports joining one incident wait for each other
+there, reports joining others don't wait at all. Only a report that finds none takes transaction-scoped advisory
+locks on the cells of a small disk around it (lock_keys), in sorted order (no deadlocks), and looks again, with all the
+candidates, before it opens an incident. Any two reports within the radius of each other share at least one of those
+locks, so two that both found nothing are placed one after the other and the second sees (and joins) the incident the
+first opened; it holds no row lock while it waits for them. The lock cells are as fine as the radius allows with at
+most _LOCK_DISK rings: coarser cells would serialise a whole city's intake, because a placement holds its locks until
+its commit is on disk.
 """
 
 from __future__ import annotations
@@ -21,11 +26,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import h3
 from django.conf import settings
 from django.db import connection
+from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
+from django.db.models.expressions import CombinedExpression
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from vigil.accounts.access import AnyUser
@@ -38,7 +47,8 @@ OPEN_STATES = (IncidentState.NEW, IncidentState.VERIFYING)
 # Local H3 cells are nearly regular but not exactly; this margin covers the distortion between the edges we measure
 # around the report and the cells a few rings away.
 _SAFETY = 0.85
-_LOCK_RES = 6
+_LOCK_DISK = 3  # rings of the lock disk: 37 advisory locks per placement, few enough for PostgreSQL's lock table
+_LOCK_FINEST_RES = 10
 _LOCK_NAMESPACE = 0x56494731  # "VIG1": keeps these advisory locks apart from any other user of pg_advisory_*
 
 
@@ -74,18 +84,36 @@ def candidate_cells(lat: float, lon: float, radius_m: float) -> list[str]:
     return list(h3.grid_disk(cell, disk_k(cell, radius_m)))
 
 
+def lock_resolution(radius_m: float) -> int:
+    """The finest H3 resolution whose lock disk stays within _LOCK_DISK rings for this radius.
+
+    It depends on the radius only (average edge lengths), so every placement under the same settings locks cells of the
+    same resolution."""
+    for res in range(_LOCK_FINEST_RES, -1, -1):
+        edge = float(h3.average_hexagon_edge_length(res, unit="m"))
+        if math.ceil((radius_m + 2 * edge / _SAFETY) / (1.5 * edge * _SAFETY)) <= 2 * _LOCK_DISK:
+            return res
+    return 0
+
+
+def lock_keys(lat: float, lon: float, radius_m: float) -> list[int]:
+    """The advisory-lock keys of a placement at (lat, lon), sorted: those of any two points within radius_m intersect.
+
+    Two points within radius_m lie in cells at most k = disk_k() rings apart (k of either cell), so disks of ceil(k/2)
+    rings around each cell share a cell."""
+    cell = h3.latlng_to_cell(lat, lon, lock_resolution(radius_m))
+    half = math.ceil(disk_k(cell, radius_m) / 2)
+    return sorted({zlib.crc32(c.encode("ascii")) - 2**31 for c in h3.grid_disk(cell, half)})
+
+
 def lock_area(lat: float, lon: float, radius_m: float) -> None:
     """Serialise placements near (lat, lon) for the rest of the transaction (PostgreSQL; SQLite is serial anyway)."""
     if connection.vendor != "postgresql":
         return
-    coarse = h3.latlng_to_cell(lat, lon, _LOCK_RES)
-    # Two reports within radius_m are at most disk_k() rings apart; disks of half that size around each one overlap.
-    half = math.ceil(disk_k(coarse, radius_m) / 2)
-    keys = sorted({zlib.crc32(c.encode("ascii")) - 2**31 for c in h3.grid_disk(coarse, half)})
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(%s, k) FROM (SELECT unnest(%s::int[]) AS k ORDER BY 1) AS keys",
-            [_LOCK_NAMESPACE, keys],
+            [_LOCK_NAMESPACE, lock_keys(lat, lon, radius_m)],
         )
 
 
@@ -93,29 +121,128 @@ def zone_id_for(zone_cell: str) -> int | None:
     return ZoneCell.objects.filter(cell=zone_cell).values_list("zone_id", flat=True).first()
 
 
-def nearest_open_incident(
-    lat: float, lon: float, cfg: config.Config | None = None, *, lock: bool = False
-) -> tuple[Incident, float] | None:
-    """The nearest open incident within the clustering radius and time window, with its distance; None if none.
+@dataclass(frozen=True)
+class Reach:
+    """Planar bounds around a point, in SQL terms, for the incidents that can (or surely do) lie within a radius.
 
-    With `lock`, the candidate rows are locked (SELECT … FOR UPDATE) for the rest of the transaction: a dispatcher may
-    be changing one of them at this moment."""
-    cfg = cfg or config.current()
+    The database then returns, and locks, only the incidents near the report, nearest first, rather than every open
+    incident of the candidate cells. Flat distances (metres per degree at the report's latitude) err by well under the
+    1 % margins at a few kilometres and below 80° of latitude; the great-circle distance computed afterwards decides."""
+
+    lat: float
+    lon: float
+    lat_scale: float  # metres per degree of latitude
+    lon_scale: float  # metres per degree of longitude at the report's latitude
+    box: tuple[float, float, float, float]  # lat_min, lat_max, lon_min, lon_max: holds every point within `outer_m`
+    inner_m: float  # a point at most this far on the plane is within the radius
+    outer_m: float  # a point within the radius is at most this far on the plane
+
+    def planar_m(self, lat: float, lon: float) -> float:
+        return math.hypot((lat - self.lat) * self.lat_scale, (lon - self.lon) * self.lon_scale)
+
+    def may_hold(self, lat: float, lon: float) -> bool:
+        lat_min, lat_max, lon_min, lon_max = self.box
+        return lat_min <= lat <= lat_max and lon_min <= lon <= lon_max and self.planar_m(lat, lon) <= self.outer_m
+
+    def surely_holds(self, lat: float, lon: float) -> bool:
+        return self.planar_m(lat, lon) <= self.inner_m
+
+    def _planar2(self) -> ExpressionWrapper[CombinedExpression]:
+        dy = (F("lat") - self.lat) * self.lat_scale
+        dx = (F("lon") - self.lon) * self.lon_scale
+        return ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
+
+    def _in_box(self, incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+        lat_min, lat_max, lon_min, lon_max = self.box
+        return incidents.filter(lat__range=(lat_min, lat_max), lon__range=(lon_min, lon_max))
+
+    def may_hold_in(self, incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+        """The incidents that may lie within the radius (a superset; as may_hold)."""
+        return self._in_box(incidents).filter(LessThanOrEqual(self._planar2(), self.outer_m**2))
+
+    def surely_hold_in(self, incidents: QuerySet[Incident]) -> QuerySet[Incident]:
+        """The incidents that surely lie within the radius (a subset; as surely_holds), nearest first."""
+        planar2 = self._planar2()
+        return self._in_box(incidents).filter(LessThanOrEqual(planar2, self.inner_m**2)).order_by(planar2.asc(), "pk")
+
+
+_EARTH_RADIUS_M = 6371007.180918475  # the sphere h3's great_circle_distance uses
+_METRES_PER_DEGREE = _EARTH_RADIUS_M * math.pi / 180
+
+
+def reach(lat: float, lon: float, radius_m: float) -> Reach | None:
+    """The Reach of radius_m around (lat, lon); None near the poles or the antimeridian, where the plane is no guide."""
+    outer_m, inner_m = radius_m * 1.01 + 1, radius_m * 0.99 - 1
+    dlat = outer_m / _METRES_PER_DEGREE
+    if abs(lat) + dlat > 80:
+        return None
+    # The box's longitude span is measured where a degree of longitude is shortest, so the box holds the whole disk.
+    dlon = outer_m / (_METRES_PER_DEGREE * math.cos(math.radians(abs(lat) + dlat)))
+    if lon - dlon < -180 or lon + dlon > 180:
+        return None
+    return Reach(
+        lat=lat,
+        lon=lon,
+        lat_scale=_METRES_PER_DEGREE,
+        lon_scale=_METRES_PER_DEGREE * math.cos(math.radians(lat)),
+        box=(lat - dlat, lat + dlat, lon - dlon, lon + dlon),
+        inner_m=inner_m,
+        outer_m=outer_m,
+    )
+
+
+def _open_candidates(lat: float, lon: float, cfg: config.Config, cells: Sequence[str] | None) -> QuerySet[Incident]:
     cutoff = timezone.now() - dt.timedelta(minutes=cfg.cluster_minutes)
-    candidates = Incident.objects.filter(
-        cell__in=candidate_cells(lat, lon, cfg.cluster_meters),
+    return Incident.objects.filter(
+        cell__in=cells if cells is not None else candidate_cells(lat, lon, cfg.cluster_meters),
         state__in=OPEN_STATES,
         merged_into__isnull=True,
         last_report_at__gte=cutoff,
     )
+
+
+def nearest_open_incident(
+    lat: float,
+    lon: float,
+    cfg: config.Config | None = None,
+    *,
+    lock: bool = False,
+    cells: Sequence[str] | None = None,
+) -> tuple[Incident, float] | None:
+    """The nearest open incident within the clustering radius and time window, with its distance; None if none.
+
+    With `lock`, the candidate rows are locked (SELECT … FOR UPDATE, in id order so that two placements never wait on
+    each other crosswise) for the rest of the transaction: a dispatcher may be changing one of them at this moment.
+    `cells` are the candidate_cells() when the caller has them already."""
+    cfg = cfg or config.current()
+    candidates = _open_candidates(lat, lon, cfg, cells)
+    around = reach(lat, lon, cfg.cluster_meters)
+    if around is not None:
+        candidates = around.may_hold_in(candidates)
     if lock:
-        candidates = candidates.select_for_update()
+        candidates = candidates.select_for_update().order_by("pk")
     best: tuple[Incident, float] | None = None
     for incident in candidates:
         d = distance_m((lat, lon), (incident.lat, incident.lon))
         if d <= cfg.cluster_meters and (best is None or d < best[1] or (d == best[1] and incident.pk < best[0].pk)):
             best = (incident, d)
     return best
+
+
+def _nearest_surely_within(
+    lat: float, lon: float, cfg: config.Config, cells: Sequence[str]
+) -> tuple[Incident, float] | None:
+    """The nearest open incident that surely lies within the radius, its row alone locked, in one query; None if there
+    is none, or where no Reach can be used. Nearest on the plane, which orders incidents as the great-circle distance
+    does but for centimetres. Only a row within the radius is ever locked here (see place: no lock is held before the
+    area's advisory locks are taken)."""
+    around = reach(lat, lon, cfg.cluster_meters)
+    if around is None:
+        return None
+    nearest = around.surely_hold_in(_open_candidates(lat, lon, cfg, cells)).select_for_update().first()
+    if nearest is None:
+        return None
+    return nearest, distance_m((lat, lon), (nearest.lat, nearest.lon))
 
 
 def _set_position(incident: Incident, lat: float, lon: float) -> None:
@@ -127,18 +254,25 @@ def _set_position(incident: Incident, lat: float, lon: float) -> None:
         incident.zone_id = zone_id_for(zone_cell)
 
 
-def place(report: Report, *, actor: AnyUser | None = None) -> Placement:
+def place(report: Report, *, actor: AnyUser | None = None, cfg: config.Config | None = None) -> Placement:
     """Put a report that has coordinates into an incident, saving the report (new or not). Call inside a transaction.
 
-    This is the hot path of intake: one config read, one candidate query (rows locked), one incident write, one report
-    write and one batch of events."""
+    This is the hot path of intake: on PostgreSQL a report that joins an incident costs one query that finds and locks
+    it, one incident write, one report write and one batch of events; one that opens an incident also takes the area's
+    locks and looks again (see the module's notes). `cfg` is config.current() when the caller has read it already."""
     if report.lat is None or report.lon is None:
         raise ValueError("only a report with coordinates can be placed")
     lat, lon = report.lat, report.lon
     now = timezone.now()
-    cfg = config.current()
-    lock_area(lat, lon, cfg.cluster_meters)
-    found = nearest_open_incident(lat, lon, cfg, lock=True)
+    cfg = cfg or config.current()
+    cells = candidate_cells(lat, lon, cfg.cluster_meters)
+    if connection.vendor == "postgresql":
+        found = _nearest_surely_within(lat, lon, cfg, cells)
+        if found is None:
+            lock_area(lat, lon, cfg.cluster_meters)
+            found = nearest_open_incident(lat, lon, cfg, lock=True, cells=cells)
+    else:  # SQLite runs one write transaction at a time (BEGIN IMMEDIATE): one look, nothing to lock
+        found = nearest_open_incident(lat, lon, cfg, cells=cells)
     if found is None:
         incident = Incident(
             state=IncidentState.NEW,

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import h3
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,11 +46,15 @@ def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
 
 
-def new_receipt() -> str:
-    while True:
-        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-        if not Report.objects.filter(receipt=code).exists():
-            return code
+_RECEIPT_ATTEMPTS = 5
+
+
+def random_receipt() -> str:
+    """A random receipt code; the unique index on Report.receipt is what makes it unique (see submit_report).
+
+    Its 8 characters are the 40 bits of one read of the system's random source, 5 bits each (32 symbols): uniform."""
+    bits = int.from_bytes(secrets.token_bytes(RECEIPT_LENGTH * 5 // 8), "big")
+    return "".join(RECEIPT_ALPHABET[(bits >> (5 * i)) & 31] for i in range(RECEIPT_LENGTH))
 
 
 def normalise_receipt(raw: str) -> str | None:
@@ -256,6 +260,37 @@ def submit_report(
     now = timezone.now()
     # A report that doesn't say when gets exactly its receipt time: seen_at == received_at means "time not given".
     seen = clean.seen_at if seen_at is not None else now
+    cell = (
+        h3.latlng_to_cell(clean.lat, clean.lon, settings.VIGIL_H3_RES_REPORT)
+        if clean.lat is not None and clean.lon is not None
+        else ""
+    )
+    cfg = config.current()  # read before the transaction, where the process may keep it a few seconds
+    # A fresh receipt is unique but for a 1-in-2^40 chance: rather than asking the database first on every report, the
+    # unique index refuses a duplicate and the whole transaction (incident included) runs again with another code.
+    attempt = 0
+    while True:
+        attempt += 1
+        receipt = random_receipt()
+        try:
+            return _store_report(
+                clean, receipt=receipt, cell=cell, seen_at=seen, now=now, entered_by=entered_by, cfg=cfg
+            )
+        except IntegrityError:
+            if attempt >= _RECEIPT_ATTEMPTS or not Report.objects.filter(receipt=receipt).exists():
+                raise
+
+
+def _store_report(
+    clean: CleanReport,
+    *,
+    receipt: str,
+    cell: str,
+    seen_at: dt.datetime,
+    now: dt.datetime,
+    entered_by: AnyUser | None,
+    cfg: config.Config,
+) -> Report:
     with transaction.atomic():
         sealed: bytes | None = None
         expires: dt.datetime | None = None
@@ -263,25 +298,23 @@ def submit_report(
             from vigil.vault import seal
 
             sealed = seal(clean.contact, purpose=CONTACT_PURPOSE)
-            expires = now + dt.timedelta(days=config.current().contact_retention_days)
+            expires = now + dt.timedelta(days=cfg.contact_retention_days)
         report = Report(
-            receipt=new_receipt(),
+            receipt=receipt,
             channel=clean.channel,
             language=clean.language,
             entered_by_id=entered_by.pk if entered_by is not None and entered_by.is_authenticated else None,
             lat=clean.lat,
             lon=clean.lon,
-            cell=h3.latlng_to_cell(clean.lat, clean.lon, settings.VIGIL_H3_RES_REPORT)
-            if clean.lat is not None and clean.lon is not None
-            else "",
-            seen_at=seen,
+            cell=cell,
+            seen_at=seen_at,
             contact_sealed=sealed,
             contact_expires_at=expires,
             received_at=now,
             **clean.fields,
         )
         if report.lat is not None:
-            clustering.place(report, actor=entered_by)  # saves the report inside its incident
+            clustering.place(report, actor=entered_by, cfg=cfg)  # saves the report inside its incident
         else:
             report.save()
     return report

@@ -78,7 +78,9 @@ def database_from_url(url: str, *, sqlite_default: Path) -> dict[str, Any]:
             "PORT": str(parts.port or ""),
             "OPTIONS": options,
             "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
+            # No "SELECT 1" before each request's first query (a round trip per request). A connection the server
+            # dropped fails that one request; Django then closes it and the next request opens a new one.
+            "CONN_HEALTH_CHECKS": False,
         }
     if parts.scheme == "sqlite":
         return database_from_url("", sqlite_default=Path(unquote(parts.path)))
