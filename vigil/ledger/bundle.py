@@ -38,6 +38,7 @@ from vigil.ledger.canonical import (
     EvidenceItem,
     Timestamp,
     format_timestamp,
+    json_object,
     loads_strict,
     parse_timestamp,
 )
@@ -151,18 +152,6 @@ def _str_field(obj: Mapping[str, object], key: str, what: str) -> str:
     return value
 
 
-def _object(value: object, what: str, keys: frozenset[str]) -> Mapping[str, object]:
-    if not isinstance(value, dict):
-        raise FormatError(f"{what}: expected a JSON object")
-    missing = sorted(keys - value.keys())
-    extra = sorted(set(value.keys()) - keys)
-    if missing:
-        raise FormatError(f"{what}: missing field(s) {', '.join(missing)}")
-    if extra:
-        raise FormatError(f"{what}: unknown field(s) {', '.join(extra)}")
-    return value
-
-
 def _proof(value: object, what: str) -> tuple[bytes, ...]:
     if not isinstance(value, list) or len(value) > 128:
         raise FormatError(f"{what}: expected a list of base64 hashes")
@@ -196,7 +185,7 @@ class BundleItem:
 
     @staticmethod
     def from_json(value: object, what: str) -> BundleItem:
-        obj = _object(value, what, frozenset({"path", "leaf_index", "record", "proof"}))
+        obj = json_object(value, frozenset({"path", "leaf_index", "record", "proof"}), what)
         path = obj["path"]
         if path is not None:
             path = _check_path(_str_field(obj, "path", what), f"{what}.path")
@@ -234,7 +223,7 @@ class BundleEvent:
 
     @staticmethod
     def from_json(value: object, what: str) -> BundleEvent:
-        obj = _object(value, what, frozenset({"leaf_index", "record", "proof"}))
+        obj = json_object(value, frozenset({"leaf_index", "record", "proof"}), what)
         record = obj["record"]
         if not isinstance(record, dict):
             raise FormatError(f"{what}.record: expected a JSON object")
@@ -258,7 +247,7 @@ class BundleDocument:
 
     @staticmethod
     def from_json(value: object, what: str) -> BundleDocument:
-        obj = _object(value, what, frozenset({"path", "sha256", "size"}))
+        obj = json_object(value, frozenset({"path", "sha256", "size"}), what)
         path = _check_path(_str_field(obj, "path", what), f"{what}.path")
         if path.startswith(FILES_DIR) or path in RESERVED:
             raise FormatError(f"{what}.path: {path!r} is reserved")
@@ -309,7 +298,7 @@ class Manifest:
                 "checkpoint", "verifier_key", "items", "custody_events", "documents",
             }
         )  # fmt: skip
-        obj = _object(loads_strict(data, MANIFEST), MANIFEST, keys)
+        obj = json_object(loads_strict(data, MANIFEST), keys, MANIFEST)
         if obj["format"] != BUNDLE_FORMAT:
             raise FormatError(f"{MANIFEST}: format is {obj['format']!r}, not {BUNDLE_FORMAT!r}")
         if obj["version"] != BUNDLE_VERSION or isinstance(obj["version"], bool):

@@ -228,15 +228,17 @@ def _int(record: Mapping[str, object], key: str, where: str, minimum: int) -> in
     return value
 
 
-def _keys(record: Mapping[str, object], expected: frozenset[str], where: str) -> None:
-    if not isinstance(record, Mapping):
+def json_object(value: object, expected: frozenset[str], where: str) -> Mapping[str, object]:
+    """`value` if it is a JSON object with exactly the `expected` fields; else FormatError saying what is off."""
+    if not isinstance(value, Mapping):
         raise FormatError(f"{where}: expected a JSON object")
-    missing = sorted(expected - record.keys())
-    extra = sorted(set(record.keys()) - expected)
+    missing = sorted(expected - value.keys())
+    extra = sorted(set(value.keys()) - expected)
     if missing:
         raise FormatError(f"{where}: missing field(s) {', '.join(missing)}")
     if extra:
         raise FormatError(f"{where}: unknown field(s) {', '.join(map(str, extra))}")
+    return value
 
 
 def _type_and_version(record: Mapping[str, object], kind: str, where: str) -> None:
@@ -300,7 +302,7 @@ class EvidenceItem:
 
     @staticmethod
     def from_record(record: Mapping[str, object], where: str = "evidence_item") -> EvidenceItem:
-        _keys(record, _ITEM_KEYS, where)
+        json_object(record, _ITEM_KEYS, where)
         _type_and_version(record, "evidence_item", where)
         parse_timestamp(record["received_at"], f"{where}.received_at")
         dispatch = record["dispatch"]
@@ -363,7 +365,7 @@ class CustodyEvent:
 
     @staticmethod
     def from_record(record: Mapping[str, object], where: str = "custody_event") -> CustodyEvent:
-        _keys(record, _EVENT_KEYS, where)
+        json_object(record, _EVENT_KEYS, where)
         _type_and_version(record, "custody_event", where)
         event = record["event"]
         if event not in CUSTODY_EVENTS:
@@ -374,7 +376,7 @@ class CustodyEvent:
             raise FormatError(f"{where}.detail: expected a JSON object")
         canonical_json(detail)  # only JSON values
         if event == "exported":
-            _keys(detail, frozenset({"export", "items"}), f"{where}.detail")
+            json_object(detail, frozenset({"export", "items"}), f"{where}.detail")
             _pattern(detail, "export", f"{where}.detail", _UUID, "the export's UUID")
             _int(detail, "items", f"{where}.detail", 1)
         elif event == "derivative_made":
