@@ -153,28 +153,22 @@ def incident_version(incident: Incident, *, language: str, now: dt.datetime | No
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 
+def _counts_per_incident(rows: QuerySet[Report] | QuerySet[Dispatch], by: str) -> dict[int, dict[str, int]]:
+    """How many of `rows` each incident has for each value of the field `by` (values it has none of are absent)."""
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    for incident_id, value, n in rows.values_list("incident_id", by).annotate(n=Count("pk")).order_by():
+        counts[incident_id][value] = n
+    return counts
+
+
 def queue_rows(
     user: AnyUser, *, state: str = "", zone: str = "", now: dt.datetime | None = None, limit: int = QUEUE_LIMIT
 ) -> list[QueueRow]:
     now = now or timezone.now()
     incidents = queue_incidents(user, state=state, zone=zone, now=now, limit=limit)
     ids = [i.pk for i in incidents]
-    per_channel: dict[int, dict[str, int]] = defaultdict(dict)
-    for incident_id, channel, n in (
-        Report.objects.filter(incident_id__in=ids)
-        .values_list("incident_id", "channel")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        per_channel[incident_id][channel] = n
-    per_status: dict[int, dict[str, int]] = defaultdict(dict)
-    for incident_id, status, n in (
-        Dispatch.objects.filter(incident_id__in=ids)
-        .values_list("incident_id", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        per_status[incident_id][status] = n
+    per_channel = _counts_per_incident(Report.objects.filter(incident_id__in=ids), "channel")
+    per_status = _counts_per_incident(Dispatch.objects.filter(incident_id__in=ids), "status")
     channel_labels = {code: str(label) for code, label in Channel.choices}
     status_labels = {code: str(label) for code, label in DispatchStatus.choices}
     state_labels = {code: str(label) for code, label in IncidentState.choices}
