@@ -377,8 +377,7 @@ def shifts(request: HttpRequest, group_id: int) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Shift added."))
-                week = select.week_start(timezone.localtime(shift.starts_at).date())
-                return redirect(f"{reverse('manage:shifts', args=[group.pk])}?week={week.isoformat()}")
+                return redirect(_roster_url(group.pk, shift.starts_at))
     ctx = {
         **_group_ctx(group, "shifts"),
         "roster": select.week_roster(group, monday=monday),
