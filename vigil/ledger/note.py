@@ -81,6 +81,16 @@ def _parse_hash(text: str) -> int:
     return int(text, 16)
 
 
+def _key_fields(name: str, hash_hex: str, key64: str, *, kind: str) -> tuple[int, bytes]:
+    """The key hash and the decoded key of a ``<name>+<hash>+<base64>`` key string (`kind`: verifier or signer)."""
+    if not _valid_name(name):
+        raise FormatError(f"malformed {kind} key: bad name")
+    try:
+        return _parse_hash(hash_hex), _b64decode(key64)
+    except ValueError as exc:
+        raise FormatError(f"malformed {kind} key: {exc}") from None
+
+
 @dataclass(frozen=True, slots=True)
 class Verifier:
     """A public note key: checks signatures made by the matching :class:`Signer`."""
@@ -96,13 +106,7 @@ class Verifier:
         if len(parts) != 3:
             raise FormatError("malformed verifier key: expected <name>+<hash>+<key>")
         name, hash_hex, key64 = parts
-        if not _valid_name(name):
-            raise FormatError("malformed verifier key: bad name")
-        try:
-            key_hash = _parse_hash(hash_hex)
-            key = _b64decode(key64)
-        except ValueError as exc:
-            raise FormatError(f"malformed verifier key: {exc}") from None
+        key_hash, key = _key_fields(name, hash_hex, key64, kind="verifier")
         if not key:
             raise FormatError("malformed verifier key: empty key")
         if key[0] != ALG_ED25519:
@@ -156,13 +160,7 @@ class Signer:
         if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
             raise FormatError("malformed signer key: expected PRIVATE+KEY+<name>+<hash>+<key>")
         _, _, name, hash_hex, key64 = parts
-        if not _valid_name(name):
-            raise FormatError("malformed signer key: bad name")
-        try:
-            key_hash = _parse_hash(hash_hex)
-            key = _b64decode(key64)
-        except ValueError as exc:
-            raise FormatError(f"malformed signer key: {exc}") from None
+        key_hash, key = _key_fields(name, hash_hex, key64, kind="signer")
         if not key or key[0] != ALG_ED25519 or len(key) != 33:
             raise FormatError("malformed signer key: expected an Ed25519 seed (algorithm 1, 32 bytes)")
         signer = Signer(name=name, key_hash=key_hash, seed=key[1:])
