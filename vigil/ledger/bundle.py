@@ -18,7 +18,6 @@ steps and raises :class:`VerificationError` naming the step and the exact file, 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import json
 import re
@@ -42,7 +41,7 @@ from vigil.ledger.canonical import (
     loads_strict,
     parse_timestamp,
 )
-from vigil.ledger.checkpoint import Checkpoint, open_checkpoint, read_checkpoint
+from vigil.ledger.checkpoint import Checkpoint, b64_hash, open_checkpoint, read_checkpoint
 from vigil.ledger.errors import FormatError, LedgerError, VerificationError
 from vigil.ledger.merkle import leaf_hash, verify_inclusion
 from vigil.ledger.note import Verifier, VerifierKey
@@ -129,13 +128,7 @@ def _b64(raw: bytes) -> str:
 def _unb64_hash(text: object, what: str) -> bytes:
     if not isinstance(text, str):
         raise FormatError(f"{what}: expected a base64 string")
-    try:
-        raw = base64.b64decode(text.encode("ascii"), validate=True)
-    except (UnicodeEncodeError, binascii.Error, ValueError):
-        raise FormatError(f"{what}: not base64") from None
-    if len(raw) != HASH_SIZE or _b64(raw) != text:
-        raise FormatError(f"{what}: expected the base64 of a 32-byte hash")
-    return raw
+    return b64_hash(text, what)
 
 
 def _int_field(obj: Mapping[str, object], key: str, what: str) -> int:

@@ -40,7 +40,8 @@ MAX_PROOF_HASHES: Final = 128
 _DECIMAL = re.compile(r"0|[1-9][0-9]{0,19}")
 
 
-def _b64_hash(text: str, what: str) -> bytes:
+def b64_hash(text: str, what: str) -> bytes:
+    """A hash from its canonical standard base64 (as checkpoints, proofs and manifests write it); else FormatError."""
     try:
         raw = base64.b64decode(text.encode("ascii"), validate=True)
     except (UnicodeEncodeError, binascii.Error, ValueError):
@@ -89,7 +90,7 @@ class Checkpoint:
         origin, size_text, root_text, *extensions = lines
         if not _DECIMAL.fullmatch(size_text) or int(size_text) > MAX_TREE_SIZE:
             raise FormatError(f"malformed checkpoint: tree size {size_text!r} is not a decimal number")
-        root = _b64_hash(root_text, "malformed checkpoint root hash")
+        root = b64_hash(root_text, "malformed checkpoint root hash")
         try:
             return Checkpoint(origin=origin, size=int(size_text), root_hash=root, extensions=tuple(extensions))
         except FormatError as exc:
@@ -145,4 +146,4 @@ def parse_proof(text: str | bytes) -> list[bytes]:
     lines = text[:-1].split("\n")
     if len(lines) > MAX_PROOF_HASHES:
         raise FormatError(f"malformed proof: more than {MAX_PROOF_HASHES} hashes")
-    return [_b64_hash(line.rstrip("\r"), f"malformed proof line {n}") for n, line in enumerate(lines, start=1)]
+    return [b64_hash(line.rstrip("\r"), f"malformed proof line {n}") for n, line in enumerate(lines, start=1)]
