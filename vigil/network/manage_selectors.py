@@ -20,6 +20,7 @@ from django.utils import timezone
 from vigil.accounts.access import AnyUser, group_ids
 from vigil.accounts.models import Membership, Role, User
 from vigil.network.models import Group, NetworkSettings, Observer, Shift, Zone, ZoneCell
+from vigil.network.selectors import on_shift_at
 
 COORDINATOR = (Role.COORDINATOR,)
 EXPIRING_DAYS = 30
@@ -208,13 +209,7 @@ def on_shift_now(group: Group, *, now: dt.datetime | None = None) -> QuerySet[Sh
     """Shifts of the group's observers that are open now: started, not ended, window containing now."""
     now = now or timezone.now()
     return (
-        Shift.objects.filter(
-            observer__group=group,
-            started_at__isnull=False,
-            ended_at__isnull=True,
-            starts_at__lte=now,
-            ends_at__gt=now,
-        )
+        Shift.objects.filter(on_shift_at(now), observer__group=group)
         .select_related("observer__user")
         .order_by("observer__user__username")
     )

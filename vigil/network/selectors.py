@@ -83,9 +83,7 @@ def _candidates(
     for first, last in RING_BANDS:
         cells = _band_cells(origin, first, last)
         ring_of: dict[int, int] = {}
-        shifts = Shift.objects.filter(
-            cell__in=list(cells), started_at__isnull=False, ended_at__isnull=True, starts_at__lte=now, ends_at__gt=now
-        ).values_list("observer_id", "cell")
+        shifts = Shift.objects.filter(Q(cell__in=list(cells)) & on_shift_at(now)).values_list("observer_id", "cell")
         for observer_id, cell in shifts:
             if observer_id not in seen:
                 ring_of[observer_id] = min(cells[cell], ring_of.get(observer_id, cells[cell]))
@@ -135,16 +133,15 @@ def distance_km(a: str, b: str) -> float | None:
 # --- what one observer sees -------------------------------------------------------------------------------------
 
 
+def on_shift_at(now: dt.datetime) -> Q:
+    """Shifts open at `now`: started, not ended, and `now` inside their scheduled window."""
+    return Q(started_at__isnull=False, ended_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
+
+
 def open_shift(observer: Observer, *, now: dt.datetime | None = None) -> Shift | None:
     """The observer's started, not ended shift whose window contains now."""
     now = now or timezone.now()
-    return (
-        Shift.objects.filter(
-            observer=observer, started_at__isnull=False, ended_at__isnull=True, starts_at__lte=now, ends_at__gt=now
-        )
-        .order_by("-started_at")
-        .first()
-    )
+    return Shift.objects.filter(on_shift_at(now), observer=observer).order_by("-started_at").first()
 
 
 def scheduled_shift(observer: Observer, *, now: dt.datetime | None = None) -> Shift | None:
