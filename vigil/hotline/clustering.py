@@ -32,9 +32,6 @@ from dataclasses import dataclass
 import h3
 from django.conf import settings
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, FloatField, QuerySet
-from django.db.models.expressions import CombinedExpression
-from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from vigil.accounts.access import AnyUser
@@ -123,11 +120,12 @@ def zone_id_for(zone_cell: str) -> int | None:
 
 @dataclass(frozen=True)
 class Reach:
-    """Planar bounds around a point, in SQL terms, for the incidents that can (or surely do) lie within a radius.
+    """Planar bounds around a point for the incidents that can (or surely do) lie within a radius of it.
 
-    The database then returns, and locks, only the incidents near the report, nearest first, rather than every open
-    incident of the candidate cells. Flat distances (metres per degree at the report's latitude) err by well under the
-    1 % margins at a few kilometres and below 80° of latitude; the great-circle distance computed afterwards decides."""
+    In SQL they let the database return, and lock, only the incidents near the report, nearest first, rather than every
+    open incident of the candidate cells. Flat distances (metres per degree at the report's latitude) err by well under
+    the 1 % margins at a few kilometres and below 80° of latitude; the great-circle distance computed afterwards
+    decides."""
 
     lat: float
     lon: float
@@ -147,23 +145,11 @@ class Reach:
     def surely_holds(self, lat: float, lon: float) -> bool:
         return self.planar_m(lat, lon) <= self.inner_m
 
-    def _planar2(self) -> ExpressionWrapper[CombinedExpression]:
-        dy = (F("lat") - self.lat) * self.lat_scale
-        dx = (F("lon") - self.lon) * self.lon_scale
-        return ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField())
-
-    def _in_box(self, incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-        lat_min, lat_max, lon_min, lon_max = self.box
-        return incidents.filter(lat__range=(lat_min, lat_max), lon__range=(lon_min, lon_max))
-
-    def may_hold_in(self, incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-        """The incidents that may lie within the radius (a superset; as may_hold)."""
-        return self._in_box(incidents).filter(LessThanOrEqual(self._planar2(), self.outer_m**2))
-
-    def surely_hold_in(self, incidents: QuerySet[Incident]) -> QuerySet[Incident]:
-        """The incidents that surely lie within the radius (a subset; as surely_holds), nearest first."""
-        planar2 = self._planar2()
-        return self._in_box(incidents).filter(LessThanOrEqual(planar2, self.inner_m**2)).order_by(planar2.asc(), "pk")
+    def planar2_sql(self) -> tuple[str, list[float]]:
+        """SQL for the square of planar_m() of the row's (lat, lon), and its parameters."""
+        sql = "((lat - %s) * %s) * ((lat - %s) * %s) + ((lon - %s) * %s) * ((lon - %s) * %s)"
+        dy, dx = [self.lat, self.lat_scale] * 2, [self.lon, self.lon_scale] * 2
+        return sql, dy + dx
 
 
 _EARTH_RADIUS_M = 6371007.180918475  # the sphere h3's great_circle_distance uses
@@ -191,14 +177,47 @@ def reach(lat: float, lon: float, radius_m: float) -> Reach | None:
     )
 
 
-def _open_candidates(lat: float, lon: float, cfg: config.Config, cells: Sequence[str] | None) -> QuerySet[Incident]:
+def _open_incidents_near(
+    cells: Sequence[str], cfg: config.Config, around: Reach | None, *, surely: bool, lock: bool
+) -> list[Incident]:
+    """Open incidents of the candidate cells heard from within the time window: with a Reach, only those that may lie
+    within the radius (or, `surely`, the nearest one that surely does); locked in id order (or that one row) if `lock`.
+
+    Written in SQL rather than through the query builder: this runs for every report, and composing a query with a
+    hundred cells and a distance expression cost more CPU than the rest of the request together."""
+    quote = connection.ops.quote_name
+    fields = ", ".join(quote(str(f.column)) for f in Incident._meta.concrete_fields)
+    select_params: list[object] = []
+    where_params: list[object] = []
+    if connection.vendor == "postgresql":
+        where = [f"{quote('cell')} = ANY(%s)"]  # one array parameter: a short statement, whatever the disk's size
+        where_params.append(list(cells))
+    else:
+        where = [f"{quote('cell')} IN ({', '.join(['%s'] * len(cells))})"]
+        where_params.extend(cells)
+    where += [f"{quote('state')} IN ({', '.join(['%s'] * len(OPEN_STATES))})", f"{quote('merged_into_id')} IS NULL"]
+    where_params.extend(state.value for state in OPEN_STATES)
+    where.append(f"{quote('last_report_at')} >= %s")
     cutoff = timezone.now() - dt.timedelta(minutes=cfg.cluster_minutes)
-    return Incident.objects.filter(
-        cell__in=cells if cells is not None else candidate_cells(lat, lon, cfg.cluster_meters),
-        state__in=OPEN_STATES,
-        merged_into__isnull=True,
-        last_report_at__gte=cutoff,
-    )
+    where_params.append(connection.ops.adapt_datetimefield_value(cutoff))
+    order = quote("id")
+    if around is not None:
+        where += ["lat BETWEEN %s AND %s", "lon BETWEEN %s AND %s"]
+        where_params.extend(around.box)
+        planar2, planar_params = around.planar2_sql()
+        where.append(f"{planar2} <= %s")
+        where_params += [*planar_params, (around.inner_m if surely else around.outer_m) ** 2]
+        if surely:
+            fields += f", {planar2} AS planar2"
+            select_params += planar_params
+            order = f"planar2, {quote('id')}"
+    # Only names from the model and fixed fragments go into the text; every value is a parameter.
+    sql = f"SELECT {fields} FROM {quote(Incident._meta.db_table)} WHERE {' AND '.join(where)} ORDER BY {order}"  # noqa: S608
+    if surely:
+        sql += " LIMIT 1"
+    if lock and connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    return list(Incident.objects.raw(sql, select_params + where_params))
 
 
 def nearest_open_incident(
@@ -215,12 +234,9 @@ def nearest_open_incident(
     each other crosswise) for the rest of the transaction: a dispatcher may be changing one of them at this moment.
     `cells` are the candidate_cells() when the caller has them already."""
     cfg = cfg or config.current()
-    candidates = _open_candidates(lat, lon, cfg, cells)
-    around = reach(lat, lon, cfg.cluster_meters)
-    if around is not None:
-        candidates = around.may_hold_in(candidates)
-    if lock:
-        candidates = candidates.select_for_update().order_by("pk")
+    if cells is None:
+        cells = candidate_cells(lat, lon, cfg.cluster_meters)
+    candidates = _open_incidents_near(cells, cfg, reach(lat, lon, cfg.cluster_meters), surely=False, lock=lock)
     best: tuple[Incident, float] | None = None
     for incident in candidates:
         d = distance_m((lat, lon), (incident.lat, incident.lon))
@@ -239,10 +255,10 @@ def _nearest_surely_within(
     around = reach(lat, lon, cfg.cluster_meters)
     if around is None:
         return None
-    nearest = around.surely_hold_in(_open_candidates(lat, lon, cfg, cells)).select_for_update().first()
-    if nearest is None:
+    found = _open_incidents_near(cells, cfg, around, surely=True, lock=True)
+    if not found:
         return None
-    return nearest, distance_m((lat, lon), (nearest.lat, nearest.lon))
+    return found[0], distance_m((lat, lon), (found[0].lat, found[0].lon))
 
 
 def _set_position(incident: Incident, lat: float, lon: float) -> None:
