@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -28,7 +29,8 @@ class ReportForm(forms.Form):
 
     language = forms.ChoiceField(
         label=_("Your language"),
-        choices=settings.LANGUAGES,
+        # Each language in its own name, so a reader finds theirs whatever language the page is in.
+        choices=[(code, get_language_info(code)["name_local"].capitalize()) for code, _name in settings.LANGUAGES],
         help_text=_("We answer and call back in this language."),
     )
     size = _text(

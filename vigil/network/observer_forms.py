@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from vigil.hotline.models import Verdict
 from vigil.network.models import Observation, Observer, Zone
@@ -64,7 +65,10 @@ class ShiftForm(forms.Form):
     )
     hours = forms.TypedChoiceField(
         coerce=int,
-        choices=lambda: [(h, _("%(hours)s hours") % {"hours": h}) for h in (1, 2, 3, 4, 6, 8, MAX_SHIFT_HOURS)],
+        choices=lambda: [
+            (h, ngettext("%(hours)s hour", "%(hours)s hours", h) % {"hours": h})
+            for h in (1, 2, 3, 4, 6, 8, MAX_SHIFT_HOURS)
+        ],
         initial=4,
         label=_("For how long?"),
         help_text=_("Used only when no shift was scheduled for you now."),
