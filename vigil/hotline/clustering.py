@@ -24,10 +24,12 @@ its commit is on disk.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 import zlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import h3
 from django.conf import settings
@@ -36,7 +38,7 @@ from django.utils import timezone
 
 from vigil.accounts.access import AnyUser
 from vigil.hotline import events
-from vigil.hotline.models import Incident, IncidentState, Report
+from vigil.hotline.models import Incident, IncidentEvent, IncidentState, Report
 from vigil.network import config
 from vigil.network.models import ZoneCell
 
@@ -46,6 +48,8 @@ OPEN_STATES = (IncidentState.NEW, IncidentState.VERIFYING)
 _SAFETY = 0.85
 _LOCK_DISK = 3  # rings of the lock disk: 37 advisory locks per placement, few enough for PostgreSQL's lock table
 _LOCK_FINEST_RES = 10
+# What a report joining an incident changes in it.
+_UPDATED = ("lat", "lon", "cell", "zone_cell", "zone", "report_count", "last_report_at")
 _LOCK_NAMESPACE = 0x56494731  # "VIG1": keeps these advisory locks apart from any other user of pg_advisory_*
 
 
@@ -187,11 +191,12 @@ def _open_incidents_near(
     hundred cells and a distance expression cost more CPU than the rest of the request together."""
     quote = connection.ops.quote_name
     fields = ", ".join(quote(str(f.column)) for f in Incident._meta.concrete_fields)
-    select_params: list[object] = []
-    where_params: list[object] = []
+    select_params: list[float | str | None] = []
+    where_params: list[float | str | None] = []
     if connection.vendor == "postgresql":
-        where = [f"{quote('cell')} = ANY(%s)"]  # one array parameter: a short statement, whatever the disk's size
-        where_params.append(list(cells))
+        # One parameter for all the cells (H3 indexes: hex digits, no commas): a short statement, cheap to send.
+        where = [f"{quote('cell')} = ANY(string_to_array(%s, ','))"]
+        where_params.append(",".join(cells))
     else:
         where = [f"{quote('cell')} IN ({', '.join(['%s'] * len(cells))})"]
         where_params.extend(cells)
@@ -217,7 +222,13 @@ def _open_incidents_near(
         sql += " LIMIT 1"
     if lock and connection.features.has_select_for_update:
         sql += " FOR UPDATE"
-    return list(Incident.objects.raw(sql, select_params + where_params))
+    if connection.vendor != "postgresql":
+        return list(Incident.objects.raw(sql, select_params + where_params))
+    # psycopg hands back finished Python values (aware datetimes included): build the rows as the ORM would.
+    names = [f.attname for f in Incident._meta.concrete_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, select_params + where_params)
+        return [Incident.from_db(connection.alias, names, row[: len(names)]) for row in cursor.fetchall()]
 
 
 def nearest_open_incident(
@@ -298,7 +309,6 @@ def place(report: Report, *, actor: AnyUser | None = None, cfg: config.Config | 
             last_report_at=now,
         )
         _set_position(incident, lat, lon)
-        incident.save()
         opened, distance = True, 0.0
     else:
         incident, distance = found
@@ -311,16 +321,107 @@ def place(report: Report, *, actor: AnyUser | None = None, cfg: config.Config | 
         )
         incident.report_count += 1
         incident.last_report_at = now
-        incident.save(update_fields=["lat", "lon", "cell", "zone_cell", "zone", "report_count", "last_report_at"])
         opened = False
     report.incident = incident
     kinds: list[tuple[str, dict[str, object]]] = []
-    if report.pk is None:
-        report.save()  # a new report is stored here, already in its incident (one INSERT, no UPDATE)
-    else:
-        report.save(update_fields=["incident"])
     if opened:
-        kinds.append(("incident_opened", {"report": report.pk, "channel": report.channel}))
-    kinds.append(("report_added", {"report": report.pk, "channel": report.channel, "distance_m": round(distance, 1)}))
-    events.record_many(incident, kinds, actor=actor, at=now)
+        kinds.append(("incident_opened", {"channel": report.channel}))
+    kinds.append(("report_added", {"channel": report.channel, "distance_m": round(distance, 1)}))
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    if connection.vendor == "postgresql" and report.pk is None:
+        _store_in_one_statement(incident, report, opened=opened, kinds=kinds, actor_id=actor_id, at=now)
+    else:
+        if opened:
+            incident.save()
+        else:
+            incident.save(update_fields=list(_UPDATED))
+        if report.pk is None:
+            report.save()  # a new report is stored here, already in its incident (one INSERT, no UPDATE)
+        else:
+            report.save(update_fields=["incident"])
+        events.record_many(
+            incident, [(kind, {"report": report.pk, **data}) for kind, data in kinds], actor=actor, at=now
+        )
     return Placement(incident=incident, opened=opened, distance_m=distance)
+
+
+def _columns(obj: Incident | Report, names: Sequence[str] | None, *, add: bool) -> tuple[list[str], list[Any]]:
+    """Quoted columns and database values of `obj`'s fields (all but the key, or `names`), as save() sends them."""
+    fields = [
+        f
+        for f in type(obj)._meta.concrete_fields
+        if not f.primary_key and (names is None or f.name in names or f.attname in names)
+    ]
+    quote = connection.ops.quote_name
+    return [quote(str(f.column)) for f in fields], [
+        f.get_db_prep_save(f.pre_save(obj, add), connection) for f in fields
+    ]
+
+
+def _store_in_one_statement(
+    incident: Incident,
+    report: Report,
+    *,
+    opened: bool,
+    kinds: Sequence[tuple[str, Mapping[str, object]]],
+    actor_id: int | None,
+    at: dt.datetime,
+) -> None:
+    """Write the incident (new or changed), the new report and its events in one PostgreSQL statement.
+
+    Only names from the models and fixed fragments go into its text; every value is a parameter. The same rows
+    Model.save() and events.record_many() would write, in one round trip instead of three: the lock on
+    the incident is held that much shorter. Data-modifying CTEs pass the new keys along (RETURNING); the events get the
+    report's key in their data and ascending ids in the order given. No model signals are sent (none are used for
+    these models, as for bulk_create)."""
+    quote = connection.ops.quote_name
+    params: list[Any] = []  # database values, as the fields prepare them
+    if opened:
+        columns, values = _columns(incident, None, add=True)
+        incident_sql = (
+            f"INSERT INTO {quote(Incident._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(values))}) RETURNING {quote('id')}"
+        )
+        params += values
+    else:
+        columns, values = _columns(incident, _UPDATED, add=False)
+        incident_sql = (
+            f"UPDATE {quote(Incident._meta.db_table)} SET {', '.join(f'{c} = %s' for c in columns)} "  # noqa: S608
+            f"WHERE {quote('id')} = %s RETURNING {quote('id')}"
+        )
+        params += [*values, incident.pk]
+    report_fields = [f.name for f in Report._meta.concrete_fields if not f.primary_key and f.name != "incident"]
+    columns, values = _columns(report, report_fields, add=True)
+    report_sql = (
+        f"INSERT INTO {quote(Report._meta.db_table)} ({', '.join(columns)}, {quote('incident_id')}) "  # noqa: S608
+        f"SELECT {', '.join(['%s'] * len(values))}, inc.{quote('id')} FROM inc RETURNING {quote('id')}"
+    )
+    params += values
+    by_name = {f.name: f for f in IncidentEvent._meta.concrete_fields}
+    event_columns = ", ".join(quote(str(by_name[name].column)) for name in _EVENT_FIELDS)
+    rows = ", ".join(["(%s, %s, %s::jsonb)"] * len(kinds))
+    events_sql = (
+        f"INSERT INTO {quote(IncidentEvent._meta.db_table)} ({event_columns}) "  # noqa: S608
+        f"SELECT inc.{quote('id')}, %s, e.kind, e.data || jsonb_build_object('report', rep.{quote('id')}), %s "
+        f"FROM inc, rep, (VALUES {rows}) AS e(n, kind, data) ORDER BY e.n"
+    )
+    params += [actor_id, connection.ops.adapt_datetimefield_value(at)]
+    for n, (kind, data) in enumerate(kinds):
+        params += [n, kind, json.dumps(dict(data))]
+    sql = (
+        f"WITH inc AS ({incident_sql}), rep AS ({report_sql}), ev AS ({events_sql}) "  # noqa: S608
+        f"SELECT inc.{quote('id')}, rep.{quote('id')} FROM inc, rep"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Incident.DoesNotExist(f"incident {incident.pk} is gone")  # the row is locked: cannot happen
+    for obj, pk in ((incident, row[0]), (report, row[1])):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    report.incident = incident
+
+
+_EVENT_FIELDS = ("incident", "actor", "kind", "data", "at")
