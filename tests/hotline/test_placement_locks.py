@@ -162,3 +162,28 @@ def test_reports_arriving_together_in_two_places_open_one_incident_each(world: W
     assert Report.objects.count() == 10
     assert sorted(Incident.objects.values_list("report_count", flat=True)) == [5, 5]
     assert IncidentEvent.objects.filter(kind="incident_opened").count() == 2
+
+
+sqlite_only = pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"), reason="SQLite's writers queue per process"
+)
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_threads_of_one_process_take_turns_to_write_on_sqlite(world: World) -> None:
+    _at_once([east_of(NORTH_CENTER, 40 * i) for i in range(6)])
+    assert Report.objects.count() == 6
+    assert Incident.objects.get().report_count == 6
+
+
+@sqlite_only
+@pytest.mark.django_db(transaction=True)
+def test_a_report_stored_inside_a_larger_transaction_does_not_queue_behind_itself(world: World) -> None:
+    from django.db import transaction
+
+    from vigil.hotline import services
+
+    with services._SQLITE_WRITER, transaction.atomic():  # another intake write of this process is under way
+        report = submit_report(**salute())
+    assert report.incident is not None

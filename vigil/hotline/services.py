@@ -10,14 +10,16 @@ import datetime as dt
 import importlib
 import math
 import secrets
+import threading
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import h3
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -281,6 +283,23 @@ def submit_report(
                 raise
 
 
+_SQLITE_WRITER = threading.Lock()
+
+
+@contextmanager
+def _one_writer_per_process() -> Iterator[None]:
+    """On SQLite, let one thread of this process at a time start an intake write.
+
+    SQLite takes one writer at a time anyway (BEGIN IMMEDIATE); a thread that finds the database locked sleeps in
+    growing steps (up to 100 ms) before it tries again. Threads of one web process queue here instead and are woken
+    the moment the one before them is done, so only the processes compete for the database's lock."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with _SQLITE_WRITER:
+        yield
+
+
 def _store_report(
     clean: CleanReport,
     *,
@@ -291,7 +310,7 @@ def _store_report(
     entered_by: AnyUser | None,
     cfg: config.Config,
 ) -> Report:
-    with transaction.atomic():
+    with _one_writer_per_process(), transaction.atomic():
         sealed: bytes | None = None
         expires: dt.datetime | None = None
         if clean.contact:
