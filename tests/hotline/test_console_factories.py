@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Sequence
 
 import h3
+import pytest
 from django.conf import settings
 from django.utils import timezone
 
@@ -92,3 +93,11 @@ def send(incident: Incident, observer: Observer, status: str = DispatchStatus.SE
         sent_at=now,
         answer_by=now + dt.timedelta(minutes=3),
     )
+
+
+@pytest.fixture
+def frozen_minute(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hold the clock still: the live polls' version tokens include the minute, so a test that crossed a minute
+    boundary between two polls would see a change that isn't one."""
+    fixed = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: fixed)

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.conftest import NORTH_CENTER, SOUTH_CENTER, World
-from tests.hotline.test_console_factories import add_report, make_incident, send
+from tests.hotline.test_console_factories import add_report, frozen_minute, make_incident, send  # noqa: F401
 from vigil.accounts.models import AuditEvent
 from vigil.hotline import events, triage
 from vigil.hotline.access import CONTACT_PURPOSE
@@ -193,6 +193,7 @@ def test_a_merged_incident_points_to_its_target(world: World, north: Incident) -
     assert "Record verdict" not in html and "Dispatch observers" not in html
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_the_live_poll_answers_204_until_the_incident_changes(world: World, north: Incident) -> None:
     client = world.client_for(world.bob)
     page = client.get(f"/console/incident/{north.pk}/").content.decode()

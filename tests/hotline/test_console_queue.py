@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.conftest import NORTH_CENTER, SOUTH_CENTER, World
-from tests.hotline.test_console_factories import add_report, make_incident, send
+from tests.hotline.test_console_factories import add_report, frozen_minute, make_incident, send  # noqa: F401
 from vigil.hotline import events
 from vigil.hotline.console_selectors import human_age, queue_incidents
 from vigil.hotline.models import Channel, Incident, IncidentState
@@ -211,6 +211,7 @@ def test_it_tells_the_age_in_human_words(minutes: float, text: str) -> None:
     assert human_age(dt.timedelta(minutes=minutes)) == text
 
 
+@pytest.mark.usefixtures("frozen_minute")
 def test_the_poll_answers_204_while_nothing_changed_and_rows_once_something_did(world: World) -> None:
     client = world.client_for(world.bob)
     incident = make_incident(world.north_zone, NORTH_CENTER)
