@@ -53,10 +53,11 @@ def run_here(observers: int, selections: int, seed: int) -> dict[str, object]:
     from django.db import connection
     from django.utils import timezone
 
-    from vigil.accounts.models import User
+    from vigil.accounts.models import Group, User
     from vigil.hotline.models import Incident
-    from vigil.network.models import Dispatch, DispatchStatus, Group, Observer, Shift, Zone, ZoneCell
+    from vigil.network.models import Dispatch, DispatchStatus, Observer, Shift
     from vigil.network.selectors import nearest_available_observers
+    from vigil.places.models import Zone, ZoneCell
 
     call_command("migrate", verbosity=0, interactive=False)
     rng = random.Random(seed)

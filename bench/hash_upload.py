@@ -85,10 +85,10 @@ def main() -> None:
     from django.utils import timezone
 
     call_command("migrate", verbosity=0, run_syncdb=False)
-    from vigil.accounts.models import Membership, Role, User
+    from vigil.accounts.models import Group, Membership, Role, User
     from vigil.evidence import hashing, services
     from vigil.hotline.models import Incident
-    from vigil.network.models import Dispatch, Group, Observer
+    from vigil.network.models import Dispatch, Observer
     from vigil.tlog.keys import ensure_signing_key
 
     ensure_signing_key(settings.VIGIL_LOG_SIGNING_KEY_FILE)

@@ -24,8 +24,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 
-from vigil.accounts.models import Membership, Role, User
-from vigil.network.models import Group, Observer, Shift, Zone, ZoneCell
+from vigil.accounts.models import Group, Membership, Role, User
+from vigil.network.models import Observer, Shift
+from vigil.places.models import Zone, ZoneCell
 
 NORTH_CENTER = (44.9990, -93.2700)
 SOUTH_CENTER = (44.9400, -93.2600)

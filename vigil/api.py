@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 
-from vigil.hotline.api import router as hotline_router
+from vigil.intake.api import router as intake_router
 
 api = NinjaAPI(title="Vigil API", version="1", urls_namespace="api")
-api.add_router("/", hotline_router)
+api.add_router("/", intake_router)

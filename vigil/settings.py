@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from vigil.lib.env import database_from_url, envbool, envint, envlist, envpath, envstr
+from vigil.places.settings_table import defaults_from_environment as operational_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = envpath("VIGIL_DATA_DIR", BASE_DIR / "data")
@@ -53,8 +54,9 @@ INSTALLED_APPS = [
     "csp",
     "vigil.accounts",
     "vigil.vault",
-    "vigil.network",
+    "vigil.places",
     "vigil.hotline",
+    "vigil.network",
     "vigil.tlog",
     "vigil.evidence",
     "vigil.ops",
@@ -69,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "vigil.lib.errors.VigilErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -214,10 +217,11 @@ VIGIL_LOG_SIGNING_KEY_FILE = envpath("VIGIL_LOG_SIGNING_KEY_FILE", DATA_DIR / "k
 VIGIL_LOG_ORIGIN = envstr("VIGIL_LOG_ORIGIN", "vigil.example/evidence-log")
 VIGIL_CHECKPOINT_SECONDS = envint("VIGIL_CHECKPOINT_SECONDS", 300, minimum=1)
 
+# Operational settings (cluster radius and window, pair size, accept timeout, check-in interval, contact retention):
+# declared once in vigil/places/settings_table.py; VIGIL_<NAME> sets an install's default, coordinators change them.
+VIGIL_OPERATIONAL_DEFAULTS = operational_defaults()
+
 # Hotline
-VIGIL_CLUSTER_METERS = envint("VIGIL_CLUSTER_METERS", 750, minimum=50)
-VIGIL_CLUSTER_MINUTES = envint("VIGIL_CLUSTER_MINUTES", 90, minimum=1)
-VIGIL_CONTACT_RETENTION_DAYS = envint("VIGIL_CONTACT_RETENTION_DAYS", 14, minimum=1)
 VIGIL_REPORT_RATE_PER_MINUTE = envint("VIGIL_REPORT_RATE_PER_MINUTE", 6, minimum=1)
 VIGIL_MAX_TEXT_CHARS = envint("VIGIL_MAX_TEXT_CHARS", 2000, minimum=100)
 # Reverse proxies in front of the web server that append to X-Forwarded-For (0 = clients connect directly). Only
@@ -227,9 +231,6 @@ VIGIL_PROXY_HOPS = envint("VIGIL_PROXY_HOPS", 0, minimum=0)
 VIGIL_SMS_CONVERSATION_MINUTES = envint("VIGIL_SMS_CONVERSATION_MINUTES", 120, minimum=5)
 
 # Network / dispatch
-VIGIL_DISPATCH_PAIR_SIZE = envint("VIGIL_DISPATCH_PAIR_SIZE", 2, minimum=1)
-VIGIL_DISPATCH_ACCEPT_SECONDS = envint("VIGIL_DISPATCH_ACCEPT_SECONDS", 180, minimum=10)
-VIGIL_CHECKIN_MINUTES = envint("VIGIL_CHECKIN_MINUTES", 20, minimum=1)
 # Minutes after a missed check-in is due before the coordinators are alerted.
 VIGIL_CHECKIN_GRACE_MINUTES = envint("VIGIL_CHECKIN_GRACE_MINUTES", 5, minimum=0)
 VIGIL_NOTIFY_BACKENDS = envlist("VIGIL_NOTIFY_BACKENDS", ["inbox", "console"])

@@ -31,7 +31,7 @@ from vigil.evidence import services as evidence
 from vigil.evidence.models import EvidenceItem
 from vigil.hotline import services as intake
 from vigil.hotline.models import Channel
-from vigil.network import services as network
+from vigil.network import dispatch as network_dispatch
 from vigil.network.models import Dispatch, Observer, Shift
 from vigil.tlog import services as tlog
 
@@ -47,13 +47,13 @@ NOT_FOLLOWED = {
     "evidence:export",
     "evidence:original",
     "evidence:derivative",
-    "manage:zone_export",
-    "manage:zone_map",
+    "coordinate:zone_export",
+    "coordinate:zone_map",
     "console:queue_map",
     "console:queue_rows",
     "console:incident_live",
     "observer:inbox",
-    "hotline:operator_queue",
+    "intake:operator_queue",
     "set_language",
 }
 NOT_FOLLOWED_NAMESPACES = {"admin"}
@@ -149,11 +149,11 @@ def build_scene(world: World) -> Scene:
     )
     incident = anonymous.incident
     assert incident is not None
-    network.dispatch_observers(incident=incident, actor=world.bob, count=2)
+    network_dispatch.dispatch_observers(incident=incident, actor=world.bob, count=2)
     dispatch = Dispatch.objects.get(incident=incident, observer__user=world.carol)
-    network.accept_dispatch(dispatch=dispatch, actor=world.carol, code_acknowledged=True)
-    network.mark_arrived(dispatch=dispatch, actor=world.carol)
-    network.record_observation(dispatch=dispatch, actor=world.carol, size="4 agents", activity="Questioning drivers")
+    network_dispatch.accept_dispatch(dispatch=dispatch, actor=world.carol, code_acknowledged=True)
+    network_dispatch.mark_arrived(dispatch=dispatch, actor=world.carol)
+    network_dispatch.record_observation(dispatch=dispatch, actor=world.carol, size="4 agents", activity="Questioning drivers")
     note = evidence.add_note(
         dispatch=dispatch, user=world.carol, text="Two agents at the corner, vests marked ICE", device_time=None
     )
@@ -191,22 +191,22 @@ def pages_for(role: str, scene: Scene, world: World) -> list[str]:
         reverse("evidence:item", args=[scene.photo_item]),
     ]
     public = [
-        reverse("hotline:landing"),
-        reverse("hotline:report"),
-        f"{reverse('hotline:report')}?receipt={scene.receipt}",
+        reverse("intake:landing"),
+        reverse("intake:report"),
+        f"{reverse('intake:report')}?receipt={scene.receipt}",
         reverse("accounts:login"),
         reverse("tlog:checkpoint"),
         reverse("tlog:key"),
     ]
-    signed_in = [reverse("home"), reverse("hotline:landing")]
+    signed_in = [reverse("home"), reverse("intake:landing")]
     return {
         "anonymous": public,
-        "operator": [*signed_in, reverse("hotline:operator"), reverse("hotline:place", args=[scene.unplaced_report])],
+        "operator": [*signed_in, reverse("intake:operator"), reverse("intake:place", args=[scene.unplaced_report])],
         "dispatcher": [
             *signed_in,
             reverse("console:queue"),
             reverse("console:incident", args=[scene.incident]),
-            reverse("hotline:place", args=[scene.unplaced_report]),
+            reverse("intake:place", args=[scene.unplaced_report]),
             *evidence_pages,
         ],
         "observer": [
@@ -218,15 +218,15 @@ def pages_for(role: str, scene: Scene, world: World) -> list[str]:
         ],
         "coordinator": [
             *signed_in,
-            reverse("manage:home"),
-            reverse("manage:settings"),
-            reverse("manage:members", args=[north]),
-            reverse("manage:zones", args=[north]),
-            reverse("manage:zone", args=[world.north_zone.pk]),
-            reverse("manage:observers", args=[north]),
-            reverse("manage:observer", args=[scene.observer]),
-            reverse("manage:shifts", args=[north]),
-            reverse("manage:shift", args=[scene.shift]),
+            reverse("coordinate:home"),
+            reverse("coordinate:settings"),
+            reverse("coordinate:members", args=[north]),
+            reverse("coordinate:zones", args=[north]),
+            reverse("coordinate:zone", args=[world.north_zone.pk]),
+            reverse("coordinate:observers", args=[north]),
+            reverse("coordinate:observer", args=[scene.observer]),
+            reverse("coordinate:shifts", args=[north]),
+            reverse("coordinate:shift", args=[scene.shift]),
             *evidence_pages,
         ],
         "attorney": [*signed_in, *evidence_pages],

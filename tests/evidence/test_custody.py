@@ -17,6 +17,7 @@ from vigil.evidence import services
 from vigil.evidence.models import CustodyEvent, Derivative, EvidenceItem
 from vigil.hotline.models import Incident
 from vigil.ledger.canonical import parse_leaf_record
+from vigil.lib.errors import VigilError
 from vigil.network.models import Dispatch
 from vigil.tlog.models import Leaf
 
@@ -183,9 +184,9 @@ def test_retention_deletes_the_original_and_leaves_its_record_hash_and_a_deleted
     record = parse_leaf_record(bytes(Leaf.objects.get(index=event.leaf_index).record)).to_record()
     assert record["event"] == "deleted" and record["actor"] == "system:retention"
     assert world.client_for(world.erin).get(f"/evidence/items/{photo.pk}/original").status_code == 404
-    with pytest.raises(services.EvidenceError):
+    with pytest.raises(VigilError):
         services.delete_original(item=photo, reason="again")
-    with pytest.raises(services.EvidenceError):
+    with pytest.raises(VigilError):
         services.make_derivative(item=photo, user=world.alice)
 
 

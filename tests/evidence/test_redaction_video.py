@@ -29,6 +29,7 @@ from vigil.evidence import media as evidence_media
 from vigil.evidence import redaction, services
 from vigil.evidence.models import CopyRequest, CustodyEvent, Derivative, EvidenceItem
 from vigil.hotline.models import Incident
+from vigil.lib.errors import VigilError
 from vigil.network.models import Dispatch
 from vigil.tlog.models import Leaf
 
@@ -226,7 +227,7 @@ def test_a_still_of_the_first_frame_is_still_made_at_once_for_marking_boxes(
 def test_a_deleted_original_gets_no_new_copy(world: World, clip: tuple[EvidenceItem, bytes]) -> None:
     item, _ = clip
     services.delete_original(item=item, reason="retention")
-    with pytest.raises(services.EvidenceError) as refused:
+    with pytest.raises(VigilError) as refused:
         services.request_video_copy(item=item, user=world.alice)
     assert refused.value.status == 410
 

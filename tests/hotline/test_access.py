@@ -19,7 +19,7 @@ from vigil.hotline.access import (
     reports_visible_to,
 )
 from vigil.hotline.models import Channel, Incident, Report
-from vigil.network.models import Zone
+from vigil.places.models import Zone
 from vigil.vault import seal
 
 HOTLINE = [Role.DISPATCHER, Role.COORDINATOR, Role.OPERATOR]

@@ -19,7 +19,7 @@ from tests.hotline.factories import east_of, north_of, salute
 from vigil.hotline import clustering
 from vigil.hotline.models import Incident, IncidentEvent, IncidentState, Report, Verdict
 from vigil.hotline.services import submit_report
-from vigil.network.models import NetworkSettings
+from vigil.places.models import NetworkSettings
 
 
 def test_it_opens_an_incident_for_a_first_report(world: World) -> None:

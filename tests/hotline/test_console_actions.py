@@ -240,7 +240,7 @@ def test_it_refuses_to_split_foreign_or_malformed_reports(world: World, north: I
 def test_a_refusal_page_still_works_as_the_incident_page(world: World, north: Incident) -> None:
     html = world.client_for(world.bob).post(_url(north, "verdict"), {"verdict": "nope"}).content.decode()
     assert "Incident #" in html and "Record verdict" in html and 'id="refusal"' in html
-    assert 'src="/static/hotline/console-incident.js"' in html
+    assert 'src="/static/console/incident.js"' in html
 
 
 def test_a_guarded_note_is_refused_with_the_reason_and_kept_for_fixing(world: World, north: Incident) -> None:

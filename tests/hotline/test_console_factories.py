@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from vigil.hotline import events
 from vigil.hotline.models import Channel, Incident, IncidentState, Report
-from vigil.network.models import Dispatch, DispatchStatus, Observer, Zone
+from vigil.network.models import Dispatch, DispatchStatus, Observer
+from vigil.places.models import Zone
 
 _receipts = itertools.count(1)
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from tests.conftest import NORTH_CENTER, SOUTH_CENTER, World
 from tests.hotline.test_console_factories import add_report, frozen_minute, make_incident, send  # noqa: F401
 from vigil.accounts.models import AuditEvent
+from vigil.console.selectors import format_duration, incident_measures
 from vigil.hotline import events, triage
 from vigil.hotline.access import CONTACT_PURPOSE
-from vigil.hotline.console_selectors import format_duration, incident_measures
 from vigil.hotline.models import Channel, Incident, Verdict
 from vigil.network.models import DispatchStatus, Observation
 from vigil.vault import seal

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from tests.conftest import NORTH_CENTER, SOUTH_CENTER, World
 from tests.hotline.test_console_factories import add_report, frozen_minute, make_incident, send  # noqa: F401
+from vigil.console.selectors import human_age, queue_incidents
 from vigil.hotline import events
-from vigil.hotline.console_selectors import human_age, queue_incidents
 from vigil.hotline.models import Channel, Incident, IncidentState
 from vigil.network.models import DispatchStatus
 
@@ -148,7 +148,7 @@ def test_the_polling_fragment_reflects_a_new_report_without_reload(world: World)
 def test_the_queue_page_polls_its_fragment_every_two_seconds(world: World) -> None:
     html = world.client_for(world.bob).get("/console/").content.decode()
     assert 'hx-get="/console/queue/rows"' in html and 'hx-trigger="every 2s"' in html
-    assert 'src="/static/hotline/console.js"' in html and 'src="/static/vendor/leaflet/leaflet.js"' in html
+    assert 'src="/static/console/console.js"' in html and 'src="/static/vendor/leaflet/leaflet.js"' in html
     assert "<script>" not in html and "style=" not in html and "onclick" not in html
 
 

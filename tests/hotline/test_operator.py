@@ -45,7 +45,7 @@ def test_it_shows_the_scripted_form_in_the_callers_language(world: World) -> Non
     html = response.content.decode()
     assert 'data-script-lang="es"' in html and 'data-script-lang="en"' in html
     assert html.count(" hidden>") >= 9  # the English prompts are hidden, the Spanish ones shown
-    assert 'name="activity"' in html and "hotline/operator.js" in html
+    assert 'name="activity"' in html and "intake/operator.js" in html
     assert "<script>" not in html and "style=" not in html
 
 

@@ -41,7 +41,7 @@ def test_it_shows_the_salute_form_with_a_tappable_map_and_no_inline_script(world
     html = response.content.decode()
     for name in ("size", "activity", "location_text", "lat", "lon", "uniform", "seen_at", "equipment", "contact"):
         assert f'name="{name}"' in html
-    assert "data-intake-map" in html and "hotline/intake-map.js" in html
+    assert "data-intake-map" in html and "intake/intake-map.js" in html
     assert "<script>" not in html and "style=" not in html and "onclick" not in html
     assert "Content-Security-Policy" in response.headers
 

@@ -10,6 +10,7 @@ from tests.conftest import NORTH_CENTER, World
 from tests.hotline.test_console_factories import add_report, make_incident, send
 from vigil.hotline import triage
 from vigil.hotline.models import Channel, Incident, IncidentEvent, IncidentState, Report, Verdict
+from vigil.lib.errors import VigilError
 from vigil.network.models import Dispatch
 
 NEAR = (NORTH_CENTER[0] + 0.002, NORTH_CENTER[1] + 0.001)
@@ -89,14 +90,14 @@ def test_it_leaves_a_duplicate_dispatch_of_the_same_observer_on_the_source(world
 def test_it_refuses_to_merge_an_incident_with_itself_and_writes_nothing(world: World) -> None:
     incident = make_incident(world.north_zone, NORTH_CENTER)
     before = _snapshot()
-    with pytest.raises(triage.TriageError, match="itself"):
+    with pytest.raises(VigilError, match="itself"):
         triage.merge_incidents(target=incident, sources=[incident], actor=world.bob)
     assert _snapshot() == before
 
 
 def test_it_refuses_an_empty_merge(world: World) -> None:
     incident = make_incident(world.north_zone, NORTH_CENTER)
-    with pytest.raises(triage.TriageError):
+    with pytest.raises(VigilError):
         triage.merge_incidents(target=incident, sources=[], actor=world.bob)
 
 
@@ -140,7 +141,7 @@ def test_it_splits_chosen_reports_into_a_new_incident(world: World) -> None:
 def test_it_refuses_to_split_all_reports(world: World) -> None:
     incident = make_incident(world.north_zone, NORTH_CENTER, channels=[Channel.WEB, Channel.SMS])
     before = _snapshot()
-    with pytest.raises(triage.TriageError, match="at least one"):
+    with pytest.raises(VigilError, match="at least one"):
         triage.split_reports(
             incident=incident, report_ids=list(incident.reports.values_list("pk", flat=True)), actor=world.bob
         )
@@ -151,9 +152,9 @@ def test_it_refuses_to_split_reports_of_another_incident(world: World) -> None:
     incident = make_incident(world.north_zone, NORTH_CENTER, channels=[Channel.WEB, Channel.SMS])
     other = make_incident(world.north_zone, NEAR)
     before = _snapshot()
-    with pytest.raises(triage.TriageError, match="not part"):
+    with pytest.raises(VigilError, match="not part"):
         triage.split_reports(incident=incident, report_ids=[other.reports.get().pk], actor=world.bob)
-    with pytest.raises(triage.TriageError):
+    with pytest.raises(VigilError):
         triage.split_reports(incident=incident, report_ids=[], actor=world.bob)
     assert _snapshot() == before
 
@@ -182,7 +183,7 @@ def test_it_records_a_changed_verdict_as_its_own_event(world: World) -> None:
     assert incident.verdict == Verdict.NOT_IMMIGRATION
     change = IncidentEvent.objects.get(incident=incident, kind="verdict_changed")
     assert change.data["previous_verdict"] == "unable_to_verify" and change.actor == world.alice
-    with pytest.raises(triage.TriageError, match="already recorded"):
+    with pytest.raises(VigilError, match="already recorded"):
         triage.record_verdict(incident=incident, verdict=Verdict.NOT_IMMIGRATION, note="City police", actor=world.bob)
 
 
@@ -190,14 +191,14 @@ def test_it_records_a_changed_verdict_as_its_own_event(world: World) -> None:
 def test_it_refuses_unknown_verdicts(world: World, verdict: str) -> None:
     incident = make_incident(world.north_zone, NORTH_CENTER)
     before = _snapshot()
-    with pytest.raises(triage.TriageError):
+    with pytest.raises(VigilError):
         triage.record_verdict(incident=incident, verdict=verdict, note="", actor=world.bob)
     assert _snapshot() == before
 
 
 def test_it_refuses_an_oversized_note(world: World) -> None:
     incident = make_incident(world.north_zone, NORTH_CENTER)
-    with pytest.raises(triage.TriageError, match="too long"):
+    with pytest.raises(VigilError, match="too long"):
         triage.record_verdict(incident=incident, verdict=Verdict.CONFIRMED, note="x" * 2001, actor=world.bob)
 
 
@@ -282,7 +283,7 @@ def test_it_starts_verifying_a_new_incident_once(world: World) -> None:
 def test_it_refuses_a_note_that_exposes_a_person_and_writes_nothing(world: World) -> None:
     incident = make_incident(world.north_zone, NORTH_CENTER)
     before = _snapshot()
-    with pytest.raises(triage.TriageError) as refusal:
+    with pytest.raises(VigilError) as refusal:
         triage.record_verdict(
             incident=incident,
             verdict=Verdict.CONFIRMED,

@@ -13,7 +13,8 @@ from django.utils import timezone
 from tests.conftest import NORTH_CENTER, World, make_observer
 from vigil.accounts.models import User
 from vigil.hotline.models import Incident
-from vigil.network.models import Observer, Zone, ZoneCell
+from vigil.network.models import Observer
+from vigil.places.models import Zone, ZoneCell
 
 MakeIncident = Callable[..., Incident]
 

@@ -9,8 +9,7 @@ from django.utils import timezone
 from tests.conftest import World, make_user
 from vigil.accounts.models import Role
 from vigil.hotline.models import Incident, IncidentEvent
-from vigil.network.models import Dispatch, NetworkSettings, Notification
-from vigil.network.services import (
+from vigil.network.dispatch import (
     accept_dispatch,
     alert_missed_check_ins,
     check_in,
@@ -18,7 +17,9 @@ from vigil.network.services import (
     dispatch_observers,
     mark_arrived,
 )
+from vigil.network.models import Dispatch, Notification
 from vigil.network.tasks import alert_missed_check_ins as alert_task
+from vigil.places.models import NetworkSettings
 
 
 def accepted(world: World, incident: Incident, at: dt.datetime) -> Dispatch:

@@ -9,9 +9,9 @@ import pytest
 from django.db import transaction
 
 from tests.conftest import World
-from vigil.network import config
-from vigil.network.manage_services import update_network_settings
-from vigil.network.models import NetworkSettings
+from vigil.places import config
+from vigil.places.models import NetworkSettings
+from vigil.places.services import update_network_settings
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,7 @@ def test_it_keeps_settings_read_outside_a_transaction_for_a_few_seconds(monkeypa
     NetworkSettings.objects.filter(pk=1).update(cluster_meters=900)  # as another process would
     assert config.current().cluster_meters == 400
     later = time.monotonic() + config.CACHE_SECONDS + 0.1
-    monkeypatch.setattr("vigil.network.config.monotonic", lambda: later)
+    monkeypatch.setattr("vigil.places.config.monotonic", lambda: later)
     assert config.current().cluster_meters == 900
 
 

@@ -8,8 +8,10 @@ from django.utils import timezone
 from tests.conftest import World
 from tests.network.conftest import observer_of, place_incident
 from vigil.hotline.models import Incident, IncidentEvent, IncidentState
-from vigil.network.models import Dispatch, DispatchStatus, NetworkSettings, Notification, Shift
-from vigil.network.services import DispatchError, NoObserverAvailable, dispatch_observers
+from vigil.lib.errors import VigilError
+from vigil.network.dispatch import NoObserverAvailable, dispatch_observers
+from vigil.network.models import Dispatch, DispatchStatus, Notification, Shift
+from vigil.places.models import NetworkSettings
 
 
 def kinds(incident: Incident) -> list[str]:
@@ -92,7 +94,7 @@ def test_it_says_clearly_when_nobody_is_available_and_records_it(world: World, i
 @pytest.mark.parametrize("state", [IncidentState.VERDICT, IncidentState.CLOSED])
 def test_it_refuses_an_incident_that_is_not_open(world: World, state: str) -> None:
     incident = place_incident(state=state)
-    with pytest.raises(DispatchError) as caught:
+    with pytest.raises(VigilError) as caught:
         dispatch_observers(incident=incident, actor=world.bob)
     assert caught.value.code == "incident_not_open"
     assert not Dispatch.objects.exists()
@@ -101,7 +103,7 @@ def test_it_refuses_an_incident_that_is_not_open(world: World, state: str) -> No
 
 @pytest.mark.parametrize("count", [0, -1, 11])
 def test_it_refuses_an_absurd_count(world: World, incident: Incident, count: int) -> None:
-    with pytest.raises(DispatchError) as caught:
+    with pytest.raises(VigilError) as caught:
         dispatch_observers(incident=incident, actor=world.bob, count=count)
     assert caught.value.code == "bad_count"
     assert not Dispatch.objects.exists()
@@ -129,7 +131,7 @@ def test_an_observer_who_got_this_incident_once_is_not_asked_again(world: World,
 
 
 def test_open_offers_can_be_withdrawn_when_the_incident_is_settled(world: World, incident: Incident) -> None:
-    from vigil.network.services import accept_dispatch, cancel_open_dispatches
+    from vigil.network.dispatch import accept_dispatch, cancel_open_dispatches
 
     sent = dispatch_observers(incident=incident, actor=world.bob)
     accept_dispatch(dispatch=sent[0], actor=sent[0].observer.user, code_acknowledged=True)

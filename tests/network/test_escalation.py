@@ -9,8 +9,8 @@ from django.utils import timezone
 from tests.conftest import World
 from tests.network.conftest import add_observer, km_north
 from vigil.hotline.models import Incident, IncidentEvent, IncidentState
+from vigil.network.dispatch import accept_dispatch, dispatch_observers, escalate_unanswered
 from vigil.network.models import Dispatch, DispatchStatus
-from vigil.network.services import accept_dispatch, dispatch_observers, escalate_unanswered
 from vigil.network.tasks import escalate_unanswered as escalate_task
 
 

@@ -22,15 +22,15 @@ def admin_client(world: World) -> Client:
 
 def test_every_model_has_an_admin_page(admin_client: Client) -> None:
     for path in [
-        "/admin/network/group/",
-        "/admin/network/zone/",
-        "/admin/network/zonecell/",
+        "/admin/accounts/group/",
+        "/admin/places/zone/",
+        "/admin/places/zonecell/",
         "/admin/network/observer/",
         "/admin/network/shift/",
         "/admin/network/dispatch/",
         "/admin/network/observation/",
         "/admin/network/notification/",
-        "/admin/network/networksettings/",
+        "/admin/places/networksettings/",
         "/admin/accounts/user/",
         "/admin/accounts/membership/",
         "/admin/accounts/auditevent/",
@@ -68,4 +68,4 @@ def test_the_audit_trail_is_read_only_in_the_admin(world: World, admin_client: C
 
 def test_dispatch_history_cannot_be_edited_in_the_admin(admin_client: Client) -> None:
     assert admin_client.get("/admin/network/dispatch/add/").status_code == 403
-    assert admin_client.get("/admin/network/networksettings/add/").status_code == 403
+    assert admin_client.get("/admin/places/networksettings/add/").status_code == 403

@@ -6,8 +6,8 @@ import pytest
 
 from tests.conftest import World
 from vigil.accounts.models import AuditEvent
-from vigil.network.config import current
-from vigil.network.models import NetworkSettings
+from vigil.places.config import current
+from vigil.places.models import NetworkSettings
 
 GOOD = {
     "cluster_meters": 500,

@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.conftest import NORTH_CENTER, SOUTH_CENTER, World
 from vigil.accounts.models import AuditEvent
-from vigil.network import zones as geometry
-from vigil.network.models import Zone, ZoneCell
+from vigil.places import geometry
+from vigil.places.models import Zone, ZoneCell
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse
@@ -276,7 +276,7 @@ def test_the_map_shows_the_zone_and_its_group_neighbours_only(world: World) -> N
 def test_the_zone_page_carries_its_map_in_data_attributes_and_no_inline_script(world: World) -> None:
     body = world.client_for(world.alice).get(f"/network/zones/{world.north_zone.pk}/").content.decode()
     assert 'data-cells-url="/network/zones/' in body
-    assert "network/manage_zone.js" in body and "vendor/leaflet/leaflet.js" in body
+    assert "coordinate/zone.js" in body and "vendor/leaflet/leaflet.js" in body
     assert "<script>" not in body and "style=" not in body and "onclick" not in body
 
 

@@ -23,8 +23,8 @@ from tests.conftest import World
 from tests.network.conftest import observer_of
 from vigil.hotline.models import Incident
 from vigil.network import notify
+from vigil.network.dispatch import dispatch_observers
 from vigil.network.models import Notification, Observer
-from vigil.network.services import dispatch_observers
 from vigil.vault import seal
 
 SID = "AC00000000000000000000000000000001"

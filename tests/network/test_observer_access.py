@@ -8,8 +8,8 @@ import pytest
 from tests.conftest import World
 from vigil.accounts.models import Membership, Role
 from vigil.hotline.models import Incident
+from vigil.network.dispatch import dispatch_observers
 from vigil.network.models import Dispatch, Notification
-from vigil.network.services import dispatch_observers
 
 OTHER_ROLES = ["alice", "bob", "dave", "erin", "frank", "mallory", "nobody"]
 

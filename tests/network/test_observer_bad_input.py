@@ -15,7 +15,7 @@ from vigil.network.models import Dispatch, DispatchStatus, Observation
 
 @pytest.fixture
 def accepted(world: World, incident: Incident) -> Dispatch:
-    from vigil.network.services import accept_dispatch, dispatch_observers
+    from vigil.network.dispatch import accept_dispatch, dispatch_observers
 
     dispatch_observers(incident=incident, actor=world.bob)
     dispatch = Dispatch.objects.get(incident=incident, observer__user=world.carol)
@@ -97,7 +97,7 @@ def test_bad_verdict_proposals_are_refused(
 
 
 def test_steps_out_of_order_answer_409(world: World, incident: Incident) -> None:
-    from vigil.network.services import dispatch_observers
+    from vigil.network.dispatch import dispatch_observers
 
     dispatch_observers(incident=incident, actor=world.bob)
     dispatch = Dispatch.objects.get(incident=incident, observer__user=world.carol)
@@ -120,7 +120,7 @@ def test_steps_out_of_order_answer_409(world: World, incident: Incident) -> None
 
 
 def test_an_offer_for_an_incident_that_closed_cannot_be_accepted(world: World, incident: Incident) -> None:
-    from vigil.network.services import dispatch_observers
+    from vigil.network.dispatch import dispatch_observers
 
     dispatch_observers(incident=incident, actor=world.bob)
     Incident.objects.filter(pk=incident.pk).update(state="closed")

@@ -17,8 +17,8 @@ from pytest_django.live_server_helper import LiveServer
 from tests.browser.conftest import artifacts, browser, playwright  # noqa: F401 - fixtures
 from tests.conftest import World
 from tests.network.conftest import place_incident
+from vigil.network.dispatch import dispatch_observers
 from vigil.network.models import Dispatch, DispatchStatus, Observation, Shift
-from vigil.network.services import dispatch_observers
 
 pytestmark = [pytest.mark.browser]
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from tests.conftest import World
 from vigil.accounts.models import AuditEvent
 from vigil.hotline.models import Incident, IncidentEvent, Report
+from vigil.network.dispatch import dispatch_observers
 from vigil.network.models import Dispatch, DispatchStatus, Observation
-from vigil.network.services import dispatch_observers
 
 
 def carols_dispatch(world: World, incident: Incident) -> Dispatch:

@@ -12,9 +12,11 @@ from tests.conftest import NORTH_CENTER, World
 from tests.network.conftest import observer_of
 from vigil.accounts.models import AuditEvent
 from vigil.hotline.models import Incident
-from vigil.network.models import Dispatch, DispatchStatus, Observer, Shift, ZoneCell
-from vigil.network.selectors import nearest_available_observers, open_shift
-from vigil.network.services import close_ended_shifts, dispatch_observers
+from vigil.network.dispatch import dispatch_observers
+from vigil.network.models import Dispatch, DispatchStatus, Observer, Shift
+from vigil.network.selectors import nearest_available_observers
+from vigil.network.shifts import close_ended_shifts, open_shift
+from vigil.places.models import ZoneCell
 
 
 def off_shift(observer: Observer) -> None:

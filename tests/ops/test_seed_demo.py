@@ -14,12 +14,13 @@ from django.test import override_settings
 from django.utils import timezone
 
 from tests.conftest import World
-from vigil.accounts.models import Membership, Role, User
+from vigil.accounts.models import Group, Membership, Role, User
 from vigil.hotline.models import Incident, IncidentState, Report, Verdict
-from vigil.network.manage_selectors import on_shift_now
-from vigil.network.models import Dispatch, DispatchStatus, Group, Observer, Shift, Zone, ZoneCell
+from vigil.network.models import Dispatch, DispatchStatus, Observer, Shift
 from vigil.network.selectors import nearest_available_observers
+from vigil.network.shifts import on_shift_now
 from vigil.ops.management.commands.seed_demo import DEMO_LABEL, OBSERVER_PASSWORD
+from vigil.places.models import Zone, ZoneCell
 
 
 def seed(*args: str) -> str:

@@ -7,13 +7,15 @@ with the same 404 as a missing object, so nobody can probe what exists.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from vigil.accounts.models import AuditEvent, Membership, Role, User
-from vigil.network.models import Zone
+from vigil.accounts.models import AuditEvent, Group, Membership, Role, User
+from vigil.places.models import Zone
 
 AnyUser = User | AnonymousUser
 
@@ -63,3 +65,41 @@ def signed_in_user(request: HttpRequest) -> User:
     if not isinstance(user, User) or not user.is_authenticated:
         raise Http404
     return user
+
+
+COORDINATOR = (Role.COORDINATOR,)
+
+
+M = TypeVar("M", bound=models.Model)
+
+
+def coordinated_group_ids(user: AnyUser) -> set[int]:
+    return group_ids(user, COORDINATOR)
+
+
+def require_coordinator(user: AnyUser) -> set[int]:
+    """The ids of the groups `user` coordinates; 404 when none."""
+    ids = coordinated_group_ids(user)
+    if not ids:
+        raise Http404
+    return ids
+
+
+def first_or_404(found: QuerySet[M]) -> M:
+    """The one object the query finds; 404 when it finds none (missing and not yours look the same)."""
+    first = found.first()
+    if first is None:
+        raise Http404
+    return first
+
+
+def group_for_coordinator(user: AnyUser, group_id: int) -> Group:
+    return first_or_404(Group.objects.filter(pk=group_id, pk__in=coordinated_group_ids(user)))
+
+
+def membership_for_coordinator(user: AnyUser, membership_id: int) -> Membership:
+    return first_or_404(
+        Membership.objects.select_related("user", "group").filter(
+            pk=membership_id, group_id__in=coordinated_group_ids(user)
+        )
+    )

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from vigil.accounts.models import AuditEvent, Membership, User
+from vigil.accounts.models import AuditEvent, Group, Membership, User
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -57,3 +57,10 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+
+@admin.register(Group)
+class GroupAdmin(admin.ModelAdmin[Group]):
+    list_display = ("name", "slug", "created_at")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}

@@ -25,7 +25,7 @@ class Membership(models.Model):
     """A user holds a role in a group; a user may hold several roles in several groups."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    group = models.ForeignKey("network.Group", on_delete=models.CASCADE, related_name="memberships")
+    group = models.ForeignKey("Group", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -54,3 +54,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_id} {self.action} {self.object_type}:{self.object_id}"
+
+
+class Group(models.Model):
+    """A neighbourhood group of the network: it owns zones, observers and rosters."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,12 +19,12 @@ from vigil.accounts.models import Role, User
 from vigil.evidence.models import BlurBox, Derivative, EvidenceItem, UploadSession
 from vigil.hotline.access import incident_for, incidents_visible_to
 from vigil.hotline.models import Incident
-from vigil.network.models import Dispatch, DispatchStatus
+from vigil.network.models import ATTENDED_STATUSES, Dispatch
 
 READERS = (Role.ATTORNEY, Role.COORDINATOR, Role.DISPATCHER)
 HANDLERS = (Role.ATTORNEY, Role.COORDINATOR)
 MARKERS = (Role.COORDINATOR,)
-UPLOADABLE = (DispatchStatus.ACCEPTED, DispatchStatus.ON_SCENE, DispatchStatus.LEFT_SAFE)
+UPLOADABLE = ATTENDED_STATUSES  # observers who went may upload
 
 
 def _uuid(value: object) -> uuid.UUID:

@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from vigil.accounts.models import User
 from vigil.evidence import custody, selectors, staging
 from vigil.evidence.models import BundleExport, CustodyEvent, CustodyKind, EvidenceItem
-from vigil.evidence.services import EvidenceError, store_error
+from vigil.evidence.services import store_error
 from vigil.hotline.models import Incident
 from vigil.ledger.bundle import BundleWriter, item_arcname
 from vigil.ledger.canonical import format_timestamp
+from vigil.lib.errors import VigilError
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def export_incident(*, incident: Incident, user: User, dest: IO[bytes]) -> Expor
     items = list(selectors.items_of_incident(incident))
     present = [item for item in items if item.deleted_at is None and item.file_name]
     if not present:
-        raise EvidenceError(_("This incident has no evidence with an original to export."), status=409)
+        raise VigilError(_("This incident has no evidence with an original to export."), status=409)
     export_id = uuid.uuid4()
     now = timezone.now()
     # (1) The export itself, in the log, committed before the checkpoint is signed.

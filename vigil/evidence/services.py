@@ -38,6 +38,7 @@ from vigil.evidence.models import (
     UploadState,
 )
 from vigil.hotline import events
+from vigil.lib.errors import VigilError
 from vigil.network.models import Dispatch
 
 NOTE_MAX_CHARS = 20_000
@@ -49,18 +50,7 @@ COPY_STALE = dt.timedelta(hours=6)  # a video copy "being made" longer than this
 logger = logging.getLogger(__name__)
 
 
-class EvidenceError(Exception):
-    """A refusal the uploader can act on; `status` is the HTTP status a view answers with."""
-
-    status = 400
-
-    def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        if status is not None:
-            self.status = status
-
-
-class OffsetMismatch(EvidenceError):
+class OffsetMismatch(VigilError):
     """The chunk does not start where the server's copy ends; the client should resume from `received`."""
 
     status = 409
@@ -74,20 +64,20 @@ def original_name_for(item_id: uuid.UUID) -> str:
     return f"{staging.ORIGINALS}{item_id}"
 
 
-def store_error(exc: staging.StagingError) -> EvidenceError:
+def store_error(exc: staging.StagingError) -> VigilError:
     """The storage's refusal as the uploader sees it: 503 (try again) when the store is down, else 400."""
     if isinstance(exc, staging.StoreUnavailable):
-        return EvidenceError(_("The evidence storage is not answering; try again in a moment."), status=503)
+        return VigilError(_("The evidence storage is not answering; try again in a moment."), status=503)
     if isinstance(exc, staging.UploadGone):
-        return EvidenceError(_("This upload can no longer be continued; send the file again."), status=409)
-    return EvidenceError(str(exc), status=400)
+        return VigilError(_("This upload can no longer be continued; send the file again."), status=409)
+    return VigilError(str(exc), status=400)
 
 
 def _check_size(size: int) -> None:
     if size <= 0:
-        raise EvidenceError(_("The file is empty."))
+        raise VigilError(_("The file is empty."))
     if size > settings.VIGIL_UPLOAD_MAX_BYTES:
-        raise EvidenceError(
+        raise VigilError(
             _("The file is larger than the %(limit)s MB we accept.")
             % {"limit": settings.VIGIL_UPLOAD_MAX_BYTES // (1024 * 1024)},
             status=413,
@@ -143,7 +133,7 @@ def _claim(session: UploadSession, offset: int) -> str:
     if not claimed:
         current = UploadSession.objects.get(pk=session.pk)
         if current.state != UploadState.OPEN:
-            raise EvidenceError(_("This upload is no longer open."), status=409)
+            raise VigilError(_("This upload is no longer open."), status=409)
         raise OffsetMismatch(
             _("The server has %(received)d bytes of this file; send the rest from there.")
             % {"received": current.received},
@@ -175,15 +165,15 @@ def receive_chunk(*, session: UploadSession, offset: int, length: int, body: sta
     restored from the session and saved back with the new byte count, so any web process can take the next chunk.
     """
     if session.state != UploadState.OPEN:
-        raise EvidenceError(_("This upload is no longer open."), status=409)
+        raise VigilError(_("This upload is no longer open."), status=409)
     if length <= 0:
-        raise EvidenceError(_("The chunk is empty."))
+        raise VigilError(_("The chunk is empty."))
     if length > settings.VIGIL_UPLOAD_CHUNK_BYTES:
-        raise EvidenceError(
+        raise VigilError(
             _("Chunks may be at most %(limit)d bytes.") % {"limit": settings.VIGIL_UPLOAD_CHUNK_BYTES}, status=413
         )
     if offset + length > session.size:
-        raise EvidenceError(_("The chunk goes past the end of the file that was announced."), status=413)
+        raise VigilError(_("The chunk goes past the end of the file that was announced."), status=413)
     token = _claim(session, offset)
     session.refresh_from_db()
     place = staging.staging_for()
@@ -203,7 +193,7 @@ def receive_chunk(*, session: UploadSession, offset: int, length: int, body: sta
         )  # fmt: skip
     except staging.ShortChunk:
         _release(session, token)
-        raise EvidenceError(_("The chunk arrived incomplete; send it again."), status=400) from None
+        raise VigilError(_("The chunk arrived incomplete; send it again."), status=400) from None
     except staging.UploadGone as exc:
         # E.g. completion went through but its answer was lost: whatever sits at the key belongs to no item.
         _release(session, token)
@@ -232,7 +222,7 @@ def receive_chunk(*, session: UploadSession, offset: int, length: int, body: sta
                 problem = str(exc)
         if problem:
             _fail(session, problem)
-            raise EvidenceError(problem, status=415 if not media_type else 422)
+            raise VigilError(problem, status=415 if not media_type else 422)
     with transaction.atomic():
         updated = UploadSession.objects.filter(pk=session.pk, lock_token=token, received=offset).update(
             received=offset + length,
@@ -244,7 +234,7 @@ def receive_chunk(*, session: UploadSession, offset: int, length: int, body: sta
             updated_at=timezone.now(),
         )
     if not updated:
-        raise EvidenceError(_("Another request took over this upload; ask how far it got and resume."), status=409)
+        raise VigilError(_("Another request took over this upload; ask how far it got and resume."), status=409)
     before = {"hash_state": bytes(session.hash_state), "staging": session.staging}
     session.refresh_from_db()
     if session.received == session.size:
@@ -293,7 +283,7 @@ def finish_upload(*, session: UploadSession, digest: str) -> EvidenceItem:
     except media.MediaError as exc:
         _delete_quietly(name)
         _fail(session, str(exc))
-        raise EvidenceError(str(exc), status=422) from None
+        raise VigilError(str(exc), status=422) from None
     try:
         with transaction.atomic():
             dispatch = Dispatch.objects.select_related("incident").get(pk=session.dispatch_id)
@@ -380,9 +370,9 @@ def add_note(*, dispatch: Dispatch, user: User, text: str, device_time: dt.datet
     """A text note is an item too: its original is the UTF-8 text, hashed and stored like any file."""
     text = text.replace("\r\n", "\n").strip()
     if not text:
-        raise EvidenceError(_("The note is empty."))
+        raise VigilError(_("The note is empty."))
     if len(text) > NOTE_MAX_CHARS:
-        raise EvidenceError(_("Notes may be at most %(limit)d characters.") % {"limit": NOTE_MAX_CHARS}, status=413)
+        raise VigilError(_("Notes may be at most %(limit)d characters.") % {"limit": NOTE_MAX_CHARS}, status=413)
     data = text.encode("utf-8")
     item_id = uuid.uuid4()
     name = original_name_for(item_id)
@@ -432,7 +422,7 @@ def expire_stale_uploads(*, now: dt.datetime | None = None, older_than: dt.timed
     for session in UploadSession.objects.filter(state=UploadState.OPEN, updated_at__lt=cutoff):
         try:
             abandon_upload(session=session)
-        except EvidenceError:
+        except VigilError:
             logger.warning("could not abandon stale upload %s now; next run retries", session.pk)
             continue
         count += 1
@@ -482,11 +472,11 @@ def record_original_viewed(*, item: EvidenceItem, user: User) -> CustodyEvent:
 
 def add_blur_box(*, item: EvidenceItem, user: User, x: int, y: int, width: int, height: int) -> BlurBox:
     if not item.is_image and not item.is_video:
-        raise EvidenceError(_("Only photos and videos can have blur boxes."))
+        raise VigilError(_("Only photos and videos can have blur boxes."))
     if min(x, y) < 0 or width < 1 or height < 1:
-        raise EvidenceError(_("A box needs a position and a size of at least one pixel."))
+        raise VigilError(_("A box needs a position and a size of at least one pixel."))
     if item.width and item.height and (x + width > item.width or y + height > item.height):
-        raise EvidenceError(
+        raise VigilError(
             _("The box goes outside the picture (%(w)d by %(h)d pixels).") % {"w": item.width, "h": item.height}
         )
     with transaction.atomic():
@@ -503,7 +493,7 @@ def make_derivative(*, item: EvidenceItem, user: User) -> Derivative:
     from vigil.evidence import redaction
 
     if item.deleted_at is not None or not item.file_name:
-        raise EvidenceError(_("The original has been deleted."), status=410)
+        raise VigilError(_("The original has been deleted."), status=410)
     boxes = [(b.x, b.y, b.width, b.height) for b in item.blur_boxes.all()]
     try:
         if item.is_image:
@@ -513,9 +503,9 @@ def make_derivative(*, item: EvidenceItem, user: User) -> Derivative:
             with staging.local_copy(item.file_name) as path:
                 result = redaction.redact_video_frame(path, boxes=boxes)
         else:
-            raise EvidenceError(_("Public-safe copies are made of photos and videos only."))
+            raise VigilError(_("Public-safe copies are made of photos and videos only."))
     except redaction.RedactionError as exc:
-        raise EvidenceError(str(exc), status=422) from None
+        raise VigilError(str(exc), status=422) from None
     except staging.StagingError as exc:
         raise store_error(exc) from None
     derivative_id = uuid.uuid4()
@@ -559,9 +549,9 @@ def request_video_copy(*, item: EvidenceItem, user: User) -> CopyRequest:
     failed and a new one is queued.
     """
     if item.deleted_at is not None or not item.file_name:
-        raise EvidenceError(_("The original has been deleted."), status=410)
+        raise VigilError(_("The original has been deleted."), status=410)
     if not item.is_video:
-        raise EvidenceError(_("Only videos are made into public-safe videos."))
+        raise VigilError(_("Only videos are made into public-safe videos."))
     now = timezone.now()
     with transaction.atomic():
         EvidenceItem.objects.select_for_update().filter(pk=item.pk).first()  # one request at a time per item
@@ -594,7 +584,7 @@ def make_video_copy(*, request_id: str) -> CopyRequest:
         return request  # already taken by another worker, or finished
     try:
         _make_video_derivative(request=request)
-    except EvidenceError as exc:
+    except VigilError as exc:
         _copy_failed(request, str(exc))
     except Exception:
         logger.exception("public-safe video copy %s failed", request.pk)
@@ -618,7 +608,7 @@ def _make_video_derivative(*, request: CopyRequest) -> Derivative:
 
     item = EvidenceItem.objects.get(pk=request.item_id)
     if item.deleted_at is not None or not item.file_name:
-        raise EvidenceError(_("The original has been deleted."), status=410)
+        raise VigilError(_("The original has been deleted."), status=410)
     boxes = [(b.x, b.y, b.width, b.height) for b in item.blur_boxes.all()]
     derivative_id = uuid.uuid4()
     with tempfile.TemporaryDirectory(prefix="vigil-copy-") as work:
@@ -627,7 +617,7 @@ def _make_video_derivative(*, request: CopyRequest) -> Derivative:
             with staging.local_copy(item.file_name) as path:
                 result = redaction.redact_video(path, dest, boxes=boxes)
         except redaction.RedactionError as exc:
-            raise EvidenceError(str(exc), status=422) from None
+            raise VigilError(str(exc), status=422) from None
         except staging.StagingError as exc:
             raise store_error(exc) from None
         size = os.path.getsize(dest)
@@ -676,7 +666,7 @@ def _make_video_derivative(*, request: CopyRequest) -> Derivative:
 def delete_original(*, item: EvidenceItem, reason: str, actor: User | None = None) -> CustodyEvent:
     """Retention: delete the original file; the item row, its hash and its leaves stay, and a `deleted` leaf says so."""
     if item.deleted_at is not None:
-        raise EvidenceError(_("The original has already been deleted."), status=409)
+        raise VigilError(_("The original has already been deleted."), status=409)
     name = item.file_name
     now = timezone.now()
     with transaction.atomic():

@@ -24,6 +24,7 @@ from vigil.accounts.models import Role, User
 from vigil.evidence import access, selectors, services, staging
 from vigil.evidence.media import EXTENSIONS
 from vigil.evidence.models import EvidenceItem, UploadSession
+from vigil.lib.errors import VigilError
 from vigil.network.models import Dispatch
 
 _RANGE = re.compile(r"bytes (\d{1,15})-(\d{1,15})/(\d{1,15})")
@@ -71,7 +72,7 @@ def _upload_context(dispatch: Dispatch, user: User, **extra: object) -> dict[str
     }
 
 
-def _error_json(exc: services.EvidenceError) -> JsonResponse:
+def _error_json(exc: VigilError) -> JsonResponse:
     data: dict[str, object] = {"error": str(exc)}
     if isinstance(exc, services.OffsetMismatch):
         data["received"] = exc.received
@@ -104,7 +105,7 @@ def upload_start(request: HttpRequest, dispatch_id: int) -> JsonResponse:
             name=request.POST.get("name", "")[:255],
             device_time=_device_time(request.POST.get("device_time")),
         )
-    except services.EvidenceError as exc:
+    except VigilError as exc:
         return _error_json(exc)
     return _session_json(session, status=201)
 
@@ -133,7 +134,7 @@ def upload_chunk(request: HttpRequest, upload_id: str) -> JsonResponse:
         )
     try:
         session = services.receive_chunk(session=session, offset=first, length=length, body=request)
-    except services.EvidenceError as exc:
+    except VigilError as exc:
         return _error_json(exc)
     return _session_json(session)
 
@@ -145,7 +146,7 @@ def upload_abandon(request: HttpRequest, upload_id: str) -> JsonResponse:
     session = access.upload_for(user, upload_id)
     try:
         services.abandon_upload(session=session)
-    except services.EvidenceError as exc:
+    except VigilError as exc:
         return _error_json(exc)
     session.refresh_from_db()
     return _session_json(session)
@@ -181,7 +182,7 @@ def upload_form(request: HttpRequest, dispatch_id: int) -> HttpResponse:
                 length = min(chunk, upload.size - offset)
                 session = services.receive_chunk(session=session, offset=offset, length=length, body=source)
                 offset += length
-    except services.EvidenceError as exc:
+    except VigilError as exc:
         messages.error(request, str(exc))
         return back
     messages.success(request, _("Received and sealed: %(name)s.") % {"name": upload.name})
@@ -200,7 +201,7 @@ def note_add(request: HttpRequest, dispatch_id: int) -> HttpResponse:
             text=request.POST.get("text", ""),
             device_time=_device_time(request.POST.get("device_time")),
         )
-    except services.EvidenceError as exc:
+    except VigilError as exc:
         ctx = _upload_context(dispatch, user, note_error=str(exc), note_text=request.POST.get("text", ""))
         return render(request, "evidence/upload.html", ctx, status=exc.status)
     messages.success(request, _("Note sealed."))
@@ -287,7 +288,7 @@ def box_add(request: HttpRequest, item_id: str) -> HttpResponse:
         return redirect("evidence:item", item_id=item.pk)
     try:
         services.add_blur_box(item=item, user=user, **values)
-    except services.EvidenceError as exc:
+    except VigilError as exc:
         messages.error(request, str(exc))
     return redirect("evidence:item", item_id=item.pk)
 
@@ -310,14 +311,14 @@ def derivative_make(request: HttpRequest, item_id: str) -> HttpResponse:
     if item.is_video and request.POST.get("kind", "video") == "video":
         try:
             services.request_video_copy(item=item, user=user)
-        except services.EvidenceError as exc:
+        except VigilError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("The public-safe video is being made in the background; this page shows when."))
         return redirect("evidence:item", item_id=item.pk)
     try:
         derivative = services.make_derivative(item=item, user=user)
-    except services.EvidenceError as exc:
+    except VigilError as exc:
         messages.error(request, str(exc))
         return redirect("evidence:item", item_id=item.pk)
     messages.success(
@@ -349,7 +350,7 @@ def incident_export(request: HttpRequest, incident_id: int) -> HttpResponseBase:
     tmp = tempfile.NamedTemporaryFile(prefix="vigil-bundle-", suffix=".zip")
     try:
         export = bundles.export_incident(incident=incident, user=user, dest=tmp)
-    except services.EvidenceError as exc:
+    except VigilError as exc:
         tmp.close()
         messages.error(request, str(exc))
         return redirect("evidence:incident", incident_id=incident.pk)

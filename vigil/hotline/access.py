@@ -20,7 +20,7 @@ from django.utils.crypto import salted_hmac
 from vigil.accounts.access import AnyUser, audit, group_ids
 from vigil.accounts.models import Role
 from vigil.hotline.models import Incident, Report
-from vigil.network.models import Zone
+from vigil.places.models import Zone
 
 # Roles that also see what lies outside every zone (unzoned incidents, unplaced reports).
 UNZONED_ROLES: frozenset[Role] = frozenset({Role.OPERATOR, Role.DISPATCHER, Role.COORDINATOR})

@@ -2,7 +2,7 @@
 
 Space: an incident is "near" when the great-circle distance from the report to the incident's centroid is at most
 `cluster_meters`. Time: it must have heard a report within the last `cluster_minutes`, and still be open (new or
-verifying) and not merged into another. Both come from vigil.network.config.current(), so coordinators can change them.
+verifying) and not merged into another. Both come from vigil.places.config.current(), so coordinators can change them.
 
 The candidate lookup is an index-backed equality query: incidents whose H3 `cell` (resolution VIGIL_H3_RES_REPORT) lies
 in a disk of cells around the report's cell, the disk just big enough that no incident within the radius can lie outside
@@ -38,11 +38,10 @@ from django.utils import timezone
 
 from vigil.accounts.access import AnyUser
 from vigil.hotline import events
-from vigil.hotline.models import Incident, IncidentEvent, IncidentState, Report
-from vigil.network import config
-from vigil.network.models import ZoneCell
+from vigil.hotline.models import OPEN_STATES, Incident, IncidentEvent, IncidentState, Report
+from vigil.places import config
+from vigil.places.models import ZoneCell
 
-OPEN_STATES = (IncidentState.NEW, IncidentState.VERIFYING)
 # Local H3 cells are nearly regular but not exactly; this margin covers the distortion between the edges we measure
 # around the report and the cells a few rings away.
 _SAFETY = 0.85

@@ -19,6 +19,10 @@ class IncidentState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# An incident is open while new or being verified (and not merged into another: see Incident.merged_into).
+OPEN_STATES = (IncidentState.NEW, IncidentState.VERIFYING)
+
+
 class Verdict(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     NOT_IMMIGRATION = "not_immigration", _("Not immigration (other agency)")
@@ -31,7 +35,7 @@ class Incident(models.Model):
 
     cell = models.CharField(max_length=16, db_index=True, help_text=_("H3 cell at VIGIL_H3_RES_REPORT"))
     zone_cell = models.CharField(max_length=16, db_index=True, help_text=_("H3 cell at VIGIL_H3_RES_ZONE"))
-    zone = models.ForeignKey("network.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    zone = models.ForeignKey("places.Zone", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     lat = models.FloatField()
     lon = models.FloatField()
     state = models.CharField(max_length=16, choices=IncidentState.choices, default=IncidentState.NEW)
@@ -52,7 +56,7 @@ class Incident(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.state in (IncidentState.NEW, IncidentState.VERIFYING)
+        return self.state in OPEN_STATES
 
 
 class Report(models.Model):

@@ -7,12 +7,11 @@ with codes) before writing anything, then writes in one transaction: a refused r
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import math
 import secrets
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -27,7 +26,9 @@ from vigil.accounts.access import AnyUser, audit
 from vigil.hotline import clustering, events
 from vigil.hotline.access import CONTACT_PURPOSE
 from vigil.hotline.models import Channel, Report, SmsConversation
-from vigil.network import config
+from vigil.lib.errors import VigilError
+from vigil.places import config
+from vigil.safety.validators import guard_text
 
 # Crockford's base32: no I, L, O, U, so a receipt read aloud or copied by hand is not ambiguous.
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -72,15 +73,6 @@ def format_receipt(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def _guard() -> Callable[[str], None] | None:
-    try:
-        module = importlib.import_module("vigil.safety.validators")
-    except ImportError:  # the guard lands separately; until then only the plain checks apply
-        return None
-    guard: Callable[[str], None] = module.guard_text
-    return guard
-
-
 def _clean_text(name: str, value: str | None, limit: int, errors: dict[str, list[ValidationError]]) -> str:
     text = (value or "").strip()
     if not text:
@@ -100,12 +92,10 @@ def _clean_text(name: str, value: str | None, limit: int, errors: dict[str, list
             )
         )
         return text
-    guard = _guard()
-    if guard is not None:
-        try:
-            guard(text)
-        except ValidationError as refused:
-            errors.setdefault(name, []).extend(refused.error_list)
+    try:
+        guard_text(text)
+    except ValidationError as refused:
+        errors.setdefault(name, []).extend(refused.error_list)
     return text
 
 
@@ -157,7 +147,7 @@ def clean_report(
     contact: str,
     require_location: bool,
 ) -> CleanReport:
-    """Validate a report's input; raise ValidationError({field: [errors]}) listing everything wrong at once."""
+    """Validate a report's input; raise VigilError.invalid({field: [errors]}) listing everything wrong at once."""
     errors: dict[str, list[ValidationError]] = {}
     now = timezone.now()
     if channel not in Channel.values:
@@ -208,7 +198,7 @@ def clean_report(
             )
         )
     if errors:
-        raise ValidationError(errors)
+        raise VigilError.invalid(errors)
     return CleanReport(
         channel=channel,
         language=lang,
@@ -343,11 +333,11 @@ def place_report(*, report: Report, lat: float, lon: float, actor: AnyUser) -> R
     """Put an unplaced report on the map (an operator or dispatcher read its location words) and cluster it."""
     errors = check_coordinates(lat, lon)
     if errors:
-        raise ValidationError(errors)
+        raise VigilError.invalid(errors)
     with transaction.atomic():
         fresh = Report.objects.select_for_update().get(pk=report.pk)
         if fresh.lat is not None or fresh.incident_id is not None:
-            raise ValidationError(
+            raise VigilError.invalid(
                 {"lat": [ValidationError(_("This report is already on the map."), code="already_placed")]}
             )
         fresh.lat, fresh.lon = lat, lon
@@ -367,13 +357,13 @@ def fill_report(*, report: Report, field: str, value: str, actor: AnyUser | None
     limit = SHORT_FIELDS.get(field, settings.VIGIL_MAX_TEXT_CHARS)
     cleaned = _clean_text(field, value, limit, errors)
     if errors:
-        raise ValidationError(errors)
+        raise VigilError.invalid(errors)
     with transaction.atomic():
         fresh = Report.objects.select_for_update().get(pk=report.pk)
         current = getattr(fresh, field)
         joined = f"{current}\n{cleaned}".strip() if current else cleaned
         if len(joined) > limit:
-            raise ValidationError({field: [ValidationError(_("This text is too long."), code="too_long")]})
+            raise VigilError.invalid({field: [ValidationError(_("This text is too long."), code="too_long")]})
         setattr(fresh, field, joined)
         fresh.save(update_fields=[field])
         if fresh.incident is not None:
@@ -385,7 +375,7 @@ def locate_report(*, report: Report, lat: float, lon: float) -> Report:
     """Give a report sent without coordinates the coordinates its reporter sent later (SMS), and cluster it."""
     errors = check_coordinates(lat, lon)
     if errors:
-        raise ValidationError(errors)
+        raise VigilError.invalid(errors)
     with transaction.atomic():
         fresh = Report.objects.select_for_update().get(pk=report.pk)
         if fresh.lat is not None:
@@ -403,7 +393,7 @@ def set_seen_at(*, report: Report, seen_at: dt.datetime) -> Report:
     if timezone.is_naive(seen_at):
         seen_at = timezone.make_aware(seen_at)
     if seen_at > now + SEEN_AT_FUTURE_SLACK or seen_at < now - SEEN_AT_MAX_AGE:
-        raise ValidationError(
+        raise VigilError.invalid(
             {"seen_at": [ValidationError(_("That time is not within the last 24 hours."), code="bad_time")]}
         )
     with transaction.atomic():

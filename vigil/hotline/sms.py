@@ -27,6 +27,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from vigil.hotline import services
 from vigil.hotline.access import within_rate
 from vigil.hotline.models import Channel, Report, SmsConversation
+from vigil.lib.errors import VigilError
 
 # The SALUTE parts asked for, most useful first ("location" = coordinates or words; "time" = when it was seen).
 ASK_ORDER = ("location", "activity", "size", "uniform", "time", "equipment")
@@ -279,8 +280,8 @@ def _start(body: str, key: str) -> Outcome:
                 text=body,
                 require_location=False,
             )
-        except ValidationError as refused:
-            return _twiml(_refusal(refused))
+        except VigilError as refused:
+            return _twiml(_refusal(refused.as_validation_error()))
         receipt = services.format_receipt(report.receipt)
         part = _next_part(report, None)
         if part is None:
@@ -313,8 +314,8 @@ def _answer(conversation: SmsConversation, body: str) -> Outcome:
                     )
             else:
                 report = services.fill_report(report=report, field=part, value=body)
-        except ValidationError as refused:
-            return _twiml(_refusal(refused) + " " + question(part))
+        except VigilError as refused:
+            return _twiml(_refusal(refused.as_validation_error()) + " " + question(part))
         following = _next_part(report, part)
         if following is None:
             conversation.delete()

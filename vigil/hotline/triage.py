@@ -7,7 +7,7 @@ target. Every change writes one IncidentEvent with the actor, inside the same tr
 
 Each service takes keyword-only arguments, runs in one transaction, locks the incidents it changes (a no-op on
 SQLite, which serialises writers anyway) and re-reads them under the lock, so two dispatchers acting on the same
-incident at once cannot interleave half-changes. Illegal requests raise `TriageError` (bad input) or its subclass
+incident at once cannot interleave half-changes. Illegal requests raise `VigilError` (bad input) or its subclass
 `IllegalTransition` (the incident's state does not allow it), with a translated message; nothing is written then.
 """
 
@@ -23,13 +23,11 @@ from django.db.models import Avg, Max, Min
 from django.utils.translation import gettext as _
 
 from vigil.accounts.access import AnyUser
-from vigil.hotline import events
-from vigil.hotline.models import Incident, IncidentState, Report, Verdict
-from vigil.network import services as network_services
-from vigil.network.models import Dispatch, ZoneCell
+from vigil.hotline import events, signals
+from vigil.hotline.models import OPEN_STATES, Incident, IncidentState, Report, Verdict
+from vigil.lib.errors import VigilError
+from vigil.places.models import ZoneCell
 from vigil.safety.validators import guard_text
-
-OPEN_STATES = (IncidentState.NEW, IncidentState.VERIFYING)
 
 # Every state an incident may move to by each triage step (merging is separate: it closes its sources).
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -42,12 +40,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 MAX_NOTE_CHARS = 2000
 
 
-class TriageError(Exception):
-    """A triage request that cannot be carried out; `str(error)` is a message for the dispatcher."""
-
-
-class IllegalTransition(TriageError):
+class IllegalTransition(VigilError):
     """The incident's current state does not allow the requested change."""
+
+    code = "illegal_transition"
+    status = 409
 
 
 def _lock(pk: int) -> Incident:
@@ -96,18 +93,18 @@ def _recompute(incident: Incident) -> None:
 def _clean_note(note: str) -> str:
     note = note.strip()
     if len(note) > MAX_NOTE_CHARS:
-        raise TriageError(_("The note is too long (at most %(max)d characters).") % {"max": MAX_NOTE_CHARS})
+        raise VigilError(_("The note is too long (at most %(max)d characters).") % {"max": MAX_NOTE_CHARS})
     if note:
         _guard(note)
     return note
 
 
 def _guard(text: str) -> None:
-    """Free text goes through the text guard (vigil.safety): its refusal becomes a TriageError with its reason."""
+    """Free text goes through the text guard (vigil.safety): its refusal becomes a VigilError with its reason."""
     try:
         guard_text(text)
     except ValidationError as refusal:
-        raise TriageError(" ".join(str(m) for m in refusal.messages)) from None
+        raise VigilError(" ".join(str(m) for m in refusal.messages)) from None
 
 
 @transaction.atomic
@@ -115,12 +112,12 @@ def merge_incidents(*, target: Incident, sources: Sequence[Incident], actor: Any
     """Fold `sources` into `target`: their reports (and dispatches) move to it, they close with merged_into set."""
     source_ids = sorted({s.pk for s in sources})
     if not source_ids:
-        raise TriageError(_("Choose at least one incident to merge."))
+        raise VigilError(_("Choose at least one incident to merge."))
     if target.pk in source_ids:
-        raise TriageError(_("An incident cannot be merged with itself."))
+        raise VigilError(_("An incident cannot be merged with itself."))
     locked = {i.pk: i for i in Incident.objects.select_for_update().filter(pk__in=[target.pk, *source_ids])}
     if len(locked) != len(source_ids) + 1:
-        raise TriageError(_("One of the incidents no longer exists."))
+        raise VigilError(_("One of the incidents no longer exists."))
     target = locked[target.pk]
     if not target.is_open or target.merged_into_id is not None:
         raise IllegalTransition(
@@ -128,7 +125,6 @@ def merge_incidents(*, target: Incident, sources: Sequence[Incident], actor: Any
         )
     moved_reports: dict[int, list[int]] = {}
     moved_dispatches: list[int] = []
-    already_sent = set(Dispatch.objects.filter(incident=target).values_list("observer_id", flat=True))
     was_verifying = [pk for pk in source_ids if locked[pk].state == IncidentState.VERIFYING]
     for pk in source_ids:
         source = locked[pk]
@@ -137,15 +133,9 @@ def merge_incidents(*, target: Incident, sources: Sequence[Incident], actor: Any
         reports = list(Report.objects.filter(incident=source).values_list("pk", flat=True))
         Report.objects.filter(pk__in=reports).update(incident=target)
         moved_reports[pk] = reports
-        # Observers already sent to a source now serve the merged incident (unless they were sent to both).
-        dispatches = list(
-            Dispatch.objects.filter(incident=source)
-            .exclude(observer_id__in=already_sent)
-            .values_list("pk", "observer_id")
-        )
-        Dispatch.objects.filter(pk__in=[d for d, _o in dispatches]).update(incident=target)
-        already_sent.update(o for _d, o in dispatches)
-        moved_dispatches.extend(d for d, _o in dispatches)
+        # Work under way on a source (observers sent) moves with it: the apps above answer what they moved.
+        carried = signals.carry_over(source=source, target=target, actor=actor)
+        moved_dispatches.extend(carried.get("dispatches", []))
         previous = source.state
         source.state = IncidentState.CLOSED
         source.merged_into = target
@@ -157,7 +147,7 @@ def merge_incidents(*, target: Incident, sources: Sequence[Incident], actor: Any
             actor=actor,
             target=target.pk,
             reports=reports,
-            dispatches=[d for d, _o in dispatches],
+            dispatches=carried.get("dispatches", []),
             previous_state=previous,
         )
     # Work already under way on a source (observers sent, a call-back) carries over to the merged incident.
@@ -188,15 +178,15 @@ def split_reports(*, incident: Incident, report_ids: Sequence[int], actor: AnyUs
         raise IllegalTransition(_("Only an open incident can be split; reopen it first."))
     chosen = sorted(set(report_ids))
     if not chosen:
-        raise TriageError(_("Choose the reports that belong to another incident."))
+        raise VigilError(_("Choose the reports that belong to another incident."))
     own = set(Report.objects.filter(incident=incident).values_list("pk", flat=True))
     strangers = [r for r in chosen if r not in own]
     if strangers:
-        raise TriageError(
+        raise VigilError(
             _("Report(s) %(ids)s are not part of this incident.") % {"ids": ", ".join(map(str, strangers))}
         )
     if len(chosen) == len(own):
-        raise TriageError(_("Keep at least one report in this incident: splitting all of them changes nothing."))
+        raise VigilError(_("Keep at least one report in this incident: splitting all of them changes nothing."))
     reports = list(Report.objects.filter(pk__in=chosen).order_by("received_at", "pk"))
     placed = [r for r in reports if r.lat is not None and r.lon is not None]
     first = reports[0]
@@ -242,19 +232,19 @@ def start_verifying(*, incident: Incident, actor: AnyUser) -> Incident:
 def record_verdict(*, incident: Incident, verdict: str, note: str, actor: AnyUser) -> Incident:
     """Give (or change) the incident's verdict; state → verdict."""
     if verdict not in Verdict.values:
-        raise TriageError(_("Unknown verdict: choose one of the four verdicts."))
+        raise VigilError(_("Unknown verdict: choose one of the four verdicts."))
     note = _clean_note(note)
     incident = _lock(incident.pk)
     _require_transition(incident, IncidentState.VERDICT)
     previous_state, previous_verdict, previous_note = incident.state, incident.verdict, incident.verdict_note
     if previous_state == IncidentState.VERDICT and previous_verdict == verdict and previous_note == note:
-        raise TriageError(_("That verdict is already recorded."))
+        raise VigilError(_("That verdict is already recorded."))
     incident.state = IncidentState.VERDICT
     incident.verdict = verdict
     incident.verdict_note = note
     incident.save(update_fields=["state", "verdict", "verdict_note"])
     # Offers nobody has answered yet are withdrawn: no one should set out for an incident that is judged.
-    network_services.cancel_open_dispatches(incident=incident, actor=actor, reason="verdict_recorded")
+    signals.verdict_recorded.send(sender=Incident, incident=incident, actor=actor)
     if previous_state == IncidentState.VERDICT:
         events.record(
             incident, "verdict_changed", actor=actor, verdict=verdict, note=note, previous_verdict=previous_verdict

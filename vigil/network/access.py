@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from vigil.accounts.access import AnyUser, audit
+from vigil.accounts.access import AnyUser, audit, coordinated_group_ids, first_or_404
 from vigil.accounts.models import Membership, Role
-from vigil.network.models import Dispatch, Notification, Observer
+from vigil.network.models import Dispatch, Notification, Observer, Shift
 
 
 def observer_for(user: AnyUser) -> Observer:
@@ -43,3 +43,19 @@ def notification_for(user: AnyUser, pk: int) -> Notification:
     if notification is None:
         raise Http404
     return notification
+
+
+def observer_for_coordinator(user: AnyUser, observer_id: int) -> Observer:
+    return first_or_404(
+        Observer.objects.select_related("user", "group").filter(
+            pk=observer_id, group_id__in=coordinated_group_ids(user)
+        )
+    )
+
+
+def shift_for_coordinator(user: AnyUser, shift_id: int) -> Shift:
+    return first_or_404(
+        Shift.objects.select_related("observer__user", "observer__group").filter(
+            pk=shift_id, observer__group_id__in=coordinated_group_ids(user)
+        )
+    )

@@ -7,67 +7,11 @@ that also write the incident's events.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from vigil.network.models import (
-    Dispatch,
-    Group,
-    NetworkSettings,
-    Notification,
-    Observation,
-    Observer,
-    Shift,
-    Zone,
-    ZoneCell,
-)
-
-
-class HistoryAdmin(admin.ModelAdmin[Any]):
-    """Shows rows, changes nothing."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-@admin.register(Group)
-class GroupAdmin(admin.ModelAdmin[Group]):
-    list_display = ("name", "slug", "created_at")
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-
-
-@admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin[Zone]):
-    list_display = ("name", "group", "cell_count")
-    list_filter = ("group",)
-    search_fields = ("name", "group__name")
-    autocomplete_fields = ["group"]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Zone]:
-        return super().get_queryset(request).annotate(n_cells=Count("cells"))
-
-    @admin.display(description=_("cells"), ordering="n_cells")
-    def cell_count(self, obj: Zone) -> int:
-        return int(getattr(obj, "n_cells", 0))
-
-
-@admin.register(ZoneCell)
-class ZoneCellAdmin(admin.ModelAdmin[ZoneCell]):
-    list_display = ("cell", "zone")
-    list_filter = ("zone__group",)
-    search_fields = ("cell", "zone__name")
-    autocomplete_fields = ["zone"]
+from vigil.lib.admin import HistoryAdmin
+from vigil.network.models import Dispatch, Notification, Observation, Observer, Shift
 
 
 @admin.register(Observer)
@@ -117,8 +61,3 @@ class NotificationAdmin(HistoryAdmin):
     search_fields = ("user__username", "subject")
 
 
-@admin.register(NetworkSettings)
-class NetworkSettingsAdmin(HistoryAdmin):
-    """Settings change on /network/settings/, where ranges are checked and changes audited."""
-
-    list_display = ("__str__", "cluster_meters", "cluster_minutes", "dispatch_pair_size", "updated_at", "updated_by")

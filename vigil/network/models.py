@@ -4,40 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class Group(models.Model):
-    """A neighbourhood group of the network: it owns zones, observers and rosters."""
-
-    name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Zone(models.Model):
-    """An area a group covers: a set of H3 cells at settings.VIGIL_H3_RES_ZONE (see ZoneCell)."""
-
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="zones")
-    name = models.CharField(max_length=120)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["group", "name"], name="zone_unique_name")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ZoneCell(models.Model):
-    """One H3 cell (resolution VIGIL_H3_RES_ZONE) of a zone. A cell belongs to at most one zone."""
-
-    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="cells")
-    cell = models.CharField(max_length=16, unique=True)
-
-    def __str__(self) -> str:
-        return self.cell
+from vigil.accounts.models import Group
+from vigil.hotline.models import Incident
 
 
 class Observer(models.Model):
@@ -85,10 +53,19 @@ class DispatchStatus(models.TextChoices):
     LEFT_SAFE = "left_safe", _("Left safe")
 
 
+# Which dispatches count as what, in one place:
+# - active: the observer is busy with it (an offer to answer, on the way, on scene): not offered another;
+# - engaged: accepted and not yet left: the observer checks in and records observations;
+# - attended: the observer went (engaged or left safe): may upload evidence and propose a verdict, is kept on a merge.
+ACTIVE_STATUSES = (DispatchStatus.SENT, DispatchStatus.ACCEPTED, DispatchStatus.ON_SCENE)
+ENGAGED_STATUSES = (DispatchStatus.ACCEPTED, DispatchStatus.ON_SCENE)
+ATTENDED_STATUSES = (DispatchStatus.ACCEPTED, DispatchStatus.ON_SCENE, DispatchStatus.LEFT_SAFE)
+
+
 class Dispatch(models.Model):
     """One observer sent to one incident."""
 
-    incident = models.ForeignKey("hotline.Incident", on_delete=models.CASCADE, related_name="dispatches")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="dispatches")
     observer = models.ForeignKey(Observer, on_delete=models.PROTECT, related_name="dispatches")
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -155,22 +132,3 @@ class Notification(models.Model):
         return self.subject
 
 
-class NetworkSettings(models.Model):
-    """Operational settings coordinators change from the settings page; one row (pk=1).
-
-    A missing row means the defaults from Django settings (environment). Read through vigil.network.config.
-    """
-
-    cluster_meters = models.PositiveIntegerField(default=750)
-    cluster_minutes = models.PositiveIntegerField(default=90)
-    dispatch_pair_size = models.PositiveSmallIntegerField(default=2)
-    dispatch_accept_seconds = models.PositiveIntegerField(default=180)
-    checkin_minutes = models.PositiveIntegerField(default=20)
-    contact_retention_days = models.PositiveIntegerField(default=14)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    def __str__(self) -> str:
-        return "network settings"

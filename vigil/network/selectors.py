@@ -18,19 +18,31 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
 
 import h3
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from vigil.accounts.access import AnyUser, coordinated_group_ids
+from vigil.accounts.models import Group, Membership
 from vigil.hotline.models import Incident
-from vigil.network.models import Dispatch, DispatchStatus, Notification, Observer, Shift, Zone
+from vigil.network.models import (
+    ACTIVE_STATUSES,
+    ENGAGED_STATUSES,
+    Dispatch,
+    DispatchStatus,
+    Notification,
+    Observer,
+    Shift,
+)
+from vigil.network.shifts import on_shift_at, on_shift_now
+from vigil.places.models import Zone, ZoneCell
 
 # Statuses that keep an observer busy: they are not offered another incident meanwhile.
-ACTIVE_STATUSES = (DispatchStatus.SENT, DispatchStatus.ACCEPTED, DispatchStatus.ON_SCENE)
 # Statuses in which an observer is (going) on scene and must check in.
-ENGAGED_STATUSES = (DispatchStatus.ACCEPTED, DispatchStatus.ON_SCENE)
 # The farthest ring searched: 50 res-8 rings are ~46 km, a metropolitan area. Beyond that nobody is "near".
 MAX_RING = 50
 # Bands of rings searched per query: (first ring, last ring).
@@ -133,27 +145,10 @@ def distance_km(a: str, b: str) -> float | None:
 # --- what one observer sees -------------------------------------------------------------------------------------
 
 
-def on_shift_at(now: dt.datetime) -> Q:
-    """Shifts open at `now`: started, not ended, and `now` inside their scheduled window."""
-    return Q(started_at__isnull=False, ended_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
 
 
-def open_shift(observer: Observer, *, now: dt.datetime | None = None) -> Shift | None:
-    """The observer's started, not ended shift whose window contains now."""
-    now = now or timezone.now()
-    return Shift.objects.filter(on_shift_at(now), observer=observer).order_by("-started_at").first()
 
 
-def scheduled_shift(observer: Observer, *, now: dt.datetime | None = None) -> Shift | None:
-    """A shift scheduled for now that the observer has not started yet."""
-    now = now or timezone.now()
-    return (
-        Shift.objects.filter(
-            observer=observer, started_at__isnull=True, ended_at__isnull=True, starts_at__lte=now, ends_at__gt=now
-        )
-        .order_by("starts_at")
-        .first()
-    )
 
 
 def incoming_dispatches(observer: Observer) -> QuerySet[Dispatch]:
@@ -187,12 +182,24 @@ def unread_notifications(user_id: int, *, limit: int = 20) -> QuerySet[Notificat
     return Notification.objects.filter(user_id=user_id, read_at__isnull=True).order_by("-created_at")[:limit]
 
 
+# An engaged observer's last sign of life is the first of these that is set: one rule, read in Python by
+# last_sign_of_life() and in SQL by missed_check_ins() (sent_at is always set, so there always is one).
+SIGN_OF_LIFE = ("last_check_in_at", "arrived_at", "responded_at", "sent_at")
+
+
+def last_sign_of_life(dispatch: Dispatch) -> dt.datetime:
+    for name in SIGN_OF_LIFE:
+        value: dt.datetime | None = getattr(dispatch, name)
+        if value is not None:
+            return value
+    return dispatch.sent_at
+
+
 def check_in_due_at(dispatch: Dispatch, *, checkin_minutes: int) -> dt.datetime | None:
     """When the observer's next check-in is due (None unless accepted or on scene)."""
     if dispatch.status not in ENGAGED_STATUSES:
         return None
-    last = dispatch.last_check_in_at or dispatch.arrived_at or dispatch.responded_at or dispatch.sent_at
-    return last + dt.timedelta(minutes=checkin_minutes)
+    return last_sign_of_life(dispatch) + dt.timedelta(minutes=checkin_minutes)
 
 
 # --- what the clock looks at ------------------------------------------------------------------------------------
@@ -205,21 +212,88 @@ def unanswered_dispatches(*, now: dt.datetime) -> QuerySet[Dispatch]:
 def missed_check_ins(*, now: dt.datetime, checkin_minutes: int, grace_minutes: int) -> QuerySet[Dispatch]:
     """Engaged dispatches whose last sign of life is older than the check-in period plus grace, not yet alerted.
 
-    The last sign of life is the last check-in, else arrival, else acceptance. An alert is sent once per silence:
-    a later check-in re-arms it.
+    The last sign of life is SIGN_OF_LIFE's first set field (as last_sign_of_life). An alert is sent once per
+    silence: a later check-in re-arms it.
     """
     cutoff = now - dt.timedelta(minutes=checkin_minutes + grace_minutes)
-    silent = (
-        Q(last_check_in_at__lt=cutoff)
-        | Q(last_check_in_at__isnull=True, arrived_at__lt=cutoff)
-        | Q(last_check_in_at__isnull=True, arrived_at__isnull=True, responded_at__lt=cutoff)
-    )
     rearmed = Q(check_in_alerted_at__isnull=True) | Q(
         last_check_in_at__isnull=False, check_in_alerted_at__lt=F("last_check_in_at")
     )
     return (
         Dispatch.objects.filter(status__in=ENGAGED_STATUSES)
-        .filter(silent)
+        .annotate(last_sign=Coalesce(*SIGN_OF_LIFE))
+        .filter(last_sign__lt=cutoff)
         .filter(rearmed)
         .select_related("incident", "observer__user")
     )
+
+
+EXPIRING_DAYS = 30
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    group: Group
+    members: int
+    zones: int
+    cells: int
+    observers: int
+    on_shift: int
+    training_attention: int
+
+
+def group_summaries(user: AnyUser, *, now: dt.datetime | None = None) -> list[GroupSummary]:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    soon = today + dt.timedelta(days=EXPIRING_DAYS)
+    result = []
+    for group in Group.objects.filter(pk__in=coordinated_group_ids(user)).order_by("name"):
+        observers = Observer.objects.filter(group=group, active=True)
+        result.append(
+            GroupSummary(
+                group=group,
+                members=Membership.objects.filter(group=group).values("user_id").distinct().count(),
+                zones=Zone.objects.filter(group=group).count(),
+                cells=ZoneCell.objects.filter(zone__group=group).count(),
+                observers=observers.count(),
+                on_shift=on_shift_now(group, now=now).count(),
+                training_attention=observers.exclude(training_expires_on__gt=soon).count(),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class ObserverRow:
+    observer: Observer
+    training: str  # "current", "expiring", "expired", "untrained"
+    phone_on_file: bool
+    on_shift: bool
+
+
+def training_status(observer: Observer, *, today: dt.date) -> str:
+    if observer.training_expires_on is None:
+        return "untrained"
+    if observer.training_expires_on < today:
+        return "expired"
+    if observer.training_expires_on <= today + dt.timedelta(days=EXPIRING_DAYS):
+        return "expiring"
+    return "current"
+
+
+def observer_rows(group: Group, *, now: dt.datetime | None = None) -> list[ObserverRow]:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    on_shift = set(on_shift_now(group, now=now).values_list("observer_id", flat=True))
+    observers = Observer.objects.filter(group=group).select_related("user").order_by("-active", "user__username")
+    return [
+        ObserverRow(
+            observer=o,
+            training=training_status(o, today=today),
+            phone_on_file=bool(o.phone_sealed),
+            on_shift=o.pk in on_shift,
+        )
+        for o in observers
+    ]
+
+

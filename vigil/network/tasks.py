@@ -4,25 +4,27 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from vigil.network import notify, services
+from vigil.network import dispatch as network_dispatch
+from vigil.network import notify
+from vigil.network import shifts as shifts
 
 
 @task()
 def escalate_unanswered() -> dict[str, int]:
     """Expire dispatches nobody answered in time and send the next nearest observers."""
-    return services.escalate_unanswered()
+    return network_dispatch.escalate_unanswered()
 
 
 @task()
 def alert_missed_check_ins() -> int:
     """Tell coordinators (and the dispatcher who sent them) about observers who stopped checking in."""
-    return services.alert_missed_check_ins()
+    return network_dispatch.alert_missed_check_ins()
 
 
 @task()
 def close_ended_shifts() -> int:
     """Close shifts whose scheduled end passed and forget their coarse cell."""
-    return services.close_ended_shifts()
+    return shifts.close_ended_shifts()
 
 
 @task()

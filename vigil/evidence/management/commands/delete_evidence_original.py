@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from vigil.evidence import services
 from vigil.evidence.models import EvidenceItem
+from vigil.lib.errors import VigilError
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError("no evidence item with that id")
         try:
             event = services.delete_original(item=item, reason=str(options["reason"]))
-        except services.EvidenceError as exc:
+        except VigilError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"deleted the original of {item.pk}; custody leaf {event.leaf_index}")
 

@@ -23,12 +23,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from vigil.accounts.models import Membership, Role, User
+from vigil.accounts.models import Group, Membership, Role, User
 from vigil.hotline import triage
 from vigil.hotline.models import Channel, Incident, Report, Verdict
 from vigil.hotline.services import submit_report
-from vigil.network import services as dispatch_services
-from vigil.network.models import Dispatch, Group, Observer, Shift, Zone, ZoneCell
+from vigil.lib.errors import VigilError
+from vigil.network import dispatch as network_dispatch
+from vigil.network import shifts as shifts
+from vigil.network.models import Dispatch, Observer, Shift
+from vigil.places.models import Zone, ZoneCell
 
 DEMO_LABEL = "Demo city — fictional data"
 SLUG_PREFIX = "demo-"
@@ -406,7 +409,7 @@ def _shifts(
                 observer=observer, starts_at=begin, ends_at=begin + dt.timedelta(hours=rng.choice([4, 5, 6]))
             )
             cell = origin if observer.user.username == "demo-observer" and origin in cells else rng.choice(cells)
-            dispatch_services.go_on_shift(observer=observer, cell=cell, now=now)
+            shifts.go_on_shift(observer=observer, cell=cell, now=now)
             on_shift += 1
     return on_shift
 
@@ -448,10 +451,10 @@ def _incidents(zones: dict[str, Zone], groups: dict[str, Group]) -> int:
             # The whole loop: sent, accepted, on scene, checked in, observed, proposed, left safe, confirmed.
             for dispatch in _dispatch(incident, dispatcher):
                 observer_user = dispatch.observer.user
-                dispatch_services.accept_dispatch(dispatch=dispatch, actor=observer_user, code_acknowledged=True)
-                dispatch_services.mark_arrived(dispatch=dispatch, actor=observer_user)
-                dispatch_services.check_in(dispatch=dispatch, actor=observer_user)
-                dispatch_services.record_observation(
+                network_dispatch.accept_dispatch(dispatch=dispatch, actor=observer_user, code_acknowledged=True)
+                network_dispatch.mark_arrived(dispatch=dispatch, actor=observer_user)
+                network_dispatch.check_in(dispatch=dispatch, actor=observer_user)
+                network_dispatch.record_observation(
                     dispatch=dispatch,
                     actor=observer_user,
                     size="Four agents, one van",
@@ -459,10 +462,10 @@ def _incidents(zones: dict[str, Zone], groups: dict[str, Group]) -> int:
                     uniform="Green jackets, patches reading ERO",
                     note="Kept our distance across the street; filmed from the sidewalk.",
                 )
-                dispatch_services.propose_verdict(
+                network_dispatch.propose_verdict(
                     dispatch=dispatch, actor=observer_user, verdict=Verdict.CONFIRMED, note="We both saw the agents."
                 )
-                dispatch_services.check_out_safe(dispatch=dispatch, actor=observer_user)
+                network_dispatch.check_out_safe(dispatch=dispatch, actor=observer_user)
             triage.record_verdict(
                 incident=incident,
                 verdict=Verdict.CONFIRMED,
@@ -474,6 +477,6 @@ def _incidents(zones: dict[str, Zone], groups: dict[str, Group]) -> int:
 
 def _dispatch(incident: Incident, dispatcher: User) -> list[Dispatch]:
     try:
-        return dispatch_services.dispatch_observers(incident=incident, actor=dispatcher)
-    except dispatch_services.DispatchError:
+        return network_dispatch.dispatch_observers(incident=incident, actor=dispatcher)
+    except VigilError:
         return []

@@ -1,0 +1,491 @@
+"""The dispatcher console: live queue, map feed, one incident's file and the triage actions.
+
+Every view needs a signed-in dispatcher or coordinator (others get the same 404 as for a missing page) and gets its
+incident through `vigil.hotline.access.incident_for`. Actions are plain POST forms answered with a redirect (303) on
+success and the incident page with the reason on refusal: 400 for bad input, 409 when the incident's state does not
+allow the step. htmx only enhances: polling fragments, and in-place swaps of those same responses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from vigil.accounts.access import require_role, signed_in_user
+from vigil.accounts.models import User
+from vigil.console import selectors
+from vigil.hotline import triage
+from vigil.hotline.access import incident_for, report_contact_for
+from vigil.hotline.models import Incident, IncidentState, Verdict
+from vigil.lib.errors import VigilError
+from vigil.network import dispatch as network_dispatch
+
+VERSION_HEADER = "X-Queue-Version"
+INCIDENT_VERSION_HEADER = "X-Incident-Version"
+
+# --- forms ------------------------------------------------------------------------------------------------------
+
+
+def _state_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", gettext_lazy("Open first, then the last 24 hours")),
+        ("open", gettext_lazy("Open (new and verifying)")),
+        *IncidentState.choices,
+    ]
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
+    zone = forms.ChoiceField(label=gettext_lazy("Zone"), required=False)
+
+    def __init__(self, data: Mapping[str, Any] | None, *, user: User) -> None:
+        super().__init__(data)
+        state = self.fields["state"]
+        zone = self.fields["zone"]
+        assert isinstance(state, forms.ChoiceField) and isinstance(zone, forms.ChoiceField)  # noqa: S101
+        state.choices = _state_choices()
+        zone.choices = [
+            ("", gettext_lazy("All my zones")),
+            (selectors.UNZONED, gettext_lazy("Outside every zone")),
+            *[(str(z.pk), z.name) for z in selectors.filter_zones(user)],
+        ]
+
+
+class VerdictForm(forms.Form):
+    verdict = forms.ChoiceField(label=gettext_lazy("Verdict"), choices=Verdict.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=gettext_lazy("Note (what was seen, how it was verified)"),
+        required=False,
+        max_length=triage.MAX_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class IncidentIdsField(forms.Field):
+    """Incident numbers from checkboxes: positive integers (whether the user may merge them is checked later)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = []
+        for v in values:
+            text = str(v).strip()
+            if not text.isdigit() or not 0 < int(text) < 2**62:
+                raise forms.ValidationError(_("“%(value)s” is not an incident number.") % {"value": text[:20]})
+            ids.append(int(text))
+        return ids
+
+
+class MergeForm(forms.Form):
+    sources = IncidentIdsField(label=gettext_lazy("Nearby open incidents"), required=False)
+    other = forms.IntegerField(
+        label=gettext_lazy("Or an incident number"), required=False, min_value=1, max_value=2**62
+    )
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, candidates: list[tuple[Incident, int]]) -> None:
+        super().__init__(data)
+        widget = self.fields["sources"].widget
+        assert isinstance(widget, forms.CheckboxSelectMultiple)  # noqa: S101
+        widget.choices = [
+            (
+                i.pk,
+                _("#%(id)s — %(state)s, %(count)s report(s), %(meters)s m away, last report %(age)s ago")
+                % {
+                    "id": i.pk,
+                    "state": i.get_state_display(),
+                    "count": i.report_count,
+                    "meters": meters,
+                    "age": selectors.human_age(timezone.now() - i.last_report_at),
+                },
+            )
+            for i, meters in candidates
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        ids = list(data.get("sources") or [])
+        if data.get("other"):
+            ids.append(data["other"])
+        if not ids and not self.errors:
+            raise forms.ValidationError(_("Choose at least one incident to merge into this one."))
+        data["ids"] = sorted(set(ids))
+        return data
+
+
+class SplitForm(forms.Form):
+    reports = forms.TypedMultipleChoiceField(coerce=int, required=True)
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, report_ids: list[int]) -> None:
+        super().__init__(data)
+        field = self.fields["reports"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = [(pk, str(pk)) for pk in report_ids]
+        field.error_messages["required"] = _("Choose the reports that belong to another incident.")
+        field.error_messages["invalid_choice"] = _("Report %(value)s is not part of this incident.")
+
+
+class DispatchForm(forms.Form):
+    count = forms.IntegerField(
+        label=gettext_lazy("How many observers"),
+        required=False,
+        min_value=1,
+        max_value=network_dispatch.MAX_DISPATCH_COUNT,
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why"), required=False, max_length=triage.MAX_NOTE_CHARS)
+
+
+# --- helpers ----------------------------------------------------------------------------------------------------
+
+
+def _console_user(request: HttpRequest) -> User:
+    """The signed-in user if they work the console somewhere; else 404 (as for a page that does not exist)."""
+    user = signed_in_user(request)
+    require_role(user, selectors.CONSOLE_ROLES)
+    return user
+
+
+def _incident(request: HttpRequest, pk: int) -> tuple[User, Incident]:
+    user = _console_user(request)
+    return user, incident_for(user, pk, selectors.CONSOLE_ROLES)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _incident_context(request: HttpRequest, user: User, incident: Incident, **overrides: object) -> dict[str, object]:
+    candidates = selectors.merge_candidates(user, incident) if incident.is_open else []
+    reports = selectors.incident_reports(incident)
+    dispatches = selectors.incident_dispatches(incident)
+    ctx: dict[str, object] = {
+        "incident": incident,
+        "reports": reports,
+        "dispatches": dispatches,
+        "events": selectors.incident_events(incident),
+        "measures": selectors.incident_measures(incident),
+        "version": selectors.incident_version(incident, language=get_language()),
+        "age": selectors.human_age(timezone.now() - incident.first_report_at),
+        "can_read_contacts": selectors.can_read_contacts(user, incident),
+        "revealed": {},
+        "verdict_form": VerdictForm(
+            initial={"verdict": incident.verdict or _proposed(dispatches), "note": incident.verdict_note}
+        ),
+        "merge_form": MergeForm(candidates=candidates),
+        "dispatch_form": DispatchForm(),
+        "reopen_form": ReopenForm(),
+        "split_errors": [],
+        "error": None,
+        "can_dispatch": incident.is_open and incident.merged_into_id is None,
+        "can_split": incident.is_open and incident.merged_into_id is None and len(reports) > 1,
+        "can_merge": incident.is_open and incident.merged_into_id is None,
+        "can_verify": incident.state == IncidentState.NEW and incident.merged_into_id is None,
+        "can_judge": incident.state != IncidentState.CLOSED and incident.merged_into_id is None,
+        "can_close": incident.state == IncidentState.VERDICT and incident.merged_into_id is None,
+        "can_reopen": incident.state in (IncidentState.VERDICT, IncidentState.CLOSED)
+        and incident.merged_into_id is None,
+    }
+    ctx.update(overrides)
+    return ctx
+
+
+def _proposed(dispatches: list[selectors.DispatchView]) -> str:
+    """The verdict observers proposed last, to preselect (the dispatcher still decides)."""
+    proposals = [d.dispatch.proposed_verdict for d in dispatches if d.dispatch.proposed_verdict]
+    return proposals[-1] if proposals else ""
+
+
+def _refuse(
+    request: HttpRequest, user: User, incident: Incident, message: str, *, status: int = 400, **overrides: object
+) -> HttpResponse:
+    """The incident page again, with why the action was refused (and what the user typed)."""
+    incident.refresh_from_db()
+    ctx = _incident_context(request, user, incident, error=message, **overrides)
+    return render(request, "console/incident.html", ctx, status=status)
+
+
+def _refuse_triage(
+    request: HttpRequest, user: User, incident: Incident, refusal: VigilError, **overrides: object
+) -> HttpResponse:
+    """The incident page with triage's refusal: 409 when the state does not allow the step, else 400."""
+    status = 409 if isinstance(refusal, triage.IllegalTransition) else 400
+    return _refuse(request, user, incident, str(refusal), status=status, **overrides)
+
+
+def _done(request: HttpRequest, incident: Incident, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(reverse("console:incident", args=[incident.pk]), permanent=False)
+
+
+def _form_error(form: forms.Form) -> str:
+    return " ".join(str(m) for errors in form.errors.values() for m in errors)
+
+
+# --- queue ------------------------------------------------------------------------------------------------------
+
+
+def _queue_filters(request: HttpRequest, user: User) -> QueueFilterForm:
+    """The queue's filters from the query string (unbound, i.e. no filter, when there is none)."""
+    return QueueFilterForm(request.GET or None, user=user)
+
+
+def _filter_values(form: QueueFilterForm) -> tuple[str, str]:
+    if not form.is_bound:
+        return "", ""
+    return str(form.cleaned_data.get("state") or ""), str(form.cleaned_data.get("zone") or "")
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user = _console_user(request)
+    form = _queue_filters(request, user)
+    if form.is_bound and not form.is_valid():
+        return render(request, "console/queue.html", {"filters": form, "rows": []}, status=400)
+    state, zone = _filter_values(form)
+    ctx = {
+        "filters": form,
+        "version": selectors.queue_version(state=state, zone=zone, language=get_language()),
+        "rows": selectors.queue_rows(user, state=state, zone=zone),
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "map_center": settings.MAP_CENTER,
+        "now": timezone.now(),
+    }
+    return render(request, "console/queue.html", ctx)
+
+
+@login_required
+@require_GET
+def queue_rows(request: HttpRequest) -> HttpResponse:
+    """The queue's rows as pre-rendered HTML, polled by the queue page every 2 s.
+
+    The page sends back the version it shows (header X-Queue-Version); when nothing changed the answer is an empty
+    204 and the rows are neither queried nor rendered.
+    """
+    user = _console_user(request)
+    form = _queue_filters(request, user)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(_form_error(form), status=400, content_type="text/plain; charset=utf-8")
+    state, zone = _filter_values(form)
+    version = selectors.queue_version(state=state, zone=zone, language=get_language())
+    if request.headers.get(VERSION_HEADER) == version:
+        # Nothing changed since the caller's copy: htmx leaves the rows as they are on 204.
+        response = HttpResponse(status=204)
+    else:
+        response = render(
+            request,
+            "console/_queue_rows.html",
+            {"rows": selectors.queue_rows(user, state=state, zone=zone), "now": timezone.now()},
+        )
+    response[VERSION_HEADER] = version
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_GET
+def queue_map(request: HttpRequest) -> HttpResponse:
+    """Map markers of the queue as JSON, polled by static/console/console.js; `zones=1` adds the zones' outlines."""
+    user = _console_user(request)
+    form = _queue_filters(request, user)
+    if form.is_bound and not form.is_valid():
+        return JsonResponse({"detail": _form_error(form)}, status=400)
+    state, zone = _filter_values(form)
+    incidents = selectors.queue_incidents(user, state=state, zone=zone)
+    payload: dict[str, object] = {
+        "incidents": selectors.map_points(incidents),
+        "url": reverse("console:incident", args=[0]),
+    }
+    if request.GET.get("zones") == "1":
+        payload["zones"] = selectors.zone_outlines(user)
+    response = JsonResponse(payload)
+    add_never_cache_headers(response)
+    return response
+
+
+# --- one incident -----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def incident(request: HttpRequest, pk: int) -> HttpResponse:
+    user, found = _incident(request, pk)
+    return render(request, "console/incident.html", _incident_context(request, user, found))
+
+
+@login_required
+@require_GET
+def incident_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The parts of the incident page that change while it is open (state, dispatches, history), for polling.
+
+    Like the queue's rows: 204 while the caller's X-Incident-Version is still current.
+    """
+    _user, found = _incident(request, pk)
+    version = selectors.incident_version(found, language=get_language())
+    if request.headers.get(INCIDENT_VERSION_HEADER) == version:
+        response = HttpResponse(status=204)
+    else:
+        ctx = {
+            "incident": found,
+            "dispatches": selectors.incident_dispatches(found),
+            "events": selectors.incident_events(found),
+            "measures": selectors.incident_measures(found),
+            "age": selectors.human_age(timezone.now() - found.first_report_at),
+        }
+        response = render(request, "console/_incident_live.html", ctx)
+    response[INCIDENT_VERSION_HEADER] = version
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_POST
+def reveal_contact(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    """Unseal one report's call-back contact for a dispatcher of the incident's zone; the read is audited."""
+    user, found = _incident(request, pk)
+    # Check the report belongs to this incident before anything is unsealed (and audited).
+    if not selectors.can_read_contacts(user, found) or not found.reports.filter(pk=report_pk).exists():
+        raise Http404
+    report, contact = report_contact_for(user, report_pk)
+    if _is_htmx(request):
+        response = render(request, "console/_contact.html", {"report": report, "contact": contact})
+    else:
+        response = render(
+            request,
+            "console/incident.html",
+            _incident_context(request, user, found, revealed={report.pk: contact}),
+        )
+    add_never_cache_headers(response)
+    return response
+
+
+# --- actions ----------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    user, found = _incident(request, pk)
+    form = DispatchForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, user, found, _form_error(form), dispatch_form=form)
+    try:
+        sent = network_dispatch.dispatch_observers(incident=found, actor=user, count=form.cleaned_data["count"])
+    except VigilError as refusal:
+        return _refuse(request, user, found, refusal.message, status=409, dispatch_form=form)
+    names = ", ".join(d.observer.user.get_full_name() or d.observer.user.get_username() for d in sent)
+    return _done(request, found, _("Dispatched: %(names)s. Waiting for them to accept.") % {"names": names})
+
+
+@login_required
+@require_POST
+def start_verifying(request: HttpRequest, pk: int) -> HttpResponse:
+    user, found = _incident(request, pk)
+    try:
+        triage.start_verifying(incident=found, actor=user)
+    except VigilError as refusal:
+        return _refuse_triage(request, user, found, refusal)
+    return _done(request, found, _("Marked as being verified."))
+
+
+@login_required
+@require_POST
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    user, found = _incident(request, pk)
+    form = MergeForm(request.POST, candidates=selectors.merge_candidates(user, found) if found.is_open else [])
+    if not form.is_valid():
+        return _refuse(request, user, found, _form_error(form), merge_form=form)
+    sources = []
+    for source_pk in form.cleaned_data["ids"]:
+        try:
+            sources.append(incident_for(user, source_pk, selectors.CONSOLE_ROLES))
+        except Http404:
+            return _refuse(
+                request,
+                user,
+                found,
+                _("There is no incident %(id)s you can merge.") % {"id": source_pk},
+                merge_form=form,
+            )
+    try:
+        triage.merge_incidents(target=found, sources=sources, actor=user)
+    except VigilError as refusal:
+        return _refuse_triage(request, user, found, refusal, merge_form=form)
+    return _done(
+        request,
+        found,
+        _("Merged %(ids)s into this incident.") % {"ids": ", ".join(f"#{s.pk}" for s in sources)},
+    )
+
+
+@login_required
+@require_POST
+def split(request: HttpRequest, pk: int) -> HttpResponse:
+    user, found = _incident(request, pk)
+    form = SplitForm(request.POST, report_ids=list(found.reports.values_list("pk", flat=True)))
+    if not form.is_valid():
+        return _refuse(request, user, found, _form_error(form))
+    try:
+        new = triage.split_reports(incident=found, report_ids=form.cleaned_data["reports"], actor=user)
+    except VigilError as refusal:
+        return _refuse_triage(request, user, found, refusal)
+    moved = _("%(count)s report(s) moved to new incident #%(id)s.") % {"count": new.report_count, "id": new.pk}
+    return _done(request, found, moved)
+
+
+@login_required
+@require_POST
+def verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    user, found = _incident(request, pk)
+    form = VerdictForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, user, found, _form_error(form), verdict_form=form)
+    try:
+        judged = triage.record_verdict(
+            incident=found, verdict=form.cleaned_data["verdict"], note=form.cleaned_data["note"], actor=user
+        )
+    except VigilError as refusal:
+        return _refuse_triage(request, user, found, refusal, verdict_form=form)
+    return _done(request, judged, _("Verdict recorded: %(verdict)s.") % {"verdict": Verdict(judged.verdict).label})
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    user, found = _incident(request, pk)
+    try:
+        triage.close_incident(incident=found, actor=user)
+    except VigilError as refusal:
+        return _refuse_triage(request, user, found, refusal)
+    return _done(request, found, _("Incident closed."))
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    user, found = _incident(request, pk)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return _refuse(request, user, found, _form_error(form), reopen_form=form)
+    try:
+        triage.reopen_incident(incident=found, actor=user, reason=form.cleaned_data["reason"])
+    except VigilError as refusal:
+        return _refuse_triage(request, user, found, refusal, reopen_form=form)
+    return _done(request, found, _("Incident reopened: it is being verified again."))

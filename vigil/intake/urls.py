@@ -1,0 +1,13 @@
+from django.urls import path
+
+from vigil.intake import views
+
+app_name = "intake"
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("report", views.report, name="report"),
+    path("operator/", views.operator, name="operator"),
+    path("operator/queue", views.operator_queue, name="operator_queue"),
+    path("operator/report/<int:pk>/place", views.place, name="place"),
+    path("hooks/sms", views.sms_hook, name="sms_hook"),
+]

@@ -1,0 +1,219 @@
+"""Intake pages: the public report form, the reporter's status lookup, the operator console, the SMS webhook."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from vigil.accounts.access import require_role, signed_in_user
+from vigil.accounts.models import Role, User
+from vigil.hotline import selectors, services, sms
+from vigil.hotline.access import client_address, report_for, within_rate
+from vigil.hotline.models import Channel, Report
+from vigil.intake.forms import OperatorReportForm, PlaceForm, ReceiptForm, ReportForm
+from vigil.lib.errors import VigilError
+from vigil.places import config
+
+PLACERS = [Role.OPERATOR, Role.DISPATCHER]
+
+
+def _map_settings() -> dict[str, object]:
+    return {
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "center_lat": settings.MAP_CENTER[0],
+        "center_lon": settings.MAP_CENTER[1],
+    }
+
+
+def _language_of(data: QueryDict) -> str:
+    wanted = str(data.get("language", "")).lower()
+    return wanted if wanted in services.language_codes() else translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _submit(form: ReportForm, *, channel: str, entered_by: User | None = None) -> Report | None:
+    """Run the intake service with the form's data; on refusal put its errors on the form and return None."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    try:
+        return services.submit_report(
+            channel=channel,
+            language=data["language"],
+            size=data["size"],
+            activity=data["activity"],
+            location_text=data["location_text"],
+            lat=data["lat"],
+            lon=data["lon"],
+            uniform=data["uniform"],
+            seen_at=data["seen_at"],
+            equipment=data["equipment"],
+            text=data["text"],
+            contact=data["contact"],
+            entered_by=entered_by,
+        )
+    except VigilError as refused:
+        form.add_service_errors(refused.as_validation_error())
+        return None
+
+
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "intake/landing.html")
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """The public report form. No account, no cookie needed beyond CSRF, nothing about the sender stored."""
+    days = config.current().contact_retention_days
+    ctx: dict[str, object] = {"map": _map_settings(), "retention_days": days}
+    if request.method != "POST":
+        ctx["form"] = ReportForm(initial={"language": translation.get_language()}, retention_days=days)
+        status = 200
+        if "receipt" in request.GET:
+            lookup, status = _status_lookup(request)
+            ctx |= lookup
+        else:
+            ctx["receipt_form"] = ReceiptForm()
+        return render(request, "intake/report.html", ctx, status=status)
+    # Answer in the language the reporter chose on the form.
+    translation.activate(_language_of(request.POST))
+    form = ReportForm(request.POST, retention_days=days)
+    ctx["form"] = form
+    ctx["receipt_form"] = ReceiptForm()
+    if not within_rate(client_address(request), scope="report"):
+        ctx["rate_limited"] = True
+        return render(request, "intake/report.html", ctx, status=429)
+    created = _submit(form, channel=Channel.WEB)
+    if created is None:
+        return render(request, "intake/report.html", ctx, status=400)
+    return render(
+        request,
+        "intake/report_received.html",
+        {"receipt": services.format_receipt(created.receipt), "report": created, "retention_days": days},
+        status=201,
+    )
+
+
+def _status_lookup(request: HttpRequest) -> tuple[dict[str, object], int]:
+    """A reporter looks up their report by receipt code (GET /report?receipt=...): its state only, nothing else."""
+    form = ReceiptForm(request.GET)
+    ctx: dict[str, object] = {"receipt_form": form}
+    if not within_rate(client_address(request), scope="status", per_minute=30):
+        ctx["rate_limited"] = True
+        return ctx, 429
+    state = selectors.report_status(str(request.GET.get("receipt", ""))[:20]) if form.is_valid() else None
+    if state is None:
+        ctx["status_unknown"] = True
+        return ctx, 404
+    ctx["status"] = state
+    ctx["status_label"] = selectors.status_label(state)
+    return ctx, 200
+
+
+def _operator_script() -> dict[str, dict[str, str]]:
+    """What the operator says to the caller for each field, in every language: {field: {language: prompt}}."""
+    prompts: dict[str, dict[str, str]] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lines = {
+                "language": _("Hello, this is the rapid response hotline. You can stay anonymous. Are you safe?"),
+                "location_text": _("Where is it happening? An address, cross-streets or a place everyone knows."),
+                "size": _("How many officers or agents do you see? How many vehicles?"),
+                "activity": _("What are they doing right now?"),
+                "uniform": _("What are they wearing? Any words on their vests or jackets?"),
+                "seen_at": _("When did you see this? Is it still going on?"),
+                "equipment": _("What vehicles or equipment do they have?"),
+                "text": _("Is there anything else we should know? Please don't tell me anyone's name."),
+                "contact": _("Do you want us to call you back? If so, what number? It is deleted after two weeks."),
+            }
+        for field, line in lines.items():
+            prompts.setdefault(field, {})[code] = line
+    return prompts
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def operator(request: HttpRequest) -> HttpResponse:
+    """The operator console: a scripted SALUTE form for a caller, beside the queue of recent reports."""
+    user = signed_in_user(request)
+    require_role(user, [Role.OPERATOR])
+    days = config.current().contact_retention_days
+    caller = _language_of(request.POST if request.method == "POST" else request.GET)
+    ctx: dict[str, object] = {
+        "map": _map_settings(),
+        "caller_language": caller,
+        "languages": settings.LANGUAGES,
+    }
+    status = 200
+    if request.method == "POST":
+        form = OperatorReportForm(request.POST, retention_days=days)
+        created = _submit(form, channel=Channel.OPERATOR, entered_by=user)
+        if created is None:
+            status = 400
+        else:
+            ctx["created"] = created
+            ctx["created_receipt"] = services.format_receipt(created.receipt)
+            form = OperatorReportForm(initial={"language": caller}, retention_days=days)
+            status = 201
+    else:
+        form = OperatorReportForm(initial={"language": caller}, retention_days=days)
+    script = _operator_script()
+    order = ["language", "location_text", "activity", "size", "uniform", "seen_at", "equipment", "text", "contact"]
+    ctx["form"] = form
+    ctx["rows"] = [(form[name], list(script[name].items())) for name in order]
+    ctx["queue"] = selectors.operator_queue(user)
+    return render(request, "intake/operator.html", ctx, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def operator_queue(request: HttpRequest) -> HttpResponse:
+    """The queue alone, for the console page to refresh itself."""
+    user = signed_in_user(request)
+    require_role(user, [Role.OPERATOR])
+    return render(request, "intake/operator_queue.html", {"queue": selectors.operator_queue(user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a report that came with a location only in words on the map."""
+    user = signed_in_user(request)
+    report = report_for(user, pk, PLACERS)
+    status = 200
+    form = PlaceForm(request.POST if request.method == "POST" else None)
+    if report.lat is not None:
+        if request.method == "POST":
+            form.is_valid()
+            form.add_error(None, _("This report is already on the map."))
+            status = 409
+    elif request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.place_report(
+                    report=report, lat=form.cleaned_data["lat"], lon=form.cleaned_data["lon"], actor=user
+                )
+            except VigilError as refused:
+                for name, errors in refused.as_validation_error().message_dict.items():
+                    for message in errors:
+                        form.add_error(name if name in form.fields else None, message)
+            else:
+                report.refresh_from_db()
+                status = 200
+    ctx = {"report": report, "form": form, "map": _map_settings(), "receipt": services.format_receipt(report.receipt)}
+    return render(request, "intake/place.html", ctx, status=status)
+
+
+@csrf_exempt
+@require_POST
+def sms_hook(request: HttpRequest) -> HttpResponse:
+    """Twilio's incoming-message webhook. Signed by Twilio (checked); answers TwiML in the sender's language."""
+    outcome = sms.handle(request)
+    return HttpResponse(outcome.body, status=outcome.status, content_type=outcome.content_type)
