@@ -11,7 +11,7 @@ from django.db import models
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.conftest import World
+from tests.world import World
 
 # Pages anyone may open without signing in: public by design, none shows an incident's location.
 PUBLIC = {

@@ -11,20 +11,18 @@ import gettext
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.utils import translation
 from twilio.request_validator import RequestValidator
 
-from tests.conftest import NORTH_CENTER, World
+from tests.world import NORTH_CENTER, World
 from vigil.hotline import sms
 from vigil.hotline.models import Report
 from vigil.network.models import Notification
@@ -228,13 +226,6 @@ def test_every_string_marked_in_the_source_is_in_the_catalogue(tmp_path: Path, m
 # --- What people read -----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def _fresh_limits() -> Iterator[None]:
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def _form(**over: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         "language": "es",
@@ -253,7 +244,7 @@ def _form(**over: Any) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.usefixtures("_fresh_limits")
+@pytest.mark.usefixtures("fresh_rate_limits")
 def test_the_report_form_is_in_spanish_for_a_spanish_browser(world: World) -> None:
     html = Client().get("/report", HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9").content.decode()
     assert 'lang="es"' in html
@@ -264,13 +255,13 @@ def test_the_report_form_is_in_spanish_for_a_spanish_browser(world: World) -> No
     assert "No escriba el nombre, la dirección de la casa ni el teléfono de nadie." in html
 
 
-@pytest.mark.usefixtures("_fresh_limits")
+@pytest.mark.usefixtures("fresh_rate_limits")
 def test_the_report_form_is_in_english_for_an_english_browser(world: World) -> None:
     html = Client().get("/report", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "Report what you see" in html and "Reporte lo que ve" not in html
 
 
-@pytest.mark.usefixtures("_fresh_limits")
+@pytest.mark.usefixtures("fresh_rate_limits")
 def test_a_spanish_report_gets_its_receipt_and_next_steps_in_spanish(world: World) -> None:
     response = Client().post("/report", _form())
     assert response.status_code == 201
@@ -282,7 +273,7 @@ def test_a_spanish_report_gets_its_receipt_and_next_steps_in_spanish(world: Worl
     assert "What happens next" not in html
 
 
-@pytest.mark.usefixtures("_fresh_limits")
+@pytest.mark.usefixtures("fresh_rate_limits")
 def test_the_text_guard_refuses_in_spanish_and_keeps_the_text(world: World) -> None:
     text = "El agente se llama Juan Ficticio y vive en la calle Roble 12"
     response = Client().post("/report", _form(activity=text))
@@ -322,7 +313,7 @@ def _sms(body: str, sender: str = "+16125550177") -> str:
     return match.group(1)
 
 
-@pytest.mark.usefixtures("_fresh_limits")
+@pytest.mark.usefixtures("fresh_rate_limits")
 @override_settings(TWILIO_AUTH_TOKEN=TOKEN, SITE_URL=SITE)
 def test_an_sms_in_spanish_is_answered_in_spanish(world: World) -> None:
     reply = _sms("Hay agentes de la migra deteniendo gente ahora")
@@ -336,7 +327,7 @@ def test_an_sms_in_spanish_is_answered_in_spanish(world: World) -> None:
     assert _sms("ALTO") == "No le enviaremos más preguntas. Escríbanos cuando quiera para reportar."
 
 
-@pytest.mark.usefixtures("_fresh_limits")
+@pytest.mark.usefixtures("fresh_rate_limits")
 @override_settings(TWILIO_AUTH_TOKEN=TOKEN, SITE_URL=SITE)
 def test_an_sms_refused_by_the_guard_says_why_in_spanish_and_saves_nothing(world: World) -> None:
     reply = _sms("El agente se llama Juan Ficticio y vive en la calle Roble 12")

@@ -1,4 +1,4 @@
-from tests.conftest import World
+from tests.world import World
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(client, db) -> None:  # type: ignore[no-untyped-def]

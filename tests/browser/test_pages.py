@@ -24,8 +24,8 @@ from playwright.sync_api import Browser, BrowserContext, Page
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import Watch, new_context, sign_in
-from tests.conftest import NORTH_CENTER, PASSWORD, World
 from tests.evidence.conftest import jpeg_bytes, upload
+from tests.world import NORTH_CENTER, PASSWORD, World
 from vigil.accounts.models import Membership
 from vigil.evidence import services as evidence
 from vigil.evidence.models import EvidenceItem
@@ -153,7 +153,9 @@ def build_scene(world: World) -> Scene:
     dispatch = Dispatch.objects.get(incident=incident, observer__user=world.carol)
     network_dispatch.accept_dispatch(dispatch=dispatch, actor=world.carol, code_acknowledged=True)
     network_dispatch.mark_arrived(dispatch=dispatch, actor=world.carol)
-    network_dispatch.record_observation(dispatch=dispatch, actor=world.carol, size="4 agents", activity="Questioning drivers")
+    network_dispatch.record_observation(
+        dispatch=dispatch, actor=world.carol, size="4 agents", activity="Questioning drivers"
+    )
     note = evidence.add_note(
         dispatch=dispatch, user=world.carol, text="Two agents at the corner, vests marked ICE", device_time=None
     )

@@ -20,7 +20,7 @@ from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import SMALL_PHONE, Watch, new_context, sign_in, spanish
-from tests.conftest import NORTH_CENTER, PASSWORD, World
+from tests.world import NORTH_CENTER, PASSWORD, World
 from vigil.hotline.models import IncidentEvent, IncidentState, Report, Verdict
 from vigil.hotline.services import normalise_receipt
 from vigil.network.models import Dispatch, DispatchStatus, Observation

@@ -9,15 +9,14 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-import h3
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 from pytest_django import Settings as SettingsWrapper
 
-from tests.conftest import NORTH_CENTER, World
+from tests import factories
+from tests.world import NORTH_CENTER, World
 from vigil.hotline.models import Incident
 from vigil.network.models import Dispatch, DispatchStatus
 
@@ -48,18 +47,8 @@ def log_key(settings: SettingsWrapper, tmp_path: Path) -> Path:
 
 
 def make_incident(world: World, *, zone: bool = True) -> Incident:
-    now = timezone.now()
-    lat, lon = NORTH_CENTER
-    return Incident.objects.create(
-        cell=h3.latlng_to_cell(lat, lon, settings.VIGIL_H3_RES_REPORT),
-        zone_cell=h3.latlng_to_cell(lat, lon, settings.VIGIL_H3_RES_ZONE),
-        zone=world.north_zone if zone else None,
-        lat=lat,
-        lon=lon,
-        first_report_at=now - dt.timedelta(minutes=10),
-        last_report_at=now - dt.timedelta(minutes=5),
-        report_count=1,
-    )
+    """An incident with one web report at the centre of Northside's zone (or unzoned)."""
+    return factories.make_incident(world.north_zone if zone else None, NORTH_CENTER, minutes_ago=10)
 
 
 def make_dispatch(incident: Incident, user: object, status: str = DispatchStatus.ACCEPTED) -> Dispatch:

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from PIL import Image
 
-from tests.conftest import World
 from tests.evidence.conftest import CaptureOnCommit, jpeg_bytes, upload
+from tests.world import World
 from vigil.accounts.models import AuditEvent
 from vigil.evidence import services
 from vigil.evidence.models import CustodyEvent, Derivative, EvidenceItem

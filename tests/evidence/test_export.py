@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from pytest_django import Settings as SettingsWrapper
 
-from tests.conftest import World
 from tests.evidence.conftest import CaptureOnCommit, jpeg_bytes, mp4_bytes, upload
+from tests.world import World
 from vigil.evidence import services
 from vigil.evidence.models import BundleExport, CustodyEvent, EvidenceItem
 from vigil.hotline.models import Incident

@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 from pytest_django import Settings as SettingsWrapper
 
-from tests.conftest import World
 from tests.evidence.conftest import send_chunk, upload
+from tests.world import World
 from vigil.evidence import media as evidence_media
 from vigil.evidence.models import CustodyEvent, Derivative, EvidenceItem, UploadSession
 from vigil.hotline.models import Incident

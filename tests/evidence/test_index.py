@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import World
 from tests.evidence.conftest import jpeg_bytes, make_incident, upload
+from tests.world import World
 from vigil.hotline.models import Incident
 from vigil.network.models import Dispatch
 

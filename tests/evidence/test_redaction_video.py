@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from django.test import Client
 
-from tests.conftest import World
 from tests.evidence.conftest import CaptureOnCommit, mp4_bytes, upload
 from tests.evidence.video_clips import (
     GPS,
@@ -25,6 +24,7 @@ from tests.evidence.video_clips import (
     with_phone_metadata,
     write_clip,
 )
+from tests.world import World
 from vigil.evidence import media as evidence_media
 from vigil.evidence import redaction, services
 from vigil.evidence.models import CopyRequest, CustodyEvent, Derivative, EvidenceItem

@@ -16,10 +16,10 @@ import pytest
 from django.core.management import call_command
 from pytest_django import Settings as SettingsWrapper
 
-from tests.conftest import World
 from tests.evidence.conftest import CaptureOnCommit, jpeg_bytes, mp4_bytes, send_chunk
 from tests.evidence.test_export import verify
 from tests.s3 import SeaweedS3, seaweedfs  # noqa: F401 - the session fixture
+from tests.world import World
 from vigil.evidence import services
 from vigil.evidence.models import CustodyEvent, EvidenceItem, UploadSession, UploadState
 from vigil.hotline.models import Incident

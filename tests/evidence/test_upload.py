@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from tests.conftest import World
 from tests.evidence.conftest import jpeg_bytes, make_dispatch, mp4_bytes, send_chunk, upload
 from tests.evidence.test_media import png_header
+from tests.world import World
 from vigil.evidence import services
 from vigil.evidence.models import CustodyEvent, EvidenceItem, UploadSession, UploadState
 from vigil.hotline.models import Incident, IncidentEvent

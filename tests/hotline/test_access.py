@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 
-from tests.conftest import NORTH_CENTER, SOUTH_CENTER, World
+from tests.world import NORTH_CENTER, SOUTH_CENTER, World
 from vigil.accounts.models import AuditEvent, Role
 from vigil.hotline.access import (
     CONTACT_PURPOSE,

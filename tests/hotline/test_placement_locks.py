@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from tests.conftest import NORTH_CENTER, World
-from tests.hotline.factories import east_of, north_of, salute
+from tests.factories import east_of, north_of, salute
+from tests.world import NORTH_CENTER, World
 from vigil.hotline import clustering
 from vigil.hotline.models import Incident, IncidentEvent, Report
 from vigil.hotline.services import submit_report

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 from django.db import IntegrityError
 
-from tests.conftest import World
-from tests.hotline.factories import salute
+from tests.factories import salute
+from tests.world import World
 from vigil.hotline import services
 from vigil.hotline.models import Incident, IncidentEvent, Report
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import NORTH_CENTER, World
-from tests.hotline.test_console_factories import add_report, make_incident, send
+from tests.factories import add_report, make_incident, send
+from tests.world import NORTH_CENTER, World
 from vigil.hotline import triage
 from vigil.hotline.models import Channel, Incident, IncidentEvent, IncidentState, Report, Verdict
 from vigil.lib.errors import VigilError

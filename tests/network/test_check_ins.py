@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.conftest import World, make_user
+from tests.world import World, make_user
 from vigil.accounts.models import Role
 from vigil.hotline.models import Incident, IncidentEvent
 from vigil.network.dispatch import (

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.conftest import World
-from tests.network.conftest import observer_of, place_incident
+from tests.factories import observer_of, place_incident
+from tests.world import World
 from vigil.hotline.models import Incident, IncidentEvent, IncidentState
 from vigil.lib.errors import VigilError
 from vigil.network.dispatch import NoObserverAvailable, dispatch_observers

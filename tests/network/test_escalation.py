@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.conftest import World
-from tests.network.conftest import add_observer, km_north
+from tests.factories import add_observer, km_north
+from tests.world import World
 from vigil.hotline.models import Incident, IncidentEvent, IncidentState
 from vigil.network.dispatch import accept_dispatch, dispatch_observers, escalate_unanswered
 from vigil.network.models import Dispatch, DispatchStatus

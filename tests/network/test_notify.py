@@ -19,8 +19,8 @@ from django.core.exceptions import ImproperlyConfigured
 from pytest_django import DjangoCaptureOnCommitCallbacks as CaptureOnCommit
 from pytest_django import Settings as SettingsWrapper
 
-from tests.conftest import World
-from tests.network.conftest import observer_of
+from tests.factories import observer_of
+from tests.world import World
 from vigil.hotline.models import Incident
 from vigil.network import notify
 from vigil.network.dispatch import dispatch_observers

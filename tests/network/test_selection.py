@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.conftest import SOUTH_CENTER, World, make_observer
-from tests.network.conftest import add_observer, at_ring, observer_of, place_incident
+from tests.factories import add_observer, at_ring, observer_of, place_incident
+from tests.world import SOUTH_CENTER, World, make_observer
 from vigil.hotline.models import Incident
 from vigil.network.models import Dispatch, DispatchStatus, Observer, Shift
 from vigil.network.selectors import MAX_RING, nearest_available_observers

@@ -8,8 +8,8 @@ import h3
 from django.conf import settings
 from django.utils import timezone
 
-from tests.conftest import NORTH_CENTER, World
-from tests.network.conftest import observer_of
+from tests.factories import observer_of
+from tests.world import NORTH_CENTER, World
 from vigil.accounts.models import AuditEvent
 from vigil.hotline.models import Incident
 from vigil.network.dispatch import dispatch_observers

@@ -13,7 +13,7 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.conftest import World
+from tests.world import World
 from vigil.accounts.models import Group, Membership, Role, User
 from vigil.hotline.models import Incident, IncidentState, Report, Verdict
 from vigil.network.models import Dispatch, DispatchStatus, Observer, Shift

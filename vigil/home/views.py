@@ -91,9 +91,7 @@ def _url(target: str) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """My work: one card per role the user holds, naming the groups and linking to where that work is done."""
     user = signed_in_user(request)
-    memberships = (
-        Membership.objects.filter(user=user).select_related("group").order_by("group__name")
-    )
+    memberships = Membership.objects.filter(user=user).select_related("group").order_by("group__name")
     groups_by_role: dict[str, list[str]] = {}
     for membership in memberships:
         groups_by_role.setdefault(membership.role, []).append(membership.group.name)

@@ -59,5 +59,3 @@ class NotificationAdmin(HistoryAdmin):
     list_display = ("created_at", "user", "kind", "subject", "read_at")
     list_filter = ("kind",)
     search_fields = ("user__username", "subject")
-
-

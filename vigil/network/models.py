@@ -130,5 +130,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
-
-

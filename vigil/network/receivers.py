@@ -16,7 +16,9 @@ def move_dispatches(*, source: Incident, target: Incident, **_kwargs: object) ->
     """Observers sent to `source` now serve `target`, unless they were already sent to it."""
     already_sent = Dispatch.objects.filter(incident=target).values_list("observer_id", flat=True)
     moved = list(
-        Dispatch.objects.filter(incident=source).exclude(observer_id__in=list(already_sent)).values_list("pk", flat=True)
+        Dispatch.objects.filter(incident=source)
+        .exclude(observer_id__in=list(already_sent))
+        .values_list("pk", flat=True)
     )
     Dispatch.objects.filter(pk__in=moved).update(incident=target)
     return {"dispatches": moved}

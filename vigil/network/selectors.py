@@ -145,12 +145,6 @@ def distance_km(a: str, b: str) -> float | None:
 # --- what one observer sees -------------------------------------------------------------------------------------
 
 
-
-
-
-
-
-
 def incoming_dispatches(observer: Observer) -> QuerySet[Dispatch]:
     """Dispatches waiting for this observer's answer."""
     return (
@@ -295,5 +289,3 @@ def observer_rows(group: Group, *, now: dt.datetime | None = None) -> list[Obser
         )
         for o in observers
     ]
-
-

@@ -47,9 +47,7 @@ def go_on_shift(
     now = now or timezone.now()
     cell = _check_cell(cell)
     if not 1 <= hours <= MAX_SHIFT_HOURS:
-        raise VigilError(
-            gettext_lazy("A shift lasts 1 to %(max)s hours.") % {"max": MAX_SHIFT_HOURS}, code="bad_hours"
-        )
+        raise VigilError(gettext_lazy("A shift lasts 1 to %(max)s hours.") % {"max": MAX_SHIFT_HOURS}, code="bad_hours")
     with transaction.atomic():
         Observer.objects.select_for_update().filter(pk=observer.pk).exists()
         shift = open_shift(observer, now=now) or scheduled_shift(observer, now=now)
@@ -60,8 +58,6 @@ def go_on_shift(
         shift.cell = cell
         shift.save()
     return shift
-
-
 
 
 def close_ended_shifts(*, now: dt.datetime | None = None) -> int:

@@ -195,9 +195,7 @@ def _dispatch_context(observer: Observer, dispatch: Dispatch, **forms: Form) -> 
 def _render_dispatch(
     request: HttpRequest, observer: Observer, dispatch: Dispatch, *, status: int = 200, **forms: Form
 ) -> HttpResponse:
-    return render(
-        request, "observer/dispatch.html", _dispatch_context(observer, dispatch, **forms), status=status
-    )
+    return render(request, "observer/dispatch.html", _dispatch_context(observer, dispatch, **forms), status=status)
 
 
 @login_required

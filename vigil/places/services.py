@@ -149,9 +149,7 @@ def update_network_settings(*, actor: User, values: Mapping[str, int]) -> Networ
         row = NetworkSettings.objects.select_for_update().filter(pk=1).first()
         if row is None:
             row = NetworkSettings(pk=1)
-        changes = {
-            name: [getattr(row, name), values[name]] for name in BY_NAME if getattr(row, name) != values[name]
-        }
+        changes = {name: [getattr(row, name), values[name]] for name in BY_NAME if getattr(row, name) != values[name]}
         for name in BY_NAME:
             setattr(row, name, values[name])
         row.updated_by = actor

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.conftest import NORTH_CENTER, SOUTH_CENTER, World
-from tests.hotline.test_console_factories import add_report, make_incident, send
+from tests.factories import add_report, make_incident, send
 from tests.hotline.test_triage import _snapshot
+from tests.world import NORTH_CENTER, SOUTH_CENTER, World
 from vigil.hotline.models import Channel, Incident, IncidentEvent, IncidentState, Verdict
 from vigil.network.models import Dispatch, DispatchStatus, Observer
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import SOUTH_CENTER, World, make_observer, make_user
+from tests.world import SOUTH_CENTER, World, make_observer, make_user
 from vigil.accounts.models import Membership, Role, User
 from vigil.network.models import Observer, Shift
 

@@ -5,16 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 
-from tests.conftest import NORTH_CENTER, World
+from tests.world import NORTH_CENTER, World
 from vigil.hotline.models import Channel, Incident, Report
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    cache.clear()
 
 
 def _form(**over: Any) -> dict[str, Any]:

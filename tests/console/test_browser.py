@@ -12,8 +12,8 @@ from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import artifacts, browser, playwright  # noqa: F401  (fixtures)
-from tests.conftest import NORTH_CENTER, World
-from tests.hotline.test_console_factories import make_incident, send
+from tests.factories import make_incident, send
+from tests.world import NORTH_CENTER, World
 from vigil.hotline import events
 from vigil.hotline.models import Channel, Incident, IncidentState
 

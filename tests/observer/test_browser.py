@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import artifacts, browser, playwright  # noqa: F401 - fixtures
-from tests.conftest import World
-from tests.network.conftest import place_incident
+from tests.factories import place_incident
+from tests.world import World
 from vigil.network.dispatch import dispatch_observers
 from vigil.network.models import Dispatch, DispatchStatus, Observation, Shift
 

@@ -5,19 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
-from tests.conftest import NORTH_CENTER, SOUTH_CENTER, World
-from tests.hotline.factories import salute
+from tests.factories import salute
+from tests.world import NORTH_CENTER, SOUTH_CENTER, World
 from vigil.accounts.models import AuditEvent
 from vigil.hotline.models import Channel, IncidentEvent, Report
 from vigil.hotline.services import submit_report
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    cache.clear()
 
 
 def _form(**over: Any) -> dict[str, Any]:

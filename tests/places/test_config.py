@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.db import transaction
 
-from tests.conftest import World
+from tests.world import World
 from vigil.places import config
 from vigil.places.models import NetworkSettings
 from vigil.places.services import update_network_settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.conftest import World
+from tests.world import World
 from vigil.accounts.access import audit
 from vigil.accounts.models import AuditEvent, Membership, User
 from vigil.network.models import Observer

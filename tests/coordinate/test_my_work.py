@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import World
+from tests.world import World
 from vigil.accounts.models import Membership, Role
 
 

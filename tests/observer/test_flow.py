@@ -8,7 +8,7 @@ import datetime as dt
 from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import World
+from tests.world import World
 from vigil.accounts.models import AuditEvent
 from vigil.hotline.models import Incident, IncidentEvent, Report
 from vigil.network.dispatch import dispatch_observers

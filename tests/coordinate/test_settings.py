@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import World
+from tests.world import World
 from vigil.accounts.models import AuditEvent
 from vigil.places.config import current
 from vigil.places.models import NetworkSettings

@@ -6,20 +6,14 @@ import json
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from twilio.request_validator import RequestValidator
 
-from tests.conftest import NORTH_CENTER, World
+from tests.world import NORTH_CENTER, World
 from vigil.hotline.models import Incident, Report, SmsConversation
 
 PRIVATE = "The agent's name is Tom Fictional and he lives at 12 Oak St"
 ACTIVITY = "ICE at 2100 Bloomington Ave right now, 3 agents arresting a man"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    cache.clear()
 
 
 @pytest.mark.parametrize("field", ["activity", "text", "location_text", "uniform", "equipment", "size"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import World
+from tests.world import World
 from vigil.accounts.models import Membership, Role
 from vigil.hotline.models import Incident
 from vigil.network.dispatch import dispatch_observers

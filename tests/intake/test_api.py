@@ -7,17 +7,11 @@ import json
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from tests.conftest import NORTH_CENTER, World
+from tests.world import NORTH_CENTER, World
 from vigil.hotline.models import Channel, Incident, IncidentEvent, Report
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    cache.clear()
 
 
 def _body(**over: Any) -> dict[str, Any]:

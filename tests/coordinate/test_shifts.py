@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.conftest import World
+from tests.world import World
 from vigil.accounts.models import AuditEvent
 from vigil.network.models import Observer, Shift
 
@@ -86,7 +86,7 @@ def test_bad_shifts_are_refused_with_a_reason(world: World) -> None:
 
 
 def test_a_shift_cannot_be_given_to_another_groups_observer(world: World) -> None:
-    from tests.conftest import SOUTH_CENTER, make_observer
+    from tests.world import SOUTH_CENTER, make_observer
 
     sofia = Observer.objects.get(user=make_observer("sofia", world.south, SOUTH_CENTER))
     response = world.client_for(world.alice).post(

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.conftest import NORTH_CENTER, SOUTH_CENTER, World
+from tests.world import NORTH_CENTER, SOUTH_CENTER, World
 from vigil.accounts.models import AuditEvent
 from vigil.places import geometry
 from vigil.places.models import Zone, ZoneCell

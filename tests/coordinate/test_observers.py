@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.conftest import World
+from tests.world import World
 from vigil.accounts.models import AuditEvent
 from vigil.network.models import Observer
 from vigil.vault import unseal

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import World
+from tests.world import World
 from vigil.hotline.models import Incident, IncidentEvent
 from vigil.network.models import Dispatch, DispatchStatus, Observation
 

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import NORTH_CENTER, SOUTH_CENTER, World
-from tests.hotline.test_console_factories import add_report, frozen_minute, make_incident, send  # noqa: F401
+from tests.factories import add_report, make_incident, send
+from tests.world import NORTH_CENTER, SOUTH_CENTER, World
 from vigil.accounts.models import AuditEvent
 from vigil.console.selectors import format_duration, incident_measures
 from vigil.hotline import events, triage

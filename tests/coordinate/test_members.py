@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import World, make_user
+from tests.world import World, make_user
 from vigil.accounts.models import AuditEvent, Membership, Role, User
 from vigil.network.models import Observer
 

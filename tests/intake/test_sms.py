@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from django.utils import translation
 from twilio.request_validator import RequestValidator
 
-from tests.conftest import World
+from tests.world import World
 from vigil.hotline import sms
 from vigil.hotline.models import Channel, Incident, Report, SmsConversation
 

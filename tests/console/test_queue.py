@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.conftest import NORTH_CENTER, SOUTH_CENTER, World
-from tests.hotline.test_console_factories import add_report, frozen_minute, make_incident, send  # noqa: F401
+from tests.factories import add_report, make_incident, send
+from tests.world import NORTH_CENTER, SOUTH_CENTER, World
 from vigil.console.selectors import human_age, queue_incidents
 from vigil.hotline import events
 from vigil.hotline.models import Channel, Incident, IncidentState

@@ -1,0 +1,94 @@
+"""Shared fixtures: a small fictional network and named people with roles.
+
+Two groups cover neighbouring zones of a fictional city (coordinates are central Minneapolis, chosen only so the
+map has streets). People:
+- alice: coordinator of Northside
+- bob: dispatcher of Northside
+- carol, chris: observers of Northside (trained, code accepted, on shift near the zone's centre)
+- dave: operator of Northside
+- erin: attorney of Northside
+- frank: auditor of Northside
+- mallory: dispatcher of Southside — should have no access to Northside's stuff
+- nobody: signed in, no role at all
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import h3
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from vigil.accounts.models import Group, Membership, Role, User
+from vigil.network.models import Observer, Shift
+from vigil.places.models import Zone, ZoneCell
+
+NORTH_CENTER = (44.9990, -93.2700)
+
+
+SOUTH_CENTER = (44.9400, -93.2600)
+
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class World:
+    north: Group
+    south: Group
+    north_zone: Zone
+    south_zone: Zone
+    alice: User
+    bob: User
+    carol: User
+    chris: User
+    dave: User
+    erin: User
+    frank: User
+    mallory: User
+    nobody: User
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+def make_zone(group: Group, name: str, center: tuple[float, float], k: int = 3) -> Zone:
+    zone = Zone.objects.create(group=group, name=name)
+    origin = h3.latlng_to_cell(center[0], center[1], settings.VIGIL_H3_RES_ZONE)
+    ZoneCell.objects.bulk_create(ZoneCell(zone=zone, cell=c) for c in h3.grid_disk(origin, k))
+    return zone
+
+
+def make_user(username: str, group: Group | None = None, role: Role | None = None) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.org")
+    if group is not None and role is not None:
+        Membership.objects.create(user=user, group=group, role=role)
+    return user
+
+
+def make_observer(username: str, group: Group, at: tuple[float, float], languages: list[str] | None = None) -> User:
+    user = make_user(username, group, Role.OBSERVER)
+    today = timezone.localdate()
+    observer = Observer.objects.create(
+        user=user,
+        group=group,
+        languages=languages or ["en"],
+        trained_on=today - dt.timedelta(days=30),
+        training_expires_on=today + dt.timedelta(days=335),
+        code_accepted_at=timezone.now() - dt.timedelta(days=30),
+        notify_by=["inbox"],
+    )
+    now = timezone.now()
+    Shift.objects.create(
+        observer=observer,
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=3),
+        started_at=now - dt.timedelta(hours=1),
+        cell=h3.latlng_to_cell(at[0], at[1], settings.VIGIL_H3_RES_ZONE),
+    )
+    return user
