@@ -267,3 +267,7 @@ VIGIL_CLOCK_JOBS.append(("vigil.tlog.tasks.issue_checkpoint", VIGIL_CHECKPOINT_S
 VIGIL_CLOCK_JOBS.append(("vigil.hotline.tasks.end_stale_sms_conversations", 600))
 # Evidence: abandon chunked uploads nobody touched for two days (their staged bytes go; nothing was logged).
 VIGIL_CLOCK_JOBS.append(("vigil.evidence.tasks.expire_stale_uploads", 3600))
+
+# Second factor: case data and evidence originals need a session verified with one (vigil.accounts.mfa).
+VIGIL_REQUIRE_SECOND_FACTOR = envbool("VIGIL_REQUIRE_SECOND_FACTOR", False)
+VIGIL_SECOND_FACTOR_URL = "/accounts/login/"
