@@ -1,6 +1,6 @@
 """Hashing an uploaded file while it is received, against `sha256sum` on the same file in the same run.
 
-The upload goes through the real code path: `vigil.evidence.services.start_upload` and `receive_chunk`, chunk by
+The upload goes through the real code path: `vigil.evidence.uploads.start_upload` and `receive_chunk`, chunk by
 chunk (8 MiB, the default), into the local media store of a throwaway data directory with a SQLite database — each
 chunk restores the saved SHA-256 state from the database, writes and fsyncs the bytes, hashes them, saves the state.
 The file is read from disk as a client would send it; no second read happens on the server.
@@ -47,17 +47,17 @@ def sha256sum(path: Path) -> tuple[str, float]:
     return out.split()[0], time.perf_counter() - start
 
 
-def upload_once(services, dispatch, user, source: Path, size: int, chunk: int) -> tuple[float, str, str]:  # type: ignore[no-untyped-def]
+def upload_once(uploads, dispatch, user, source: Path, size: int, chunk: int) -> tuple[float, str, str]:  # type: ignore[no-untyped-def]
     """One upload through start_upload + receive_chunk: (seconds, sha256, stored name)."""
     from vigil.evidence.models import EvidenceItem
 
     start = time.perf_counter()
-    session = services.start_upload(dispatch=dispatch, user=user, size=size, name="upload.bin", device_time=None)
+    session = uploads.start_upload(dispatch=dispatch, user=user, size=size, name="upload.bin", device_time=None)
     with source.open("rb") as body:
         offset = 0
         while offset < size:
             length = min(chunk, size - offset)
-            session = services.receive_chunk(session=session, offset=offset, length=length, body=body)
+            session = uploads.receive_chunk(session=session, offset=offset, length=length, body=body)
             offset += length
     took = time.perf_counter() - start
     item = EvidenceItem.objects.get(pk=session.pk)
@@ -86,7 +86,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0, run_syncdb=False)
     from vigil.accounts.models import Group, Membership, Role, User
-    from vigil.evidence import hashing, services
+    from vigil.evidence import hashing, uploads
     from vigil.hotline.models import Incident
     from vigil.network.models import Dispatch, Observer
     from vigil.tlog.keys import ensure_signing_key
@@ -131,7 +131,7 @@ def main() -> None:
             for round_ in range(args.rounds):
                 digest_sum, took = sha256sum(source)
                 best_sum = min(best_sum, took)
-                took, digest_upload, stored = upload_once(services, dispatch, user, source, size, chunk)
+                took, digest_upload, stored = upload_once(uploads, dispatch, user, source, size, chunk)
                 best_upload = min(best_upload, took)
                 (media_dir / stored).unlink()  # one copy at a time on disk
                 print(f"{label} round {round_ + 1}: sha256sum {best_sum:.2f} s, upload {took:.2f} s", flush=True)

@@ -27,7 +27,7 @@ from tests.browser.conftest import Watch, new_context, sign_in
 from tests.evidence.conftest import jpeg_bytes, upload
 from tests.world import NORTH_CENTER, PASSWORD, World
 from vigil.accounts.models import Membership
-from vigil.evidence import services as evidence
+from vigil.evidence import derivatives, uploads
 from vigil.evidence.models import EvidenceItem
 from vigil.hotline import services as intake
 from vigil.hotline.models import Channel
@@ -156,14 +156,14 @@ def build_scene(world: World) -> Scene:
     network_dispatch.record_observation(
         dispatch=dispatch, actor=world.carol, size="4 agents", activity="Questioning drivers"
     )
-    note = evidence.add_note(
+    note = uploads.add_note(
         dispatch=dispatch, user=world.carol, text="Two agents at the corner, vests marked ICE", device_time=None
     )
     carol = Client()
     carol.force_login(world.carol)
     sent = upload(carol, dispatch, jpeg_bytes(), name="corner.jpg")
     photo = EvidenceItem.objects.get(pk=str(sent["item"]))
-    evidence.make_derivative(item=photo, user=world.alice)
+    derivatives.make_derivative(item=photo, user=world.alice)
     tlog.issue_checkpoint()
     observer = Observer.objects.get(user=world.carol)
     shift = Shift.objects.filter(observer=observer).latest("starts_at")

@@ -13,7 +13,7 @@ from PIL import Image
 from tests.evidence.conftest import CaptureOnCommit, jpeg_bytes, upload
 from tests.world import World
 from vigil.accounts.models import AuditEvent
-from vigil.evidence import services
+from vigil.evidence import derivatives, retention, uploads
 from vigil.evidence.models import CustodyEvent, Derivative, EvidenceItem
 from vigil.hotline.models import Incident
 from vigil.ledger.canonical import parse_leaf_record
@@ -151,7 +151,7 @@ def test_only_coordinators_mark_blur_boxes(world: World, photo: EvidenceItem, wh
 
 
 def test_a_coordinator_removes_a_box_and_others_cannot(world: World, photo: EvidenceItem) -> None:
-    box = services.add_blur_box(item=photo, user=world.alice, x=1, y=1, width=5, height=5)
+    box = derivatives.add_blur_box(item=photo, user=world.alice, x=1, y=1, width=5, height=5)
     assert world.client_for(world.mallory).post(f"/evidence/boxes/{box.pk}/remove").status_code == 404
     assert world.client_for(world.alice).post(f"/evidence/boxes/{box.pk}/remove").status_code == 302
     assert photo.blur_boxes.count() == 0
@@ -166,7 +166,7 @@ def test_only_attorneys_and_coordinators_make_public_safe_copies(world: World, p
 def test_a_dispatcher_of_the_group_may_see_a_public_safe_copy_but_mallory_may_not(
     world: World, photo: EvidenceItem
 ) -> None:
-    derivative = services.make_derivative(item=photo, user=world.alice)
+    derivative = derivatives.make_derivative(item=photo, user=world.alice)
     assert world.client_for(world.bob).get(f"/evidence/derivatives/{derivative.pk}").status_code == 200
     assert world.client_for(world.mallory).get(f"/evidence/derivatives/{derivative.pk}").status_code == 404
 
@@ -177,7 +177,7 @@ def test_retention_deletes_the_original_and_leaves_its_record_hash_and_a_deleted
     path = media / photo.file_name
     assert path.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        event = services.delete_original(item=photo, reason="retention period ended")
+        event = retention.delete_original(item=photo, reason="retention period ended")
     assert not path.exists(), "the file goes once the deletion is committed"
     photo.refresh_from_db()
     assert photo.deleted_at is not None and photo.file_name == "" and len(photo.sha256) == 64
@@ -185,9 +185,9 @@ def test_retention_deletes_the_original_and_leaves_its_record_hash_and_a_deleted
     assert record["event"] == "deleted" and record["actor"] == "system:retention"
     assert world.client_for(world.erin).get(f"/evidence/items/{photo.pk}/original").status_code == 404
     with pytest.raises(VigilError):
-        services.delete_original(item=photo, reason="again")
+        retention.delete_original(item=photo, reason="again")
     with pytest.raises(VigilError):
-        services.make_derivative(item=photo, user=world.alice)
+        derivatives.make_derivative(item=photo, user=world.alice)
 
 
 def test_the_retention_command_deletes_an_original_and_refuses_nonsense(
@@ -213,7 +213,7 @@ def test_the_clock_task_abandons_stale_uploads(world: World, scene: Scene) -> No
     from vigil.evidence.tasks import expire_stale_uploads
 
     _, dispatch = scene
-    session = services.start_upload(dispatch=dispatch, user=world.carol, size=100, name="x", device_time=None)
+    session = uploads.start_upload(dispatch=dispatch, user=world.carol, size=100, name="x", device_time=None)
     UploadSession.objects.filter(pk=session.pk).update(updated_at=session.updated_at - dt.timedelta(days=3))
     expire_stale_uploads.enqueue()
     assert UploadSession.objects.get(pk=session.pk).state == "abandoned"
@@ -233,7 +233,7 @@ def test_a_video_gets_a_public_safe_still_of_its_first_frame(world: World, scene
     session = upload(world.client_for(world.carol), dispatch, data, name="clip.mp4")
     item = EvidenceItem.objects.get(pk=str(session["item"]))
     assert item.media_type == "video/mp4"
-    derivative = services.make_derivative(item=item, user=world.alice)
+    derivative = derivatives.make_derivative(item=item, user=world.alice)
     assert derivative.media_type == "image/jpeg"
     answer = world.client_for(world.bob).get(f"/evidence/derivatives/{derivative.pk}")
     with Image.open(io.BytesIO(b"".join(answer.streaming_content))) as still:  # type: ignore[attr-defined]

@@ -15,7 +15,7 @@ from pytest_django import Settings as SettingsWrapper
 
 from tests.evidence.conftest import CaptureOnCommit, jpeg_bytes, mp4_bytes, upload
 from tests.world import World
-from vigil.evidence import services
+from vigil.evidence import derivatives, retention
 from vigil.evidence.models import BundleExport, CustodyEvent, EvidenceItem
 from vigil.hotline.models import Incident
 from vigil.network.models import Dispatch
@@ -33,7 +33,7 @@ def evidence(world: World, scene: Scene) -> list[EvidenceItem]:
     upload(carol, dispatch, mp4_bytes(), name="VID 0043.mp4")
     carol.post(f"/evidence/dispatch/{dispatch.pk}/notes", {"text": "Agents left at 14:20."})
     items = list(EvidenceItem.objects.order_by("leaf_index"))
-    services.make_derivative(item=items[0], user=world.alice)
+    derivatives.make_derivative(item=items[0], user=world.alice)
     world.client_for(world.erin).get(f"/evidence/items/{items[0].pk}/original")
     return items
 
@@ -159,7 +159,7 @@ def test_an_item_deleted_under_retention_stays_in_the_bundle_as_a_record_without
 ) -> None:
     incident, _ = scene
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_original(item=evidence[1], reason="retention period ended")
+        retention.delete_original(item=evidence[1], reason="retention period ended")
     path = export(world, incident, tmp_path)
     result = verify(path)
     assert result.returncode == 0, result.stdout + result.stderr

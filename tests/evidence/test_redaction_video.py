@@ -25,8 +25,8 @@ from tests.evidence.video_clips import (
     write_clip,
 )
 from tests.world import World
+from vigil.evidence import derivatives, redaction, retention
 from vigil.evidence import media as evidence_media
-from vigil.evidence import redaction, services
 from vigil.evidence.models import CopyRequest, CustodyEvent, Derivative, EvidenceItem
 from vigil.hotline.models import Incident
 from vigil.lib.errors import VigilError
@@ -158,12 +158,12 @@ def test_the_item_page_shows_the_copy_waiting_then_done(
 ) -> None:
     item, _ = clip
     alice = world.client_for(world.alice)
-    waiting = services.request_video_copy(item=item, user=world.alice)  # on_commit not run: the task waits
+    waiting = derivatives.request_video_copy(item=item, user=world.alice)  # on_commit not run: the task waits
     page = alice.get(f"/evidence/items/{item.pk}/").content.decode()
     assert "copy-pending" in page and "Waiting to be made" in page and "copies.js" in page
-    again = services.request_video_copy(item=item, user=world.bob)
+    again = derivatives.request_video_copy(item=item, user=world.bob)
     assert again.pk == waiting.pk and CopyRequest.objects.count() == 1, "asking twice queues one copy"
-    services.make_video_copy(request_id=str(waiting.pk))
+    derivatives.make_video_copy(request_id=str(waiting.pk))
     page = alice.get(f"/evidence/items/{item.pk}/").content.decode()
     assert "copy-done" in page and "<video" in page and 'download="' in page
     assert "style=" not in page and "<script>" not in page
@@ -173,15 +173,15 @@ def test_a_copy_cut_off_by_a_stopped_worker_is_given_up_and_asked_again(
     world: World, clip: tuple[EvidenceItem, bytes]
 ) -> None:
     item, _ = clip
-    stuck = services.request_video_copy(item=item, user=world.alice)
+    stuck = derivatives.request_video_copy(item=item, user=world.alice)
     CopyRequest.objects.filter(pk=stuck.pk).update(
-        state="running", requested_at=stuck.requested_at - services.COPY_STALE * 2
+        state="running", requested_at=stuck.requested_at - derivatives.COPY_STALE * 2
     )
-    fresh = services.request_video_copy(item=item, user=world.alice)
+    fresh = derivatives.request_video_copy(item=item, user=world.alice)
     stuck.refresh_from_db()
     assert fresh.pk != stuck.pk and fresh.state == "pending"
     assert stuck.state == "failed" and "Interrupted" in stuck.error
-    assert services.make_video_copy(request_id=str(stuck.pk)).state == "failed", "a failed request is not rerun"
+    assert derivatives.make_video_copy(request_id=str(stuck.pk)).state == "failed", "a failed request is not rerun"
 
 
 def test_a_corrupt_video_fails_with_a_clear_reason_and_leaves_nothing_behind(
@@ -226,9 +226,9 @@ def test_a_still_of_the_first_frame_is_still_made_at_once_for_marking_boxes(
 
 def test_a_deleted_original_gets_no_new_copy(world: World, clip: tuple[EvidenceItem, bytes]) -> None:
     item, _ = clip
-    services.delete_original(item=item, reason="retention")
+    retention.delete_original(item=item, reason="retention")
     with pytest.raises(VigilError) as refused:
-        services.request_video_copy(item=item, user=world.alice)
+        derivatives.request_video_copy(item=item, user=world.alice)
     assert refused.value.status == 410
 
 

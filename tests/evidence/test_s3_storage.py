@@ -20,7 +20,7 @@ from tests.evidence.conftest import CaptureOnCommit, jpeg_bytes, mp4_bytes, send
 from tests.evidence.test_export import verify
 from tests.s3 import SeaweedS3, seaweedfs  # noqa: F401 - the session fixture
 from tests.world import World
-from vigil.evidence import services
+from vigil.evidence import derivatives, retention, uploads
 from vigil.evidence.models import CustodyEvent, EvidenceItem, UploadSession, UploadState
 from vigil.hotline.models import Incident
 from vigil.network.models import Dispatch
@@ -162,7 +162,7 @@ def test_an_upload_cut_off_midway_leaves_no_object_no_parts_no_item_and_no_leaf(
     assert len(bucket.multipart_uploads()) == 1 and bucket.keys() == []
     assert EvidenceItem.objects.count() == 0 and Leaf.objects.count() == 0
     # The phone never comes back: expiry aborts the multipart upload, so the store drops its parts.
-    assert services.expire_stale_uploads(older_than=dt.timedelta(0)) == 1
+    assert uploads.expire_stale_uploads(older_than=dt.timedelta(0)) == 1
     assert bucket.multipart_uploads() == [] and bucket.keys() == []
     assert UploadSession.objects.get().state == UploadState.ABANDONED
     assert EvidenceItem.objects.count() == 0 and Leaf.objects.count() == 0
@@ -285,7 +285,7 @@ def test_public_safe_copies_of_an_s3_photo_and_video_are_stored_beside_them(
     from PIL import Image
 
     photo = next(item for item in evidence if item.is_image)
-    copy = services.make_derivative(item=photo, user=world.alice)
+    copy = derivatives.make_derivative(item=photo, user=world.alice)
     assert bucket.keys("evidence/derivatives/") == [copy.file_name]
     data = bucket.read(copy.file_name)
     assert hashlib.sha256(data).hexdigest() == copy.sha256
@@ -312,7 +312,7 @@ def test_a_public_safe_still_of_a_real_video_stored_in_s3(
     _, dispatch = scene
     carol = world.client_for(world.carol)
     item = EvidenceItem.objects.get(pk=send_all(carol, start(carol, dispatch, data), data)["item"])
-    copy = services.make_derivative(item=item, user=world.alice)
+    copy = derivatives.make_derivative(item=item, user=world.alice)
     assert bucket.read(copy.file_name).startswith(b"\xff\xd8") and copy.media_type == "image/jpeg"
 
 
@@ -421,7 +421,7 @@ def test_the_hourly_job_aborts_multipart_uploads_no_open_upload_owns(
     )
     elsewhere = bucket.client.create_multipart_upload(Bucket=bucket.name, Key="other-app/file")
     assert (expire_stale_uploads.enqueue().return_value or {})["orphans_aborted"] == 0, "not before two days"
-    assert services.sweep_orphan_uploads(older_than=dt.timedelta(0)) == 1
+    assert uploads.sweep_orphan_uploads(older_than=dt.timedelta(0)) == 1
     remaining = {u["UploadId"] for u in bucket.multipart_uploads()}
     assert remaining == {UploadSession.objects.get().staging["upload_id"], elsewhere["UploadId"]}
     assert send_all(carol, url, data, CHUNK)["state"] == "complete", "the open upload was left alone"
@@ -436,7 +436,7 @@ def test_a_retention_delete_the_store_fails_is_finished_by_the_hourly_job(
     key = clip.file_name
     failed = fail_calls("DeleteObject")
     with django_capture_on_commit_callbacks(execute=True):
-        services.delete_original(item=clip, reason="retention period ended")
+        retention.delete_original(item=clip, reason="retention period ended")
     assert failed and key in bucket.keys(), "the store refused; the retention itself stands"
     clip.refresh_from_db()
     assert clip.deleted_at is not None and CustodyEvent.objects.filter(item=clip, kind="deleted").exists()

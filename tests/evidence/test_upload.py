@@ -12,7 +12,7 @@ from django.test import Client
 from tests.evidence.conftest import jpeg_bytes, make_dispatch, mp4_bytes, send_chunk, upload
 from tests.evidence.test_media import png_header
 from tests.world import World
-from vigil.evidence import services
+from vigil.evidence import uploads
 from vigil.evidence.models import CustodyEvent, EvidenceItem, UploadSession, UploadState
 from vigil.hotline.models import Incident, IncidentEvent
 from vigil.network.models import Dispatch, DispatchStatus
@@ -118,7 +118,7 @@ def test_an_upload_cut_off_midway_leaves_no_item_no_leaf_and_no_file(world: Worl
     assert originals(media) == [], "nothing a bundle could pick up"
     assert len(partials(media)) == 1
     # The phone never comes back: expiry clears the staging.
-    assert services.expire_stale_uploads(older_than=__import__("datetime").timedelta(0)) == 1
+    assert uploads.expire_stale_uploads(older_than=__import__("datetime").timedelta(0)) == 1
     assert partials(media) == [] and originals(media) == []
     assert UploadSession.objects.get().state == UploadState.ABANDONED
     assert EvidenceItem.objects.count() == 0 and Leaf.objects.count() == 0
@@ -277,10 +277,10 @@ def test_unknown_or_malformed_ids_get_the_same_404(world: World, scene: Scene) -
 def test_two_writers_on_the_same_offset_cannot_both_land(world: World, scene: Scene) -> None:
     _, dispatch = scene
     data = mp4_bytes()
-    session = services.start_upload(dispatch=dispatch, user=world.carol, size=len(data), name="x", device_time=None)
-    token = services._claim(session, 0)  # a first request holds the chunk lock
-    with pytest.raises(services.OffsetMismatch):
-        services.receive_chunk(session=session, offset=0, length=65536, body=io.BytesIO(data[:65536]))
-    services._release(session, token)
-    after = services.receive_chunk(session=session, offset=0, length=65536, body=io.BytesIO(data[:65536]))
+    session = uploads.start_upload(dispatch=dispatch, user=world.carol, size=len(data), name="x", device_time=None)
+    token = uploads._claim(session, 0)  # a first request holds the chunk lock
+    with pytest.raises(uploads.OffsetMismatch):
+        uploads.receive_chunk(session=session, offset=0, length=65536, body=io.BytesIO(data[:65536]))
+    uploads._release(session, token)
+    after = uploads.receive_chunk(session=session, offset=0, length=65536, body=io.BytesIO(data[:65536]))
     assert after.received == 65536

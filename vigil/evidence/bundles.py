@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from vigil.accounts.models import User
 from vigil.evidence import custody, selectors, staging
 from vigil.evidence.models import BundleExport, CustodyEvent, CustodyKind, EvidenceItem
-from vigil.evidence.services import store_error
+from vigil.evidence.uploads import store_error
 from vigil.hotline.models import Incident
 from vigil.ledger.bundle import BundleWriter, item_arcname
 from vigil.ledger.canonical import format_timestamp

@@ -1,10 +1,11 @@
-"""Background work of the evidence app: periodic jobs (see settings.VIGIL_CLOCK_JOBS) and public-safe videos."""
+"""Periodic jobs of the evidence app (see settings.VIGIL_CLOCK_JOBS). The video-copy task lives beside its service
+in derivatives.py, so that the service can enqueue it without importing this module."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
-from vigil.evidence import services
+from vigil.evidence import retention, uploads
 
 
 @task()
@@ -13,13 +14,7 @@ def expire_stale_uploads() -> dict[str, int]:
     Then clean what a storage outage may have left: orphaned S3 multipart uploads, originals whose retention
     deletion failed."""
     return {
-        "abandoned": services.expire_stale_uploads(),
-        "orphans_aborted": services.sweep_orphan_uploads(),
-        "originals_deleted": services.finish_retention_deletes(),
+        "abandoned": uploads.expire_stale_uploads(),
+        "orphans_aborted": uploads.sweep_orphan_uploads(),
+        "originals_deleted": retention.finish_retention_deletes(),
     }
-
-
-@task()
-def make_video_copy(*, request_id: str) -> str:
-    """Make a public-safe copy of a whole video (decoding, blurring and re-encoding every frame takes a while)."""
-    return str(services.make_video_copy(request_id=request_id).state)

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vigil.accounts.access import has_role, require_role, signed_in_user
 from vigil.accounts.models import Role, User
-from vigil.evidence import access, selectors, services, staging
+from vigil.evidence import access, derivatives, selectors, staging, uploads
 from vigil.evidence.media import EXTENSIONS
 from vigil.evidence.models import EvidenceItem, UploadSession
 from vigil.lib.errors import VigilError
@@ -67,14 +67,14 @@ def _upload_context(dispatch: Dispatch, user: User, **extra: object) -> dict[str
         "items": selectors.items_of_dispatch(dispatch, user),
         "max_mb": settings.VIGIL_UPLOAD_MAX_BYTES // (1024 * 1024),
         "chunk_bytes": settings.VIGIL_UPLOAD_CHUNK_BYTES,
-        "note_max": services.NOTE_MAX_CHARS,
+        "note_max": uploads.NOTE_MAX_CHARS,
         **extra,
     }
 
 
 def _error_json(exc: VigilError) -> JsonResponse:
     data: dict[str, object] = {"error": str(exc)}
-    if isinstance(exc, services.OffsetMismatch):
+    if isinstance(exc, uploads.OffsetMismatch):
         data["received"] = exc.received
     return JsonResponse(data, status=exc.status)
 
@@ -98,7 +98,7 @@ def upload_start(request: HttpRequest, dispatch_id: int) -> JsonResponse:
     except ValueError:
         return JsonResponse({"error": _("Say how many bytes the file has.")}, status=400)
     try:
-        session = services.start_upload(
+        session = uploads.start_upload(
             dispatch=dispatch,
             user=user,
             size=size,
@@ -133,7 +133,7 @@ def upload_chunk(request: HttpRequest, upload_id: str) -> JsonResponse:
             status=400,
         )
     try:
-        session = services.receive_chunk(session=session, offset=first, length=length, body=request)
+        session = uploads.receive_chunk(session=session, offset=first, length=length, body=request)
     except VigilError as exc:
         return _error_json(exc)
     return _session_json(session)
@@ -145,7 +145,7 @@ def upload_abandon(request: HttpRequest, upload_id: str) -> JsonResponse:
     user = signed_in_user(request)
     session = access.upload_for(user, upload_id)
     try:
-        services.abandon_upload(session=session)
+        uploads.abandon_upload(session=session)
     except VigilError as exc:
         return _error_json(exc)
     session.refresh_from_db()
@@ -168,7 +168,7 @@ def upload_form(request: HttpRequest, dispatch_id: int) -> HttpResponse:
         messages.error(request, _("Choose a file to send."))
         return back
     try:
-        session = services.start_upload(
+        session = uploads.start_upload(
             dispatch=dispatch,
             user=user,
             size=upload.size,
@@ -180,7 +180,7 @@ def upload_form(request: HttpRequest, dispatch_id: int) -> HttpResponse:
         with upload.open("rb") as source:
             while offset < upload.size:
                 length = min(chunk, upload.size - offset)
-                session = services.receive_chunk(session=session, offset=offset, length=length, body=source)
+                session = uploads.receive_chunk(session=session, offset=offset, length=length, body=source)
                 offset += length
     except VigilError as exc:
         messages.error(request, str(exc))
@@ -195,7 +195,7 @@ def note_add(request: HttpRequest, dispatch_id: int) -> HttpResponse:
     user = signed_in_user(request)
     dispatch = access.dispatch_for_upload(user, dispatch_id)
     try:
-        services.add_note(
+        uploads.add_note(
             dispatch=dispatch,
             user=user,
             text=request.POST.get("text", ""),
@@ -253,7 +253,7 @@ def _stored_file(name: str, *, media_type: str, size: int, cache_control: str) -
     try:
         response = FileResponse(staging.open_stream(name))
     except staging.StagingError as exc:
-        return HttpResponse(str(services.store_error(exc)), status=503, content_type="text/plain; charset=utf-8")
+        return HttpResponse(str(uploads.store_error(exc)), status=503, content_type="text/plain; charset=utf-8")
     response["Content-Type"] = media_type
     response["Content-Length"] = str(size)
     response["Cache-Control"] = cache_control
@@ -269,7 +269,7 @@ def item_original(request: HttpRequest, item_id: str) -> HttpResponseBase:
     response = _stored_file(item.file_name, media_type=item.media_type, size=item.size, cache_control="no-store")
     if not isinstance(response, FileResponse):
         return response
-    services.record_original_viewed(item=item, user=user)
+    uploads.record_original_viewed(item=item, user=user)
     extension = EXTENSIONS.get(item.media_type, "bin")
     response["Content-Disposition"] = f'attachment; filename="{item.pk}.{extension}"'
     response["X-Content-SHA256"] = item.sha256
@@ -287,7 +287,7 @@ def box_add(request: HttpRequest, item_id: str) -> HttpResponse:
         messages.error(request, _("Give the box as whole numbers of pixels."))
         return redirect("evidence:item", item_id=item.pk)
     try:
-        services.add_blur_box(item=item, user=user, **values)
+        derivatives.add_blur_box(item=item, user=user, **values)
     except VigilError as exc:
         messages.error(request, str(exc))
     return redirect("evidence:item", item_id=item.pk)
@@ -299,7 +299,7 @@ def box_remove(request: HttpRequest, box_id: int) -> HttpResponse:
     user = signed_in_user(request)
     box = access.blur_box_for(user, box_id)
     item_id = box.item_id
-    services.remove_blur_box(box=box)
+    derivatives.remove_blur_box(box=box)
     return redirect("evidence:item", item_id=item_id)
 
 
@@ -310,14 +310,14 @@ def derivative_make(request: HttpRequest, item_id: str) -> HttpResponse:
     item = access.item_for(user, item_id, access.HANDLERS)
     if item.is_video and request.POST.get("kind", "video") == "video":
         try:
-            services.request_video_copy(item=item, user=user)
+            derivatives.request_video_copy(item=item, user=user)
         except VigilError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("The public-safe video is being made in the background; this page shows when."))
         return redirect("evidence:item", item_id=item.pk)
     try:
-        derivative = services.make_derivative(item=item, user=user)
+        derivative = derivatives.make_derivative(item=item, user=user)
     except VigilError as exc:
         messages.error(request, str(exc))
         return redirect("evidence:item", item_id=item.pk)

@@ -8,7 +8,7 @@
 
 Email and SMS reach an observer only if they opted in (`Observer.notify_by`); people who are not observers
 (coordinators) get email when it is configured and they have an address. Everything but the inbox leaves the
-process, so it runs after the transaction commits, as a background task (`vigil.network.tasks.deliver_notification`):
+process, so it runs after the transaction commits, as a background task (`deliver_notification` below):
 a failing mail server or SMS API never rolls back a dispatch.
 """
 
@@ -30,6 +30,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from vigil.accounts.models import User
 from vigil.network.models import Dispatch, Notification, Observer
@@ -129,8 +130,6 @@ def notify(
 
 
 def _enqueue(channel: str, message: Message) -> None:
-    from vigil.network.tasks import deliver_notification
-
     deliver_notification.enqueue(
         channel=channel,
         user_id=message.user_id,
@@ -231,3 +230,14 @@ _DELIVERERS: dict[str, Callable[[Message], None]] = {"console": _console, "email
 
 def code_of_conduct() -> Sequence[str]:
     return [str(point) for point in CODE_OF_CONDUCT]
+
+
+@task()
+def deliver_notification(
+    *, channel: str, user_id: int, kind: str, subject: str, body: str, link: str = "", dispatch_id: int | None = None
+) -> None:
+    """The background task that delivers one message through one backend (defined here, beside `deliver`)."""
+    deliver(
+        channel,
+        Message(user_id=user_id, kind=kind, subject=subject, body=body, link=link, dispatch_id=dispatch_id),
+    )

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from vigil.network import dispatch as network_dispatch
-from vigil.network import notify
-from vigil.network import shifts as shifts
+from vigil.network import shifts
 
 
 @task()
@@ -25,13 +24,3 @@ def alert_missed_check_ins() -> int:
 def close_ended_shifts() -> int:
     """Close shifts whose scheduled end passed and forget their coarse cell."""
     return shifts.close_ended_shifts()
-
-
-@task()
-def deliver_notification(
-    *, channel: str, user_id: int, kind: str, subject: str, body: str, link: str = "", dispatch_id: int | None = None
-) -> None:
-    notify.deliver(
-        channel,
-        notify.Message(user_id=user_id, kind=kind, subject=subject, body=body, link=link, dispatch_id=dispatch_id),
-    )

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from vigil.evidence import services
+from vigil.evidence import retention
 from vigil.evidence.models import EvidenceItem
 from vigil.lib.errors import VigilError
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if item is None:
             raise CommandError("no evidence item with that id")
         try:
-            event = services.delete_original(item=item, reason=str(options["reason"]))
+            event = retention.delete_original(item=item, reason=str(options["reason"]))
         except VigilError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"deleted the original of {item.pk}; custody leaf {event.leaf_index}")

@@ -1,4 +1,4 @@
-"""Writes of the evidence app: uploads (chunked and resumable), notes, custody, blur boxes, derivatives, retention.
+"""Evidence uploads: chunked and resumable, hashed while received; notes; the originals' first custody events.
 
 Every function takes keyword-only arguments and does its database work in one transaction. A failure leaves
 nothing half-done: an upload cut off mid-way leaves no item, no leaf and nothing under `evidence/originals/`.
@@ -7,16 +7,13 @@ nothing half-done: an upload cut off mid-way leaves no item, no leaf and nothing
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import logging
-import os
 import secrets
-import tempfile
 import uuid
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -26,12 +23,8 @@ from django.utils.translation import gettext as _
 from vigil.accounts.models import User
 from vigil.evidence import custody, hashing, media, staging
 from vigil.evidence.models import (
-    BlurBox,
-    CopyRequest,
-    CopyState,
     CustodyEvent,
     CustodyKind,
-    Derivative,
     EvidenceItem,
     ItemKind,
     UploadSession,
@@ -44,8 +37,6 @@ from vigil.network.models import Dispatch
 NOTE_MAX_CHARS = 20_000
 LOCK_SECONDS = 300  # a chunk writer that died holding the lock is presumed gone after this long
 STALE_UPLOAD = dt.timedelta(hours=48)
-RETENTION_RETRY = dt.timedelta(days=7)  # how far back the hourly job re-checks that deleted originals are gone
-COPY_STALE = dt.timedelta(hours=6)  # a video copy "being made" longer than this was cut off (worker stopped)
 
 logger = logging.getLogger(__name__)
 
@@ -198,7 +189,7 @@ def receive_chunk(*, session: UploadSession, offset: int, length: int, body: sta
         # E.g. completion went through but its answer was lost: whatever sits at the key belongs to no item.
         _release(session, token)
         _fail(session, str(store_error(exc)))
-        _delete_quietly(original_name_for(session.id))
+        delete_quietly(original_name_for(session.id))
         raise store_error(exc) from None
     except staging.StagingError as exc:
         _release(session, token)
@@ -277,11 +268,11 @@ def finish_upload(*, session: UploadSession, digest: str) -> EvidenceItem:
         )
     except staging.StagingError as exc:
         # The file is whole but its header could not be read back: no item without its checks; send it again.
-        _delete_quietly(name)
+        delete_quietly(name)
         _fail(session, str(store_error(exc)))
         raise store_error(exc) from None
     except media.MediaError as exc:
-        _delete_quietly(name)
+        delete_quietly(name)
         _fail(session, str(exc))
         raise VigilError(str(exc), status=422) from None
     try:
@@ -304,13 +295,13 @@ def finish_upload(*, session: UploadSession, digest: str) -> EvidenceItem:
                 state=UploadState.COMPLETE, item=item, hash_state=b"", staging={}
             )
     except BaseException:
-        _delete_quietly(name)
+        delete_quietly(name)
         _fail(session, _("The file arrived but could not be recorded; send it again."))
         raise
     return item
 
 
-def _delete_quietly(name: str) -> None:
+def delete_quietly(name: str) -> None:
     """Delete a stored file on a path that is already failing; a store that is down must not hide the first error."""
     try:
         default_storage.delete(name)
@@ -448,20 +439,6 @@ def sweep_orphan_uploads(*, now: dt.datetime | None = None, older_than: dt.timed
         return 0
 
 
-def finish_retention_deletes(*, now: dt.datetime | None = None, within: dt.timedelta = RETENTION_RETRY) -> int:
-    """Make sure originals deleted under retention are really gone: the file is deleted after the commit, and if
-    the store failed then, this (hourly) retries for the items deleted in the last `within`."""
-    since = (now or timezone.now()) - within
-    deleted = 0
-    for item_id in EvidenceItem.objects.filter(deleted_at__gte=since).values_list("pk", flat=True):
-        name = original_name_for(item_id)
-        try:
-            if default_storage.exists(name):
-                default_storage.delete(name)
-                deleted += 1
-        except Exception:
-            logger.warning("could not delete the original of %s under retention now; next run retries", item_id)
-    return deleted
 
 
 def record_original_viewed(*, item: EvidenceItem, user: User) -> CustodyEvent:
@@ -470,211 +447,19 @@ def record_original_viewed(*, item: EvidenceItem, user: User) -> CustodyEvent:
         return custody.log_event(item=item, kind=CustodyKind.ORIGINAL_VIEWED, actor=user, at=timezone.now(), detail={})
 
 
-def add_blur_box(*, item: EvidenceItem, user: User, x: int, y: int, width: int, height: int) -> BlurBox:
-    if not item.is_image and not item.is_video:
-        raise VigilError(_("Only photos and videos can have blur boxes."))
-    if min(x, y) < 0 or width < 1 or height < 1:
-        raise VigilError(_("A box needs a position and a size of at least one pixel."))
-    if item.width and item.height and (x + width > item.width or y + height > item.height):
-        raise VigilError(
-            _("The box goes outside the picture (%(w)d by %(h)d pixels).") % {"w": item.width, "h": item.height}
-        )
-    with transaction.atomic():
-        return BlurBox.objects.create(item=item, x=x, y=y, width=width, height=height, added_by=user)
 
 
-def remove_blur_box(*, box: BlurBox) -> None:
-    with transaction.atomic():
-        box.delete()
 
 
-def make_derivative(*, item: EvidenceItem, user: User) -> Derivative:
-    """A public-safe copy: metadata stripped (re-encoded), faces, plates and marked boxes blurred; linked by a leaf."""
-    from vigil.evidence import redaction
-
-    if item.deleted_at is not None or not item.file_name:
-        raise VigilError(_("The original has been deleted."), status=410)
-    boxes = [(b.x, b.y, b.width, b.height) for b in item.blur_boxes.all()]
-    try:
-        if item.is_image:
-            with staging.local_copy(item.file_name) as path, open(path, "rb") as source:
-                result = redaction.redact_image(source, boxes=boxes)
-        elif item.is_video:
-            with staging.local_copy(item.file_name) as path:
-                result = redaction.redact_video_frame(path, boxes=boxes)
-        else:
-            raise VigilError(_("Public-safe copies are made of photos and videos only."))
-    except redaction.RedactionError as exc:
-        raise VigilError(str(exc), status=422) from None
-    except staging.StagingError as exc:
-        raise store_error(exc) from None
-    derivative_id = uuid.uuid4()
-    try:
-        with staging.guard("saving a public-safe copy"):
-            stored = default_storage.save(f"evidence/derivatives/{derivative_id}.jpg", ContentFile(result.data))
-    except staging.StagingError as exc:
-        raise store_error(exc) from None
-    digest = hashlib.sha256(result.data).hexdigest()
-    now = timezone.now()
-    try:
-        with transaction.atomic():
-            event = custody.log_event(
-                item=item,
-                kind=CustodyKind.DERIVATIVE_MADE,
-                actor=user,
-                at=now,
-                detail={
-                    "derivative": str(derivative_id),
-                    "derivative_sha256": digest,
-                    "media_type": "image/jpeg",
-                    "faces": result.faces,
-                    "plates": result.plates,
-                    "boxes": result.boxes,
-                },
-            )
-            return Derivative.objects.create(
-                id=derivative_id, item=item, file_name=stored, sha256=digest, size=len(result.data),
-                media_type="image/jpeg", faces=result.faces, plates=result.plates, boxes=result.boxes,
-                made_by=user, made_at=now, custody=event,
-            )  # fmt: skip
-    except BaseException:
-        _delete_quietly(stored)
-        raise
 
 
-def request_video_copy(*, item: EvidenceItem, user: User) -> CopyRequest:
-    """Ask for a public-safe copy of a whole video; a background task makes it (`tasks.make_video_copy`).
-
-    Asking again while one is waiting or being made returns that one; one cut off (older than COPY_STALE) is marked
-    failed and a new one is queued.
-    """
-    if item.deleted_at is not None or not item.file_name:
-        raise VigilError(_("The original has been deleted."), status=410)
-    if not item.is_video:
-        raise VigilError(_("Only videos are made into public-safe videos."))
-    now = timezone.now()
-    with transaction.atomic():
-        EvidenceItem.objects.select_for_update().filter(pk=item.pk).first()  # one request at a time per item
-        open_requests = CopyRequest.objects.filter(item=item, state__in=(CopyState.PENDING, CopyState.RUNNING))
-        open_requests.filter(requested_at__lt=now - COPY_STALE).update(
-            state=CopyState.FAILED, finished_at=now, error=_("Interrupted: the worker stopped before it finished.")
-        )
-        current = open_requests.first()
-        if current is not None:
-            return current
-        request = CopyRequest.objects.create(item=item, requested_by=user, requested_at=now)
-        transaction.on_commit(functools.partial(_enqueue_video_copy, request.pk))
-    return request
 
 
-def _enqueue_video_copy(request_id: uuid.UUID) -> None:
-    from vigil.evidence.tasks import make_video_copy
-
-    make_video_copy.enqueue(request_id=str(request_id))
 
 
-def make_video_copy(*, request_id: str) -> CopyRequest:
-    """Make the public-safe video a `CopyRequest` asked for; records it done (with the derivative) or failed."""
-    with transaction.atomic():
-        claimed = CopyRequest.objects.filter(pk=request_id, state=CopyState.PENDING).update(
-            state=CopyState.RUNNING, started_at=timezone.now()
-        )
-    request = CopyRequest.objects.select_related("item", "requested_by").get(pk=request_id)
-    if not claimed:
-        return request  # already taken by another worker, or finished
-    try:
-        _make_video_derivative(request=request)
-    except VigilError as exc:
-        _copy_failed(request, str(exc))
-    except Exception:
-        logger.exception("public-safe video copy %s failed", request.pk)
-        _copy_failed(request, _("The copy could not be made; ask an administrator to look at the worker's log."))
-        raise
-    request.refresh_from_db()
-    return request
 
 
-def _copy_failed(request: CopyRequest, message: str) -> None:
-    with transaction.atomic():
-        CopyRequest.objects.filter(pk=request.pk).update(
-            state=CopyState.FAILED, finished_at=timezone.now(), error=message[:300]
-        )
 
 
-def _make_video_derivative(*, request: CopyRequest) -> Derivative:
-    """Decode, blur and re-encode the whole video into a temporary file; store it; record the copy, its custody leaf
-    and the request's end in one transaction. Nothing is stored unless the whole video was written."""
-    from vigil.evidence import redaction
-
-    item = EvidenceItem.objects.get(pk=request.item_id)
-    if item.deleted_at is not None or not item.file_name:
-        raise VigilError(_("The original has been deleted."), status=410)
-    boxes = [(b.x, b.y, b.width, b.height) for b in item.blur_boxes.all()]
-    derivative_id = uuid.uuid4()
-    with tempfile.TemporaryDirectory(prefix="vigil-copy-") as work:
-        dest = os.path.join(work, "copy.mp4")
-        try:
-            with staging.local_copy(item.file_name) as path:
-                result = redaction.redact_video(path, dest, boxes=boxes)
-        except redaction.RedactionError as exc:
-            raise VigilError(str(exc), status=422) from None
-        except staging.StagingError as exc:
-            raise store_error(exc) from None
-        size = os.path.getsize(dest)
-        with open(dest, "rb") as fh:
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-            fh.seek(0)
-            try:
-                with staging.guard("saving a public-safe copy"):
-                    stored = default_storage.save(f"evidence/derivatives/{derivative_id}.mp4", File(fh))
-            except staging.StagingError as exc:
-                raise store_error(exc) from None
-    now = timezone.now()
-    detail: dict[str, object] = {
-        "derivative": str(derivative_id),
-        "derivative_sha256": digest,
-        "media_type": "video/mp4",
-        "faces": result.faces,
-        "plates": result.plates,
-        "boxes": result.boxes,
-        "frames": result.frames,
-        "width": result.width,
-        "height": result.height,
-        "codec": result.codec,
-        "audio": False,
-        "detect_every_frames": result.detect_every,
-    }
-    try:
-        with transaction.atomic():
-            event = custody.log_event(
-                item=item, kind=CustodyKind.DERIVATIVE_MADE, actor=request.requested_by, at=now, detail=detail
-            )
-            derivative = Derivative.objects.create(
-                id=derivative_id, item=item, file_name=stored, sha256=digest, size=size, media_type="video/mp4",
-                faces=result.faces, plates=result.plates, boxes=result.boxes, made_by=request.requested_by,
-                made_at=now, custody=event,
-            )  # fmt: skip
-            CopyRequest.objects.filter(pk=request.pk).update(
-                state=CopyState.DONE, finished_at=now, derivative=derivative, error=""
-            )
-    except BaseException:
-        _delete_quietly(stored)
-        raise
-    return derivative
 
 
-def delete_original(*, item: EvidenceItem, reason: str, actor: User | None = None) -> CustodyEvent:
-    """Retention: delete the original file; the item row, its hash and its leaves stay, and a `deleted` leaf says so."""
-    if item.deleted_at is not None:
-        raise VigilError(_("The original has already been deleted."), status=409)
-    name = item.file_name
-    now = timezone.now()
-    with transaction.atomic():
-        event = custody.log_event(
-            item=item, kind=CustodyKind.DELETED, actor=actor, at=now, detail={"reason": reason[:200]}
-        )
-        EvidenceItem.objects.filter(pk=item.pk).update(deleted_at=now, file_name="")
-        # If the store fails now, the hourly `finish_retention_deletes` deletes it; the retention itself stands.
-        transaction.on_commit(lambda: _delete_quietly(name))
-    item.refresh_from_db()
-    return event
