@@ -65,3 +65,46 @@ def test_sms_refuses_and_tells_the_sender_why(world: World) -> None:
     message = re.search(r"<Message>(.*)</Message>", response.content.decode(), re.S)
     assert message and "Nothing was saved" in message.group(1)
     assert not Report.objects.exists() and not SmsConversation.objects.exists()
+
+
+# --- A threat is refused on every channel, by the real guard that intake imports -------------------------------------
+
+THREATS = {
+    "en": "3 ICE agents at Lake St and 5th, somebody should shoot them before they leave",
+    "es": "3 agentes de ICE en Lake y la 5, hay que matarlos antes de que se vayan",
+}
+
+
+def _post_channel(world: World, channel: str, text: str) -> tuple[int, str]:
+    """Send `text` as the activity through one intake channel; (status, what the sender reads)."""
+    lat, lon = NORTH_CENTER
+    if channel == "web":
+        response = Client().post("/report", {"language": "en", "activity": text, "lat": lat, "lon": lon})
+        return response.status_code, response.content.decode()
+    if channel == "operator":
+        client = world.client_for(world.dave)
+        data = {"language": "en", "activity": text, "lat": lat, "lon": lon, "location_text": "Lake St"}
+        response = client.post("/operator/", data)
+        return response.status_code, response.content.decode()
+    if channel == "api":
+        body = json.dumps({"activity": text, "lat": lat, "lon": lon})
+        response = Client().post("/api/v1/reports", data=body, content_type="application/json")
+        return response.status_code, response.content.decode()
+    token, site = "test-token-threat", "https://hotline.example.org"
+    params = {"From": "+16125550177", "To": "+16125550100", "Body": text, "MessageSid": "SM2"}
+    with override_settings(TWILIO_AUTH_TOKEN=token, SITE_URL=site):
+        signature = RequestValidator(token).compute_signature(f"{site}/hooks/sms", params)
+        response = Client().post("/hooks/sms", params, HTTP_X_TWILIO_SIGNATURE=signature)
+    return response.status_code, response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("channel", ["web", "operator", "api", "sms"])
+def test_every_public_channel_refuses_a_threat_and_stores_nothing(world: World, channel: str, language: str) -> None:
+    status, answer = _post_channel(world, channel, THREATS[language])
+    assert status in {"web": (400,), "operator": (400,), "api": (422,), "sms": (200,)}[channel]
+    if channel == "sms":  # the reply speaks the sender's language
+        assert ("Nothing was saved" if language == "en" else "No se guard\u00f3 nada") in answer
+    else:
+        assert "text_guard" in answer or "threat" in answer
+    assert not Report.objects.exists() and not Incident.objects.exists()

@@ -15,7 +15,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
 from vigil.accounts.models import AuditEvent, Group, Membership, Role, User
-from vigil.places.models import Zone
 
 AnyUser = User | AnonymousUser
 
@@ -41,11 +40,6 @@ def require_role(user: AnyUser, roles: Iterable[Role]) -> set[int]:
     if not ids:
         raise Http404
     return ids
-
-
-def zone_ids(user: AnyUser, roles: Iterable[Role]) -> QuerySet[Zone, int]:
-    """A subquery of the ids of the zones of the groups where `user` holds any of `roles`."""
-    return Zone.objects.filter(group_id__in=group_ids(user, roles)).values_list("id", flat=True)
 
 
 def audit(actor: AnyUser | None, action: str, *, object_type: str, object_id: object, **detail: object) -> None:
