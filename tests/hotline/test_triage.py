@@ -300,3 +300,21 @@ def test_it_accepts_a_note_about_where_the_activity_happened(world: World) -> No
     triage.record_verdict(incident=incident, verdict=Verdict.CONFIRMED, note=note, actor=world.bob)
     incident.refresh_from_db()
     assert incident.verdict_note == note
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("new", {"dispatch", "merge", "split", "verify", "judge"}),
+        ("verifying", {"dispatch", "merge", "split", "judge"}),
+        ("verdict", {"judge", "close", "reopen"}),
+        ("closed", {"reopen"}),
+    ],
+)
+def test_the_actions_a_page_offers_follow_the_transitions(world: World, state: str, expected: set[str]) -> None:
+    incident = make_incident(world.north_zone, NORTH_CENTER, state=state)
+    actions = triage.allowed_actions(incident, report_count=2)
+    assert {name for name, allowed in vars(actions).items() if allowed} == expected
+    assert not triage.allowed_actions(incident, report_count=1).split
+    incident.merged_into = make_incident(world.north_zone, NORTH_CENTER)
+    assert not any(vars(triage.allowed_actions(incident, report_count=2)).values())

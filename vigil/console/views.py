@@ -8,9 +8,6 @@ allow the step. htmx only enhances: polling fragments, and in-place swaps of tho
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -20,16 +17,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from vigil.accounts.access import require_role, signed_in_user
 from vigil.accounts.models import User
 from vigil.console import selectors
+from vigil.console.forms import DispatchForm, MergeForm, QueueFilterForm, ReopenForm, SplitForm, VerdictForm
 from vigil.hotline import triage
 from vigil.hotline.access import incident_for, report_contact_for
-from vigil.hotline.models import Incident, IncidentState, Verdict
+from vigil.hotline.models import Incident, Verdict
 from vigil.lib.errors import VigilError
 from vigil.network import dispatch as network_dispatch
 
@@ -39,116 +37,20 @@ INCIDENT_VERSION_HEADER = "X-Incident-Version"
 # --- forms ------------------------------------------------------------------------------------------------------
 
 
-def _state_choices() -> list[tuple[str, Any]]:
-    return [
-        ("", gettext_lazy("Open first, then the last 24 hours")),
-        ("open", gettext_lazy("Open (new and verifying)")),
-        *IncidentState.choices,
-    ]
 
 
-class QueueFilterForm(forms.Form):
-    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
-    zone = forms.ChoiceField(label=gettext_lazy("Zone"), required=False)
-
-    def __init__(self, data: Mapping[str, Any] | None, *, user: User) -> None:
-        super().__init__(data)
-        state = self.fields["state"]
-        zone = self.fields["zone"]
-        assert isinstance(state, forms.ChoiceField) and isinstance(zone, forms.ChoiceField)  # noqa: S101
-        state.choices = _state_choices()
-        zone.choices = [
-            ("", gettext_lazy("All my zones")),
-            (selectors.UNZONED, gettext_lazy("Outside every zone")),
-            *[(str(z.pk), z.name) for z in selectors.filter_zones(user)],
-        ]
 
 
-class VerdictForm(forms.Form):
-    verdict = forms.ChoiceField(label=gettext_lazy("Verdict"), choices=Verdict.choices, widget=forms.RadioSelect)
-    note = forms.CharField(
-        label=gettext_lazy("Note (what was seen, how it was verified)"),
-        required=False,
-        max_length=triage.MAX_NOTE_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
 
-class IncidentIdsField(forms.Field):
-    """Incident numbers from checkboxes: positive integers (whether the user may merge them is checked later)."""
-
-    widget = forms.CheckboxSelectMultiple
-
-    def to_python(self, value: Any) -> list[int]:
-        values = value if isinstance(value, list | tuple) else ([value] if value else [])
-        ids = []
-        for v in values:
-            text = str(v).strip()
-            if not text.isdigit() or not 0 < int(text) < 2**62:
-                raise forms.ValidationError(_("“%(value)s” is not an incident number.") % {"value": text[:20]})
-            ids.append(int(text))
-        return ids
 
 
-class MergeForm(forms.Form):
-    sources = IncidentIdsField(label=gettext_lazy("Nearby open incidents"), required=False)
-    other = forms.IntegerField(
-        label=gettext_lazy("Or an incident number"), required=False, min_value=1, max_value=2**62
-    )
-
-    def __init__(self, data: Mapping[str, Any] | None = None, *, candidates: list[tuple[Incident, int]]) -> None:
-        super().__init__(data)
-        widget = self.fields["sources"].widget
-        assert isinstance(widget, forms.CheckboxSelectMultiple)  # noqa: S101
-        widget.choices = [
-            (
-                i.pk,
-                _("#%(id)s — %(state)s, %(count)s report(s), %(meters)s m away, last report %(age)s ago")
-                % {
-                    "id": i.pk,
-                    "state": i.get_state_display(),
-                    "count": i.report_count,
-                    "meters": meters,
-                    "age": selectors.human_age(timezone.now() - i.last_report_at),
-                },
-            )
-            for i, meters in candidates
-        ]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        ids = list(data.get("sources") or [])
-        if data.get("other"):
-            ids.append(data["other"])
-        if not ids and not self.errors:
-            raise forms.ValidationError(_("Choose at least one incident to merge into this one."))
-        data["ids"] = sorted(set(ids))
-        return data
 
 
-class SplitForm(forms.Form):
-    reports = forms.TypedMultipleChoiceField(coerce=int, required=True)
-
-    def __init__(self, data: Mapping[str, Any] | None = None, *, report_ids: list[int]) -> None:
-        super().__init__(data)
-        field = self.fields["reports"]
-        assert isinstance(field, forms.ChoiceField)  # noqa: S101
-        field.choices = [(pk, str(pk)) for pk in report_ids]
-        field.error_messages["required"] = _("Choose the reports that belong to another incident.")
-        field.error_messages["invalid_choice"] = _("Report %(value)s is not part of this incident.")
 
 
-class DispatchForm(forms.Form):
-    count = forms.IntegerField(
-        label=gettext_lazy("How many observers"),
-        required=False,
-        min_value=1,
-        max_value=network_dispatch.MAX_DISPATCH_COUNT,
-    )
 
 
-class ReopenForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Why"), required=False, max_length=triage.MAX_NOTE_CHARS)
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
@@ -174,6 +76,7 @@ def _incident_context(request: HttpRequest, user: User, incident: Incident, **ov
     candidates = selectors.merge_candidates(user, incident) if incident.is_open else []
     reports = selectors.incident_reports(incident)
     dispatches = selectors.incident_dispatches(incident)
+    actions = triage.allowed_actions(incident, report_count=len(reports))
     ctx: dict[str, object] = {
         "incident": incident,
         "reports": reports,
@@ -192,14 +95,13 @@ def _incident_context(request: HttpRequest, user: User, incident: Incident, **ov
         "reopen_form": ReopenForm(),
         "split_errors": [],
         "error": None,
-        "can_dispatch": incident.is_open and incident.merged_into_id is None,
-        "can_split": incident.is_open and incident.merged_into_id is None and len(reports) > 1,
-        "can_merge": incident.is_open and incident.merged_into_id is None,
-        "can_verify": incident.state == IncidentState.NEW and incident.merged_into_id is None,
-        "can_judge": incident.state != IncidentState.CLOSED and incident.merged_into_id is None,
-        "can_close": incident.state == IncidentState.VERDICT and incident.merged_into_id is None,
-        "can_reopen": incident.state in (IncidentState.VERDICT, IncidentState.CLOSED)
-        and incident.merged_into_id is None,
+        "can_dispatch": actions.dispatch,
+        "can_split": actions.split,
+        "can_merge": actions.merge,
+        "can_verify": actions.verify,
+        "can_judge": actions.judge,
+        "can_close": actions.close,
+        "can_reopen": actions.reopen,
     }
     ctx.update(overrides)
     return ctx

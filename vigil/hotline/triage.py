@@ -14,6 +14,7 @@ incident at once cannot interleave half-changes. Illegal requests raise `VigilEr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import h3
 from django.conf import settings
@@ -38,6 +39,35 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 MAX_NOTE_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What a dispatcher may do to an incident now: read from TRANSITIONS, so pages never re-derive the rules."""
+
+    dispatch: bool
+    merge: bool
+    split: bool
+    verify: bool
+    judge: bool
+    close: bool
+    reopen: bool
+
+
+def allowed_actions(incident: Incident, *, report_count: int) -> Actions:
+    if incident.merged_into_id is not None:
+        return Actions(False, False, False, False, False, False, False)
+    can = TRANSITIONS.get(incident.state, frozenset())
+    is_open = incident.state in OPEN_STATES
+    return Actions(
+        dispatch=is_open,
+        merge=is_open,
+        split=is_open and report_count > 1,
+        verify=incident.state == IncidentState.NEW and IncidentState.VERIFYING in can,
+        judge=IncidentState.VERDICT in can,
+        close=IncidentState.CLOSED in can,
+        reopen=not is_open and IncidentState.VERIFYING in can,
+    )
 
 
 class IllegalTransition(VigilError):

@@ -1,0 +1,129 @@
+"""Forms of the dispatcher console: queue filters and the triage and dispatch actions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from vigil.accounts.models import User
+from vigil.console import selectors
+from vigil.hotline import triage
+from vigil.hotline.models import Incident, IncidentState, Verdict
+from vigil.network import dispatch as network_dispatch
+
+
+def _state_choices() -> list[tuple[str, Any]]:
+    return [
+        ("", gettext_lazy("Open first, then the last 24 hours")),
+        ("open", gettext_lazy("Open (new and verifying)")),
+        *IncidentState.choices,
+    ]
+
+
+class QueueFilterForm(forms.Form):
+    state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
+    zone = forms.ChoiceField(label=gettext_lazy("Zone"), required=False)
+
+    def __init__(self, data: Mapping[str, Any] | None, *, user: User) -> None:
+        super().__init__(data)
+        state = self.fields["state"]
+        zone = self.fields["zone"]
+        assert isinstance(state, forms.ChoiceField) and isinstance(zone, forms.ChoiceField)  # noqa: S101
+        state.choices = _state_choices()
+        zone.choices = [
+            ("", gettext_lazy("All my zones")),
+            (selectors.UNZONED, gettext_lazy("Outside every zone")),
+            *[(str(z.pk), z.name) for z in selectors.filter_zones(user)],
+        ]
+
+
+class VerdictForm(forms.Form):
+    verdict = forms.ChoiceField(label=gettext_lazy("Verdict"), choices=Verdict.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=gettext_lazy("Note (what was seen, how it was verified)"),
+        required=False,
+        max_length=triage.MAX_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class IncidentIdsField(forms.Field):
+    """Incident numbers from checkboxes: positive integers (whether the user may merge them is checked later)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = []
+        for v in values:
+            text = str(v).strip()
+            if not text.isdigit() or not 0 < int(text) < 2**62:
+                raise forms.ValidationError(_("“%(value)s” is not an incident number.") % {"value": text[:20]})
+            ids.append(int(text))
+        return ids
+
+
+class MergeForm(forms.Form):
+    sources = IncidentIdsField(label=gettext_lazy("Nearby open incidents"), required=False)
+    other = forms.IntegerField(
+        label=gettext_lazy("Or an incident number"), required=False, min_value=1, max_value=2**62
+    )
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, candidates: list[tuple[Incident, int]]) -> None:
+        super().__init__(data)
+        widget = self.fields["sources"].widget
+        assert isinstance(widget, forms.CheckboxSelectMultiple)  # noqa: S101
+        widget.choices = [
+            (
+                i.pk,
+                _("#%(id)s — %(state)s, %(count)s report(s), %(meters)s m away, last report %(age)s ago")
+                % {
+                    "id": i.pk,
+                    "state": i.get_state_display(),
+                    "count": i.report_count,
+                    "meters": meters,
+                    "age": selectors.human_age(timezone.now() - i.last_report_at),
+                },
+            )
+            for i, meters in candidates
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        ids = list(data.get("sources") or [])
+        if data.get("other"):
+            ids.append(data["other"])
+        if not ids and not self.errors:
+            raise forms.ValidationError(_("Choose at least one incident to merge into this one."))
+        data["ids"] = sorted(set(ids))
+        return data
+
+
+class SplitForm(forms.Form):
+    reports = forms.TypedMultipleChoiceField(coerce=int, required=True)
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, report_ids: list[int]) -> None:
+        super().__init__(data)
+        field = self.fields["reports"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = [(pk, str(pk)) for pk in report_ids]
+        field.error_messages["required"] = _("Choose the reports that belong to another incident.")
+        field.error_messages["invalid_choice"] = _("Report %(value)s is not part of this incident.")
+
+
+class DispatchForm(forms.Form):
+    count = forms.IntegerField(
+        label=gettext_lazy("How many observers"),
+        required=False,
+        min_value=1,
+        max_value=network_dispatch.MAX_DISPATCH_COUNT,
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why"), required=False, max_length=triage.MAX_NOTE_CHARS)
