@@ -6,7 +6,7 @@ the hashing, proofs and signatures they rest on are :mod:`vigil.ledger.merkle`, 
 file, proof or event that failed: ``step N (<what the step checks>): <what failed>``. Nothing a bundle holds can
 make the verifier crash: every zip entry is read through one helper that reports corruption as a failure.
 
-What a passing bundle establishes, and what it does not (``docs/bundle-format.md`` §3.2): every original, its leaf
+What a passing bundle establishes, and what it does not (``docs/bundle-format.md`` §3.1): every original, its leaf
 record (item id, SHA-256, size, ...), its place in ``files/<item uuid>/``, and every custody event are covered by
 the checkpoint the log signed. The manifest's ``title`` and ``created_at`` are covered by nothing; the report
 says so. The time of the export is covered: it is the ``at`` of this export's ``exported`` custody events.
@@ -215,7 +215,7 @@ def _verify_archive(
             notes.append("the bundle's log-key.txt differs from the key you gave; your key was used")
     try:
         checkpoint = open_checkpoint(checkpoint_text, key)
-        check_checkpoint_matches(manifest, checkpoint)
+        _check_checkpoint_matches(manifest, checkpoint)
     except LedgerError as exc:
         raise _fail(2, f"{CHECKPOINT}: {exc}") from None
     done(2)
@@ -376,7 +376,7 @@ def check_inclusion(manifest: Manifest, checkpoint: Checkpoint) -> None:
             raise VerificationError(f"inclusion proof of {what} fails: {exc}") from None
 
 
-def check_checkpoint_matches(manifest: Manifest, checkpoint: Checkpoint) -> None:
+def _check_checkpoint_matches(manifest: Manifest, checkpoint: Checkpoint) -> None:
     """The manifest restates the checkpoint's origin, size and root; they must be the signed ones."""
     if checkpoint.origin != manifest.origin:
         raise VerificationError(f"the manifest names log {manifest.origin!r}, the checkpoint {checkpoint.origin!r}")

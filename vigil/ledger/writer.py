@@ -261,6 +261,7 @@ def default_readme(manifest: Manifest) -> str:
     return (
         f"Evidence bundle: {manifest.title or manifest.export_id}\n"
         f"Export {manifest.export_id}, made {manifest.created_at}\n"
+        "(this title and time come from manifest.json and are not covered by the log's signature)\n"
         f"Log {manifest.origin}, checkpoint of {manifest.tree_size} leaves\n"
         f"{len(manifest.items)} evidence items ({files} files under files/), "
         f"{len(manifest.custody_events)} custody events.\n"
