@@ -460,6 +460,8 @@ def test_a_bundle_written_before_paths_were_bound_to_items_still_verifies() -> N
     ]
     assert report.exported_at == "2025-06-01T14:40:00.000000Z"
     assert report.manifest.created_at == "2025-06-01T14:41:00.000000Z"
+    manifest = entries(fixtures / "bundle-v1-2025.zip")["manifest.json"]
+    assert Manifest.parse(manifest).to_json() == manifest
 
 
 def test_the_title_and_creation_time_are_not_covered_and_the_export_time_is(
