@@ -17,20 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from vigil.ledger.bundle import (
-    STEPS,
-    BundleEvent,
-    BundleItem,
-    BundleWriter,
-    Manifest,
-    item_arcname,
-    verify_bundle,
-)
+from vigil.ledger import STEPS, BundleWriter, item_arcname, verify_bundle
 from vigil.ledger.canonical import CustodyEvent, EvidenceItem, HexSha256, Timestamp, canonical_json
 from vigil.ledger.checkpoint import Checkpoint, sign_checkpoint
 from vigil.ledger.errors import FormatError, VerificationError
+from vigil.ledger.manifest import BundleEvent, BundleItem, Manifest
 from vigil.ledger.merkle import inclusion_proof, leaf_hash, tree_root
-from vigil.ledger.note import generate_key
+from vigil.ledger.note import ALG_COSIGNATURE_V1, Verifier, generate_key
 
 ORIGIN = "vigil.example.org/log"
 
@@ -167,6 +160,18 @@ def edit_manifest(change: Callable[[dict[str, object]], None]) -> Callable[[dict
         contents["manifest.json"] = json.dumps(manifest, indent=1).encode()
 
     return edit
+
+
+def repath(renamed: dict[str, str]) -> Callable[[dict[str, object]], None]:
+    """A manifest edit moving items' files to new paths (their zip entries are moved separately)."""
+
+    def change(manifest: dict[str, object]) -> None:
+        items = manifest["items"]
+        assert isinstance(items, list)
+        for entry in items:
+            entry["path"] = renamed.get(entry["path"], entry["path"])
+
+    return change
 
 
 def failure(path: Path, key: str | None) -> str:
@@ -338,6 +343,14 @@ def test_the_writer_refuses_reserved_document_names(evidence: Evidence) -> None:
             bundle.add_document(name, b"x")
 
 
+def test_the_writer_refuses_a_file_under_another_items_folder(evidence: Evidence) -> None:
+    (index, item), (_, other) = evidence.items[0], evidence.items[1]
+    bundle = BundleWriter(io.BytesIO(), export_id=evidence.export_id)
+    source = io.BytesIO(evidence.files[item.item])
+    with pytest.raises(FormatError, match=f"must go under files/{item.item}/"):
+        bundle.add_item(item_arcname(other.item, item.name), source, item, index, evidence.log.proof(index))
+
+
 def test_item_arcname_is_always_safe() -> None:
     item = "0f8fad5b-d9cb-469f-a165-70867728950e"
     assert item_arcname(item, "../../etc/passwd") == f"files/{item}/passwd"
@@ -398,6 +411,122 @@ def test_a_removed_item_is_caught(bundle: Path, evidence: Evidence, tmp_path: Pa
     message = failure(rezip(bundle, tmp_path / "t.zip", edit), evidence.log.vkey)
     assert message.startswith("step 5 ")
     assert "holds 3 items, but the bundle has 2" in message
+
+
+def test_an_items_file_moved_under_another_items_folder_is_caught(
+    bundle: Path, evidence: Evidence, tmp_path: Path
+) -> None:
+    # The bytes still match their own leaf record; only the folder, which names the item, is wrong.
+    (_, first), (_, second) = evidence.items[0], evidence.items[1]
+    old, new = item_arcname(first.item, first.name), f"files/{second.item}/photo.jpg"
+
+    def move(contents: dict[str, bytes]) -> None:
+        contents[new] = contents.pop(old)
+        edit_manifest(repath({old: new}))(contents)
+
+    message = failure(rezip(bundle, tmp_path / "t.zip", move), evidence.log.vkey)
+    assert message == (
+        f"step 3 (every file matches its leaf record (item, SHA-256, size)): {new} (item {first.item}, leaf "
+        f"{evidence.items[0][0]}) is not under its own item's folder files/{first.item}/: the path is bound to the "
+        "item its leaf record names"
+    )
+
+
+def test_two_items_trading_folders_is_caught(bundle: Path, evidence: Evidence, tmp_path: Path) -> None:
+    (_, first), (_, second) = evidence.items[0], evidence.items[1]
+    a, b = item_arcname(first.item, first.name), item_arcname(second.item, second.name)
+    a_moved, b_moved = f"files/{second.item}/{a.rsplit('/', 1)[1]}", f"files/{first.item}/{b.rsplit('/', 1)[1]}"
+
+    def swap(contents: dict[str, bytes]) -> None:
+        contents[a_moved], contents[b_moved] = contents.pop(a), contents.pop(b)
+        edit_manifest(repath({a: a_moved, b: b_moved}))(contents)
+
+    message = failure(rezip(bundle, tmp_path / "t.zip", swap), evidence.log.vkey)
+    assert message.startswith("step 3 ")
+    assert f"{a_moved} (item {first.item}, " in message
+    assert "is not under its own item's folder" in message
+
+
+def test_a_bundle_written_before_paths_were_bound_to_items_still_verifies() -> None:
+    # Written by the previous version of the writer (with its own key), kept byte for byte.
+    fixtures = Path(__file__).parent / "fixtures"
+    key = (fixtures / "bundle-v1-2025.key").read_text().strip()
+    report = verify_bundle(fixtures / "bundle-v1-2025.zip", key)
+    assert report.key_trusted and report.notes == ()
+    assert [item.path for item in report.manifest.items] == [
+        "files/00000000-0000-0000-0000-000000000001/upload_0.bin",
+        "files/00000000-0000-0000-0000-000000000002/upload_1.bin",
+        None,
+    ]
+    assert report.exported_at == "2025-06-01T14:40:00.000000Z"
+    assert report.manifest.created_at == "2025-06-01T14:41:00.000000Z"
+    manifest = entries(fixtures / "bundle-v1-2025.zip")["manifest.json"]
+    assert Manifest.parse(manifest).to_json() == manifest
+
+
+def test_the_title_and_creation_time_are_not_covered_and_the_export_time_is(
+    bundle: Path, evidence: Evidence, tmp_path: Path
+) -> None:
+    # Anyone can change the manifest's title and created_at without breaking anything: they are claims.
+    def retitle(manifest: dict[str, object]) -> None:
+        manifest["title"] = "Another incident"
+        manifest["created_at"] = "2030-01-01T00:00:00Z"
+
+    report = verify_bundle(rezip(bundle, tmp_path / "t.zip", edit_manifest(retitle)), evidence.log.vkey)
+    assert (report.manifest.title, report.manifest.created_at) == ("Another incident", "2030-01-01T00:00:00Z")
+    exported = [e for _, e in evidence.events if e.event == "exported"]
+    assert report.exported_at == exported[0].at == ts(40)
+
+
+def test_the_export_time_cannot_be_changed(bundle: Path, evidence: Evidence, tmp_path: Path) -> None:
+    def redate(manifest: dict[str, object]) -> None:
+        for event in manifest["custody_events"]:  # type: ignore[attr-defined]
+            if event["record"]["event"] == "exported":
+                event["record"]["at"] = "2030-01-01T00:00:00.000000Z"
+
+    message = failure(rezip(bundle, tmp_path / "t.zip", edit_manifest(redate)), evidence.log.vkey)
+    assert message.startswith("step 4 ")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "log-key.txt is missing"),
+        (b"", "log-key.txt is malformed: expected one verifier key line"),
+        (b"not a key\n", "log-key.txt is malformed: malformed verifier key"),
+        (b"\xff\xfe\n", "log-key.txt is malformed: not ASCII text"),
+        (b"{key}\n{key}\n", "log-key.txt is malformed: expected one verifier key line"),
+        (b" {key}\n", "log-key.txt is malformed: expected one verifier key line"),
+        (b"{cosigner}\n", "log-key.txt is malformed: vigil.example.org/log+"),
+    ],
+    ids=["missing", "empty", "garbage", "not-ascii", "two-lines", "indented", "cosignature-key"],
+)
+@pytest.mark.parametrize("given_key", [True, False], ids=["with-key", "without-key"])
+def test_a_missing_or_malformed_log_key_file_is_fatal(
+    bundle: Path, evidence: Evidence, tmp_path: Path, content: bytes | None, expected: str, given_key: bool
+) -> None:
+    vkey = evidence.log.vkey
+    public = Verifier.from_key(vkey).public_key
+    cosigner = Verifier.from_public_key(ORIGIN, public, ALG_COSIGNATURE_V1).key
+
+    def replace_key(contents: dict[str, bytes]) -> None:
+        if content is None:
+            del contents["log-key.txt"]
+        else:
+            contents["log-key.txt"] = content.replace(b"{key}", vkey.encode()).replace(b"{cosigner}", cosigner.encode())
+
+    message = failure(rezip(bundle, tmp_path / "t.zip", replace_key), vkey if given_key else None)
+    assert message.startswith(f"step 1 (zip and manifest are well-formed): {expected}")
+
+
+def test_a_log_key_file_with_another_valid_key_is_noted_when_a_key_is_given(
+    bundle: Path, evidence: Evidence, tmp_path: Path
+) -> None:
+    def replace_key(contents: dict[str, bytes]) -> None:
+        contents["log-key.txt"] = (generate_key(ORIGIN)[1] + "\n").encode()
+
+    report = verify_bundle(rezip(bundle, tmp_path / "t.zip", replace_key), evidence.log.vkey)
+    assert report.notes == ("the bundle's log-key.txt differs from the key you gave; your key was used",)
 
 
 def test_a_removed_file_is_caught(bundle: Path, evidence: Evidence, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from vigil.ledger.checkpoint import (
 )
 from vigil.ledger.errors import FormatError, VerificationError
 from vigil.ledger.merkle import consistency_proof, leaf_hash, tree_root, verify_consistency
-from vigil.ledger.note import Signer, generate_key, sign_note
+from vigil.ledger.note import ALG_COSIGNATURE_V1, Signer, Verifier, generate_key, sign_note
 
 ORIGIN = "vigil.example.org/log"
 # The example body of the C2SP tlog-checkpoint specification.
@@ -109,3 +109,32 @@ def test_proof_text_round_trips_and_is_strict() -> None:
     for bad in (text.rstrip("\n"), text + "\n", "not base64\n", base64.b64encode(b"x" * 31).decode() + "\n"):
         with pytest.raises(FormatError, match="malformed proof"):
             parse_proof(bad)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "example.com\n\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
+        "example.com\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\nextension\n",
+        "\nexample.com\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n",
+    ],
+    ids=["after-origin", "before-extension", "leading"],
+)
+def test_a_checkpoint_rejects_blank_lines_that_a_general_note_allows(text: str) -> None:
+    skey, vkey = generate_key("example.com")
+    signed = sign_note(text, [Signer.from_key(skey)])  # a valid signed note ...
+    with pytest.raises(FormatError, match=r"malformed checkpoint: line [0-9]+ is blank"):
+        read_checkpoint(signed)  # ... but not a checkpoint
+    with pytest.raises(FormatError, match="malformed checkpoint"):
+        open_checkpoint(signed, vkey)
+
+
+def test_opening_a_checkpoint_with_a_witness_cosignature_key_is_not_supported_yet() -> None:
+    skey, _ = generate_key(ORIGIN)
+    note = sign_checkpoint(Checkpoint(ORIGIN, 1, leaf_hash(b"x")), skey)
+    public = Signer.from_key(skey).verifier().public_key
+    witness = Verifier.from_public_key(ORIGIN, public, ALG_COSIGNATURE_V1)
+    with pytest.raises(VerificationError, match=r"cosignature .* not supported yet"):
+        open_checkpoint(note, witness)
+    with pytest.raises(VerificationError, match="not supported yet"):
+        open_checkpoint(note, witness.key)

@@ -56,6 +56,41 @@ def test_a_good_bundle_exits_0_with_a_summary(bundle: Path, evidence: Evidence) 
     assert result.stderr == ""
 
 
+def test_the_summary_says_what_the_signature_does_not_cover(bundle: Path, evidence: Evidence) -> None:
+    code, out, _ = call(bundle, "--key", evidence.log.vkey)
+    assert code == 0
+    lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ") and line.split()}
+    assert lines["export"] == (
+        f"  export     {evidence.export_id}  exported at 2025-06-01T14:40:00.000000Z "
+        "(per its 'exported' custody events in the log)"
+    )
+    assert lines["title"] == "  title      'Incident 42'  (manifest.json only: NOT covered by the signature)"
+    assert lines["created"].endswith("(manifest.json only: NOT covered by the signature)")
+
+
+def test_a_log_key_file_that_is_malformed_fails_even_with_a_key(
+    bundle: Path, evidence: Evidence, tmp_path: Path
+) -> None:
+    def spoil(contents: dict[str, bytes]) -> None:
+        contents["log-key.txt"] = b"not a key\n"
+
+    code, _, err = call(rezip(bundle, tmp_path / "t.zip", spoil), "--key", evidence.log.vkey)
+    assert code == 1
+    assert err.startswith("FAILED: step 1 (zip and manifest are well-formed): log-key.txt is malformed: ")
+
+
+def test_an_unexpected_error_is_a_failed_line_not_a_traceback(
+    bundle: Path, evidence: Evidence, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise KeyError("surprise")
+
+    monkeypatch.setattr("vigil.ledger.cli.verify_bundle", broken)
+    code, _, err = call(bundle, "--key", evidence.log.vkey)
+    assert code == 1
+    assert err.startswith("FAILED: the check could not be completed (KeyError: 'surprise'); the input is NOT verified.")
+
+
 def test_without_a_key_it_passes_but_warns_loudly(bundle: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "vigil.ledger.cli", str(bundle)], capture_output=True, text=True, timeout=60, check=False
@@ -75,7 +110,7 @@ def test_a_tampered_bundle_exits_1_naming_the_file(bundle: Path, evidence: Evide
     tampered = rezip(bundle, tmp_path / "tampered.zip", flip)
     result = run(tampered, "--key", evidence.log.vkey)
     assert result.returncode == 1
-    assert result.stderr.startswith("FAILED: step 3 (every file matches its leaf record (SHA-256, size)): ")
+    assert result.stderr.startswith("FAILED: step 3 (every file matches its leaf record (item, SHA-256, size)): ")
     assert name in result.stderr
     assert "[2/6] checkpoint is signed by the log key: ok" in result.stdout
     assert "[3/6]" not in result.stdout
@@ -183,7 +218,7 @@ def test_consistency_rejects_a_malformed_proof_file(tmp_path: Path) -> None:
 
 def test_the_verifier_needs_no_django() -> None:
     check = (
-        "import sys, vigil.ledger.cli, vigil.ledger.bundle\n"
+        "import sys, vigil.ledger.cli, vigil.ledger.bundle, vigil.ledger.writer, vigil.ledger.verify\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'ninja'))\n"
         "assert not loaded, loaded\n"
     )

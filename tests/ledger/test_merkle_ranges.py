@@ -7,25 +7,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vigil.ledger import (
-    EMPTY_ROOT,
-    LedgerError,
+from vigil.ledger import EMPTY_ROOT, LedgerError, consistency_proof, inclusion_proof, leaf_hash, tree_root
+from vigil.ledger.merkle import (
+    Node,
     append_leaves,
-    consistency_proof,
     consistency_ranges,
     fold_range,
     frontier_nodes,
     frontier_root,
     hash_ranges,
-    inclusion_proof,
     inclusion_ranges,
-    leaf_hash,
     node_range,
     range_nodes,
     ranges_nodes,
-    tree_root,
 )
-from vigil.ledger.merkle import Node
 
 ALL = [leaf_hash(b"leaf %d" % i) for i in range(1100)]
 

@@ -1,77 +1,65 @@
-"""Vigil's ledger: RFC 9162 Merkle hashing and proofs, checkpoints and bundles. Pure Python; never imports Django."""
+"""Vigil's ledger: RFC 9162 Merkle hashing and proofs, checkpoints and bundles. Pure Python; never imports Django.
 
-from vigil.ledger.bundle import BundleReport, BundleWriter, item_arcname, verify_bundle
+The names below are the public surface: what the evidence app, the log and outside verifiers use. Modules:
+
+* ``merkle``: RFC 9162 hashing, reference proofs, their verifiers, and the storage-side range algorithms
+  the persistent log (``vigil.tlog``) builds on (``vigil.ledger.merkle.append_leaves`` and friends);
+* ``canonical``: canonical JSON and the two leaf record schemas;
+* ``note`` and ``checkpoint``: C2SP signed notes, keys and checkpoints;
+* ``manifest``, ``writer``, ``verify``: the evidence bundle's format, its writer, and its offline verifier;
+* ``cli``: ``vigil-verify``; ``errors``: the one error tree; ``_internal``: private helpers.
+"""
+
 from vigil.ledger.canonical import CustodyEvent, EvidenceItem, canonical_json, format_timestamp
 from vigil.ledger.checkpoint import Checkpoint, format_proof, open_checkpoint, parse_proof, sign_checkpoint
 from vigil.ledger.errors import FormatError, LedgerError, VerificationError
+from vigil.ledger.manifest import Manifest, item_arcname
 from vigil.ledger.merkle import (
     EMPTY_ROOT,
     HASH_SIZE,
-    Appended,
-    append_leaves,
     consistency_proof,
-    consistency_ranges,
-    fold_range,
-    frontier_nodes,
-    frontier_root,
-    hash_ranges,
     inclusion_proof,
-    inclusion_ranges,
     leaf_hash,
     node_hash,
-    node_range,
-    range_nodes,
-    ranges_nodes,
-    root_from_inclusion_proof,
     tree_root,
     verify_consistency,
     verify_inclusion,
 )
 from vigil.ledger.note import Signer, Verifier, generate_key, open_note, sign_note
+from vigil.ledger.verify import STEPS, BundleReport, verify_bundle
+from vigil.ledger.writer import BundleWriter
 
 __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
-    "Appended",
-    "LedgerError",
-    "VerificationError",
-    "append_leaves",
-    "consistency_proof",
-    "consistency_ranges",
-    "fold_range",
-    "frontier_nodes",
-    "frontier_root",
-    "hash_ranges",
-    "inclusion_proof",
-    "inclusion_ranges",
-    "leaf_hash",
-    "node_hash",
-    "node_range",
-    "range_nodes",
-    "ranges_nodes",
-    "root_from_inclusion_proof",
-    "tree_root",
-    "verify_consistency",
-    "verify_inclusion",
-]
-__all__ += [
+    "STEPS",
     "BundleReport",
     "BundleWriter",
     "Checkpoint",
     "CustodyEvent",
     "EvidenceItem",
     "FormatError",
+    "LedgerError",
+    "Manifest",
     "Signer",
+    "VerificationError",
     "Verifier",
     "canonical_json",
+    "consistency_proof",
     "format_proof",
     "format_timestamp",
     "generate_key",
+    "inclusion_proof",
     "item_arcname",
+    "leaf_hash",
+    "node_hash",
     "open_checkpoint",
     "open_note",
     "parse_proof",
     "sign_checkpoint",
     "sign_note",
+    "tree_root",
     "verify_bundle",
+    "verify_consistency",
+    "verify_inclusion",
 ]

@@ -7,8 +7,9 @@ A checkpoint body is::
     <root hash, base64>\\n
     [extension lines]\\n
 
-signed as a C2SP signed note (:mod:`vigil.ledger.note`). Vigil's log key is named after the origin, as the
-witness ecosystem expects, and :func:`open_checkpoint` checks that.
+signed as a C2SP signed note (:mod:`vigil.ledger.note`). Unlike a general note's text, a checkpoint has no blank
+lines. Vigil's log key is an Ed25519 (type 0x01) key named after the origin, as the witness ecosystem expects, and
+:func:`open_checkpoint` checks both.
 
 A consistency proof in text form is one base64 hash per line, oldest-subtree first as RFC 9162 §2.1.4.1 emits
 them, every line ending in a newline; an empty proof is an empty file.
@@ -85,6 +86,8 @@ class Checkpoint:
         if not text.endswith("\n"):
             raise FormatError("malformed checkpoint: must end with a newline")
         lines = text[:-1].split("\n")
+        if "" in lines:
+            raise FormatError(f"malformed checkpoint: line {lines.index('') + 1} is blank (a checkpoint has none)")
         if len(lines) < 3:
             raise FormatError("malformed checkpoint: expected origin, size and root hash lines")
         origin, size_text, root_text, *extensions = lines
@@ -110,6 +113,7 @@ def open_checkpoint(note_text: str | bytes, verifier_key: Verifier | str) -> Che
 
     Raises VerificationError if the key did not sign it (or signed something else), FormatError if malformed."""
     verifier = verifier_key if isinstance(verifier_key, Verifier) else Verifier.from_key(verifier_key)
+    verifier.check_supported()  # a witness's cosignature key is not a log key, and cannot verify yet
     note = open_note(note_text, [verifier])
     checkpoint = Checkpoint.parse(note.text)
     if checkpoint.origin != verifier.name:

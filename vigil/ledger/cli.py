@@ -5,6 +5,7 @@
 
 Exit status: 0 when everything holds, 1 when verification fails (the message says exactly what), 2 on usage errors
 (bad arguments, unreadable files, a malformed key). Needs only the standard library and ``cryptography``.
+Whatever a bundle holds, the answer is a ``FAILED:`` line and a non-zero status, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final, TextIO
 
-from vigil.ledger.bundle import STEPS, BundleReport, verify_bundle
 from vigil.ledger.checkpoint import Checkpoint, open_checkpoint, parse_proof, read_checkpoint
 from vigil.ledger.errors import FormatError, LedgerError
 from vigil.ledger.merkle import verify_consistency
 from vigil.ledger.note import Verifier
+from vigil.ledger.verify import STEPS, BundleReport, verify_bundle
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1
@@ -114,7 +115,13 @@ def _summary(report: BundleReport, out: TextIO) -> None:
     deleted = len(manifest.items) - len(files)
     print("", file=out)
     print("OK: every check passed." if report.key_trusted else "OK, but see the WARNING below.", file=out)
-    print(f"  export     {manifest.export_id}  {manifest.title!r}  made {manifest.created_at}", file=out)
+    if report.exported_at is not None:
+        logged = f"exported at {report.exported_at} (per its 'exported' custody events in the log)"
+    else:
+        logged = "(no 'exported' custody event: NOT covered by the log)"
+    print(f"  export     {manifest.export_id}  {logged}", file=out)
+    print(f"  title      {manifest.title!r}  (manifest.json only: NOT covered by the signature)", file=out)
+    print(f"  created    {manifest.created_at}  (manifest.json only: NOT covered by the signature)", file=out)
     print(f"  log        {checkpoint.origin}  size {checkpoint.size}  root {checkpoint.root_b64}", file=out)
     trust = "given with --key" if report.key_trusted else "from the bundle itself, NOT independently trusted"
     print(f"  key        {report.verifier_key}  ({trust})", file=out)
@@ -190,6 +197,14 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: T
     except LedgerError as exc:
         stdout.flush()
         print(f"FAILED: {exc}", file=stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # a verifier bug must still end in a clear "not verified", not a traceback
+        stdout.flush()
+        print(
+            f"FAILED: the check could not be completed ({type(exc).__name__}: {exc}); the input is NOT verified. "
+            "This is a bug in vigil-verify: please report it with the file.",
+            file=stderr,
+        )
         return EXIT_FAILED
 
 

@@ -1,13 +1,19 @@
-"""C2SP signed notes (https://c2sp.org/signed-note), as in Go's golang.org/x/mod/sumdb/note, Ed25519 keys only.
+"""C2SP signed notes (https://c2sp.org/signed-note), as in Go's golang.org/x/mod/sumdb/note.
 
 A signed note is UTF-8 text ending in a newline, one blank line, then one or more signature lines
 ``— <key name> <base64(4-byte key hash ‖ signature)>``. The signature covers the text including its final newline.
+The text may itself hold blank lines: it ends at the *last* blank line of the note (a checkpoint's text may not,
+which :mod:`vigil.ledger.checkpoint` enforces). No control characters but newline, anywhere.
 
-Keys:
+Keys (``<type>`` is the C2SP signature type byte):
 
-* verifier key: ``<name>+<8 hex digits key hash>+<base64(0x01 ‖ 32-byte Ed25519 public key)>``
+* verifier key: ``<name>+<8 hex digits key hash>+<base64(<type> ‖ 32-byte Ed25519 public key)>``
 * signer key:   ``PRIVATE+KEY+<name>+<8 hex digits key hash>+<base64(0x01 ‖ 32-byte Ed25519 seed)>``
-* key hash: first 4 bytes (big-endian) of SHA-256(name ‖ "\\n" ‖ 0x01 ‖ public key).
+* key hash: first 4 bytes (big-endian) of SHA-256(name ‖ "\\n" ‖ <type> ‖ public key).
+
+Type 0x01 is Ed25519 over the note text: what a log signs checkpoints with, the only type that signs and verifies
+here. Type 0x04 is a witness's timestamped Ed25519 cosignature (https://c2sp.org/tlog-cosignature): its verifier
+keys parse, but verifying with one raises :class:`VerificationError` saying it is not supported yet.
 
 Opening a note ignores signatures by unknown keys, fails on an invalid signature by a known key, and needs at
 least one valid signature by a known key. Interoperates with Go's note package and the witness ecosystem.
@@ -49,7 +55,9 @@ VerifierKey = NewType("VerifierKey", str)
 SignerKey = NewType("SignerKey", str)
 """``PRIVATE+KEY+<name>+<hash>+<base64 seed>``: secret."""
 
-ALG_ED25519: Final = 1
+ALG_ED25519: Final = 0x01
+ALG_COSIGNATURE_V1: Final = 0x04
+KEY_TYPES: Final = {ALG_ED25519: "Ed25519", ALG_COSIGNATURE_V1: "Ed25519 cosignature (c2sp.org/tlog-cosignature)"}
 MAX_NOTE_BYTES: Final = 1 << 20
 MAX_SIGNATURES: Final = 100
 SIGNATURE_PREFIX: Final = "— "  # em dash, space
@@ -93,11 +101,15 @@ def _key_fields(name: str, hash_hex: str, key64: str, *, kind: str) -> tuple[int
 
 @dataclass(frozen=True, slots=True)
 class Verifier:
-    """A public note key: checks signatures made by the matching :class:`Signer`."""
+    """A public note key: checks signatures made by the matching :class:`Signer`.
+
+    ``algorithm`` is the signature type byte: :data:`ALG_ED25519`, or :data:`ALG_COSIGNATURE_V1` for a witness's
+    cosignature key, which parses and names itself but cannot verify yet."""
 
     name: str
     key_hash: int
     public_key: bytes  # 32 raw Ed25519 bytes
+    algorithm: int = ALG_ED25519
 
     @staticmethod
     def from_key(vkey: str) -> Verifier:
@@ -109,33 +121,52 @@ class Verifier:
         key_hash, key = _key_fields(name, hash_hex, key64, kind="verifier")
         if not key:
             raise FormatError("malformed verifier key: empty key")
-        if key[0] != ALG_ED25519:
-            raise FormatError(f"unknown verifier key algorithm {key[0]} (only 1 = Ed25519 is known)")
+        if key[0] not in KEY_TYPES:
+            known = ", ".join(f"{alg} = {what}" for alg, what in KEY_TYPES.items())
+            raise FormatError(f"unknown verifier key algorithm {key[0]} (known: {known})")
         if len(key) != 33:
             raise FormatError("malformed verifier key: an Ed25519 key is 32 bytes")
         if _key_hash(name, key) != key_hash:
             raise FormatError("invalid verifier key: the key hash does not match the name and key")
-        return Verifier(name=name, key_hash=key_hash, public_key=key[1:])
+        return Verifier(name=name, key_hash=key_hash, public_key=key[1:], algorithm=key[0])
 
     @staticmethod
-    def from_public_key(name: str, public_key: bytes) -> Verifier:
+    def from_public_key(name: str, public_key: bytes, algorithm: int = ALG_ED25519) -> Verifier:
         if not _valid_name(name):
             raise FormatError(f"invalid key name {name!r}: non-empty, no spaces, no '+'")
         if len(public_key) != 32:
             raise FormatError("an Ed25519 public key is 32 bytes")
-        return Verifier(name=name, key_hash=_key_hash(name, bytes([ALG_ED25519]) + public_key), public_key=public_key)
+        if algorithm not in KEY_TYPES:
+            raise FormatError(f"unknown verifier key algorithm {algorithm}")
+        key_hash = _key_hash(name, bytes([algorithm]) + public_key)
+        return Verifier(name=name, key_hash=key_hash, public_key=public_key, algorithm=algorithm)
 
     @property
     def key(self) -> VerifierKey:
-        encoded = base64.b64encode(bytes([ALG_ED25519]) + self.public_key).decode("ascii")
+        encoded = base64.b64encode(bytes([self.algorithm]) + self.public_key).decode("ascii")
         return VerifierKey(f"{self.name}+{self.key_hash:08x}+{encoded}")
+
+    @property
+    def is_cosigner(self) -> bool:
+        """A witness's cosignature key (type 0x04): it cannot sign a log's checkpoints."""
+        return self.algorithm == ALG_COSIGNATURE_V1
 
     @property
     def key_id(self) -> str:
         """``name+hash``, how error messages name a key."""
         return f"{self.name}+{self.key_hash:08x}"
 
+    def check_supported(self) -> None:
+        """Raise VerificationError unless this key's signatures can be verified here (Ed25519, type 0x01)."""
+        if self.algorithm != ALG_ED25519:
+            raise VerificationError(
+                f"key {self.key_id} is a {KEY_TYPES[self.algorithm]} key (signature type 0x{self.algorithm:02x}); "
+                "verifying with it is not supported yet"
+            )
+
     def verify(self, message: bytes, signature: bytes) -> bool:
+        """Whether ``signature`` is this key's over ``message``; VerificationError for an unsupported key type."""
+        self.check_supported()
         try:
             Ed25519PublicKey.from_public_bytes(self.public_key).verify(signature, message)
         except (InvalidSignature, ValueError):
@@ -229,10 +260,9 @@ class Note:
 
 
 def _check_text(text: str) -> None:
+    # C2SP signed-note: the text MAY contain empty lines; it must end in a newline.
     if not text.endswith("\n"):
         raise FormatError("malformed note: the text must end with a newline")
-    if "\n\n" in text or text.startswith("\n"):
-        raise FormatError("malformed note: the text must not contain blank lines")
     _check_chars(text)
 
 
