@@ -218,7 +218,7 @@ def test_consistency_rejects_a_malformed_proof_file(tmp_path: Path) -> None:
 
 def test_the_verifier_needs_no_django() -> None:
     check = (
-        "import sys, vigil.ledger.cli, vigil.ledger.bundle, vigil.ledger.writer, vigil.ledger.verify\n"
+        "import sys, vigil.ledger.cli, vigil.ledger.manifest, vigil.ledger.writer, vigil.ledger.verify\n"
         "loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('django', 'ninja'))\n"
         "assert not loaded, loaded\n"
     )

@@ -26,7 +26,7 @@ from vigil.evidence import custody, selectors, staging
 from vigil.evidence.models import BundleExport, CustodyEvent, CustodyKind, EvidenceItem
 from vigil.evidence.uploads import store_error
 from vigil.hotline.models import Incident
-from vigil.ledger.bundle import BundleWriter, item_arcname
+from vigil.ledger import BundleWriter, item_arcname
 from vigil.ledger.canonical import format_timestamp
 from vigil.lib.errors import VigilError
 
