@@ -79,7 +79,7 @@
     body.append("size", String(file.size));
     body.append("device_time", new Date().toISOString());
     var started = await request("POST", startUrl, body);
-    if (started.status !== 201) { throw new Error(started.data.error || strings.failed); }
+    if (started.status !== 201) { throw new Error(started.data.detail || strings.failed); }
     remember(key, started.data.url);
     return started.data;
   }
@@ -104,7 +104,7 @@
         offset = answer.data.received;
         delay = 1000;
         if (answer.data.state === "complete") { break; }
-        if (answer.data.state !== "open") { throw new Error(answer.data.error || strings.failed); }
+        if (answer.data.state !== "open") { throw new Error(answer.data.detail || strings.failed); }
       } else if (answer.status === 409 && typeof answer.data.received === "number") {
         offset = answer.data.received; // the server holds a different amount: continue from there
       } else if (answer.status === 0 || answer.status >= 500 || answer.status === 429) {
@@ -114,13 +114,13 @@
         var probe = await request("GET", url);
         if (probe.status === 200) {
           if (probe.data.state !== "open" && probe.data.state !== "complete") {
-            throw new Error(probe.data.error || strings.failed);
+            throw new Error(probe.data.detail || strings.failed);
           }
           offset = probe.data.received;
           if (probe.data.state === "complete") { answer = probe; break; }
         }
       } else {
-        throw new Error(answer.data.error || strings.failed);
+        throw new Error(answer.data.detail || strings.failed);
       }
     }
     remember(key, null);

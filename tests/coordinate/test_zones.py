@@ -297,5 +297,5 @@ def test_tapping_the_map_adds_then_removes_a_cell(world: World, zone: Zone) -> N
     removed = client.post(url, {"lat": FREE_LAT, "lon": FREE_LON}).json()
     assert removed["in_zone"] is False and cells_of(zone) == set()
     taken = client.post(url, {"lat": SOUTH_CENTER[0], "lon": SOUTH_CENTER[1]})
-    assert taken.status_code == 409 and "another group" in taken.json()["error"]
+    assert taken.status_code == 409 and "another group" in taken.json()["detail"]
     assert client.post(url, {"lat": "north"}).status_code == 400

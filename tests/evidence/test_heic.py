@@ -95,7 +95,7 @@ def test_a_heic_photo_over_the_pixel_cap_is_refused(world: World, scene: Scene, 
     data = heic_bytes()
     started = carol.post(f"/evidence/dispatch/{dispatch.pk}/uploads", {"name": "big.heic", "size": str(len(data))})
     answer = send_chunk(carol, started.json()["url"], data, 0, len(data))
-    assert answer.status_code == 422 and "more pixels" in answer.json()["error"]
+    assert answer.status_code == 422 and "more pixels" in answer.json()["detail"]
     assert not EvidenceItem.objects.exists()
     assert UploadSession.objects.get().state == "failed"
 
@@ -107,7 +107,7 @@ def test_a_heic_photo_with_a_damaged_header_is_refused_with_a_reason(world: Worl
     data = good[:28] + bytes(len(good) - 28)  # `ftyp` says HEIC; the `meta` box that describes the picture is gone
     started = carol.post(f"/evidence/dispatch/{dispatch.pk}/uploads", {"name": "cut.heic", "size": str(len(data))})
     answer = send_chunk(carol, started.json()["url"], data, 0, len(data))
-    assert answer.status_code == 422 and "cannot be read" in answer.json()["error"], answer.content
+    assert answer.status_code == 422 and "cannot be read" in answer.json()["detail"], answer.content
     assert not EvidenceItem.objects.exists()
     originals = media / "evidence" / "originals"
     assert not originals.exists() or not any(originals.iterdir()), "nothing kept"
@@ -134,5 +134,5 @@ def test_a_heic_file_too_large_to_open_is_refused(world: World, scene: Scene, mo
     data = heic_bytes()
     started = carol.post(f"/evidence/dispatch/{dispatch.pk}/uploads", {"name": "x.heic", "size": str(len(data))})
     answer = send_chunk(carol, started.json()["url"], data, 0, len(data))
-    assert answer.status_code == 422 and "HEIC" in answer.json()["error"]
+    assert answer.status_code == 422 and "HEIC" in answer.json()["detail"]
     assert not EvidenceItem.objects.exists()

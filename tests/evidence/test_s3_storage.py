@@ -188,7 +188,7 @@ def test_a_file_of_the_wrong_type_is_refused_and_its_multipart_upload_aborted(
     data = b"MZ\x90\x00" + bytes(6 * MiB)  # a Windows program, whatever it is called
     url = start(carol, dispatch, data, "holiday.jpg")
     answer = send_chunk(carol, url, data[:CHUNK], 0, len(data))
-    assert answer.status_code == 415 and "not accepted" in answer.json()["error"]
+    assert answer.status_code == 415 and "not accepted" in answer.json()["detail"]
     assert carol.get(url).json()["state"] == "failed"
     assert bucket.multipart_uploads() == [] and bucket.keys() == []
 
@@ -201,7 +201,7 @@ def test_a_chunk_under_five_mib_that_is_not_the_last_is_refused_clearly(
     data = video(CHUNK + 128 * 1024)
     url = start(carol, dispatch, data)
     small = send_chunk(carol, url, data[:MiB], 0, len(data))
-    assert small.status_code == 400 and "5 MiB" in small.json()["error"]
+    assert small.status_code == 400 and "5 MiB" in small.json()["detail"]
     assert carol.get(url).json()["received"] == 0
     assert send_all(carol, url, data)["sha256"] == hashlib.sha256(data).hexdigest()
 
@@ -357,7 +357,7 @@ def test_while_the_store_is_down_uploads_answer_503_and_resume_to_the_same_hash_
     working = settings.STORAGES
     settings.STORAGES = {**working, "default": bucket.server.storage(bucket.name, endpoint=dead_endpoint())}
     down = send_chunk(carol, url, data[CHUNK : 2 * CHUNK], CHUNK, len(data))
-    assert down.status_code == 503 and "storage is not answering" in down.json()["error"]
+    assert down.status_code == 503 and "storage is not answering" in down.json()["detail"]
     assert carol.get(url).json() | {"received": CHUNK, "state": "open"} == carol.get(url).json()
     refused = carol.post(f"/evidence/dispatch/{dispatch.pk}/uploads", {"name": "b.mp4", "size": str(len(data))})
     assert refused.status_code == 503 and UploadSession.objects.count() == 1, "no session without its staging"

@@ -143,7 +143,7 @@ def test_a_file_of_the_wrong_type_is_refused_and_nothing_is_kept(world: World, s
     url = client.post(f"/evidence/dispatch/{dispatch.pk}/uploads", {"name": "photo.jpg", "size": str(len(data))})
     answer = send_chunk(client, url.json()["url"], data, 0, len(data))
     assert answer.status_code == 415
-    assert "not accepted" in answer.json()["error"]
+    assert "not accepted" in answer.json()["detail"]
     assert client.get(url.json()["url"]).json()["state"] == "failed"
     assert partials(media) == [] and originals(media) == [] and Leaf.objects.count() == 0
 
@@ -155,7 +155,7 @@ def test_a_decompression_bomb_is_refused_with_a_clear_error(world: World, scene:
     url = client.post(f"/evidence/dispatch/{dispatch.pk}/uploads", {"name": "bomb.png", "size": str(len(data))})
     answer = send_chunk(client, url.json()["url"], data, 0, len(data))
     assert answer.status_code == 422
-    assert "megapixels" in answer.json()["error"]
+    assert "megapixels" in answer.json()["detail"]
     assert partials(media) == [] and originals(media) == [] and EvidenceItem.objects.count() == 0
 
 
@@ -165,7 +165,7 @@ def test_a_file_over_the_size_limit_is_refused_before_a_byte_is_sent(world: Worl
     client = world.client_for(world.carol)
     answer = client.post(f"/evidence/dispatch/{dispatch.pk}/uploads", {"name": "big.mp4", "size": "10001"})
     assert answer.status_code == 413
-    assert "larger than" in answer.json()["error"]
+    assert "larger than" in answer.json()["detail"]
     assert UploadSession.objects.count() == 0
 
 
@@ -173,7 +173,7 @@ def test_a_file_over_the_size_limit_is_refused_before_a_byte_is_sent(world: Worl
 def test_a_missing_or_absurd_size_is_refused(world: World, scene: Scene, size: str) -> None:
     _, dispatch = scene
     answer = world.client_for(world.carol).post(f"/evidence/dispatch/{dispatch.pk}/uploads", {"size": size})
-    assert answer.status_code == 400 and answer.json()["error"]
+    assert answer.status_code == 400 and answer.json()["detail"]
 
 
 def test_chunks_past_the_announced_end_or_over_the_chunk_limit_are_refused(world: World, scene: Scene) -> None:

@@ -44,10 +44,11 @@ logger = logging.getLogger(__name__)
 class OffsetMismatch(VigilError):
     """The chunk does not start where the server's copy ends; the client should resume from `received`."""
 
+    code = "offset_mismatch"
     status = 409
 
-    def __init__(self, message: str, *, received: int) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, received: int, status: int | None = None) -> None:
+        super().__init__(message, status=status)
         self.received = received
 
 

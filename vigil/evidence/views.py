@@ -24,7 +24,7 @@ from vigil.accounts.models import Role, User
 from vigil.evidence import access, derivatives, selectors, staging, uploads
 from vigil.evidence.media import EXTENSIONS
 from vigil.evidence.models import EvidenceItem, UploadSession
-from vigil.lib.errors import VigilError
+from vigil.lib.errors import VigilError, problem
 from vigil.network.models import Dispatch
 
 _RANGE = re.compile(r"bytes (\d{1,15})-(\d{1,15})/(\d{1,15})")
@@ -53,7 +53,7 @@ def _session_json(session: UploadSession, status: int = 200) -> JsonResponse:
         "chunk_bytes": settings.VIGIL_UPLOAD_CHUNK_BYTES,
     }
     if session.error:
-        data["error"] = session.error
+        data["detail"] = session.error  # why a failed upload failed
     if session.item_id:
         item = EvidenceItem.objects.get(pk=session.item_id)
         data.update(sha256=item.sha256, media_type=item.media_type, item=str(item.pk))
@@ -73,10 +73,11 @@ def _upload_context(dispatch: Dispatch, user: User, **extra: object) -> dict[str
 
 
 def _error_json(exc: VigilError) -> JsonResponse:
-    data: dict[str, object] = {"error": str(exc)}
+    """The problem body every surface answers a refusal with; a resumable upload also learns where to resume."""
+    data = problem(exc)
     if isinstance(exc, uploads.OffsetMismatch):
         data["received"] = exc.received
-    return JsonResponse(data, status=exc.status)
+    return JsonResponse(data, status=exc.status, content_type="application/problem+json")
 
 
 @login_required
@@ -96,7 +97,7 @@ def upload_start(request: HttpRequest, dispatch_id: int) -> JsonResponse:
     try:
         size = int(request.POST.get("size", ""))
     except ValueError:
-        return JsonResponse({"error": _("Say how many bytes the file has.")}, status=400)
+        return _error_json(VigilError(_("Say how many bytes the file has."), code="bad_size"))
     try:
         session = uploads.start_upload(
             dispatch=dispatch,
@@ -120,7 +121,7 @@ def upload_chunk(request: HttpRequest, upload_id: str) -> JsonResponse:
         return _session_json(session)
     match = _RANGE.fullmatch(request.headers.get("Content-Range", "").strip())
     if match is None:
-        return JsonResponse({"error": _("Send a Content-Range header: bytes first-last/total.")}, status=400)
+        return _error_json(VigilError(_("Send a Content-Range header: bytes first-last/total."), code="bad_range"))
     first, last, total = (int(g) for g in match.groups())
     length = last - first + 1
     try:
@@ -128,10 +129,8 @@ def upload_chunk(request: HttpRequest, upload_id: str) -> JsonResponse:
     except ValueError:
         declared = -1
     if total != session.size or last < first or declared != length:
-        return JsonResponse(
-            {"error": _("Content-Range does not match the upload or the body length."), "received": session.received},
-            status=400,
-        )
+        mismatch = _("Content-Range does not match the upload or the body length.")
+        return _error_json(uploads.OffsetMismatch(mismatch, received=session.received, status=400))
     try:
         session = uploads.receive_chunk(session=session, offset=first, length=length, body=request)
     except VigilError as exc:
