@@ -56,7 +56,7 @@
       })
         .then(function (r) { return r.json(); })
         .then(function (data) {
-          if (data.error) { status(data.error); return; }
+          if (data.detail) { status(data.detail); return; }
           status(data.cell + (data.in_zone ? " +" : " −") + " · " + data.cell_count);
           draw(false);
         })

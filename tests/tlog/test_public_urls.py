@@ -120,7 +120,7 @@ def test_bad_parameters_get_a_clear_400(url: str, message: str) -> None:
     fill(3)
     response = Client().get(url)
     assert response.status_code == 400
-    assert message in json.loads(response.content)["error"]
+    assert message in json.loads(response.content)["detail"]
 
 
 def test_the_urls_only_answer_get_and_head_and_need_no_login() -> None:

@@ -39,7 +39,7 @@ from vigil.coordinate.forms import (
     VolunteerForm,
     ZoneNameForm,
 )
-from vigil.lib.errors import VigilError
+from vigil.lib.errors import VigilError, problem_response
 from vigil.network import access as network_access
 from vigil.network import members as network_members
 from vigil.network import observers as network_observers
@@ -295,12 +295,13 @@ def zone_toggle_cell(request: HttpRequest, zone_id: int) -> JsonResponse:
     z = place_access.zone_for_coordinator(user, zone_id)
     form = MapCellForm(request.POST)
     if not form.is_valid():
-        return JsonResponse({"error": _("Give a latitude and longitude.")}, status=400)
+        return problem_response(VigilError(_("Give a latitude and longitude."), code="no_point"))
     cell = str(h3.latlng_to_cell(form.cleaned_data["lat"], form.cleaned_data["lon"], zone_geometry.resolution()))
     try:
         added = place_services.toggle_zone_cell(actor=user, zone=z, cell=cell)
     except VigilError as exc:
-        return JsonResponse({"error": str(exc)}, status=409)
+        exc.status = 409
+        return problem_response(exc)
     return JsonResponse({"cell": cell, "in_zone": added, "cell_count": len(place_selectors.zone_cells(z))})
 
 

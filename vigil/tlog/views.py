@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from vigil.ledger.checkpoint import format_proof
+from vigil.lib.errors import VigilError, problem
 from vigil.tlog import keys, selectors
 from vigil.tlog.selectors import LogError, TreeTooSmallError
 
@@ -42,7 +43,8 @@ def _json(data: dict[str, object], *, status: int = 200, cache: str = IMMUTABLE)
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
-    return _json({"error": message}, status=status, cache="no-store")
+    """A refused request: the problem body every surface uses."""
+    return _json(problem(VigilError(message, code="bad_request", status=status)), status=status, cache="no-store")
 
 
 def _number(request: HttpRequest, name: str) -> int:
