@@ -38,7 +38,8 @@ VARIANTS = {"accept": 28, "refuse": 16}  # per template family: fewer kinds are 
 
 # Legacy examples whose label the new policy changes: an officer's name or a plate seen at the scene is accepted.
 _NOW_ACCEPTED = frozenset(
-    "h019 h028 h063 d075 d076 d084 d085 d086 d087 d088 d089 d090 d091 d190 d191 d198 d199 d200 d201 d202 d203 d277".split()
+    "h019 h028 h063 d075 d076 d084 d085 d086 d087 d088 d089 d090 d091 d190 d191 d198 d199 d200 d201 d202 d203"
+    " d277".split()
 )
 _LEGACY_KIND = {
     "THREAT": "call_to_harm",
@@ -74,8 +75,16 @@ class Example:
 
 _SLOT = re.compile(r"\{(\w+)\}")
 _SMS = (
-    (r"\byou\b", "u"), (r"\bare\b", "r"), (r"\bplease\b", "pls"), (r"\bright now\b", "rn"), (r"\bque\b", "q"),
-    (r"\bporque\b", "xq"), (r"\bpor\b", "x"), (r"\bthe\b", "da"), (r"\bwith\b", "w"), (r"\bto\b", "2"),
+    (r"\byou\b", "u"),
+    (r"\bare\b", "r"),
+    (r"\bplease\b", "pls"),
+    (r"\bright now\b", "rn"),
+    (r"\bque\b", "q"),
+    (r"\bporque\b", "xq"),
+    (r"\bpor\b", "x"),
+    (r"\bthe\b", "da"),
+    (r"\bwith\b", "w"),
+    (r"\bto\b", "2"),
 )
 _AROUND = ("omg ", "urgent: ", "urgente ", "hey ", "ayuda ", "pls ", "")
 _AFTER = (" !!!", " pls help", " ayuda", " rn", " ahorita", "...", " 🙏", "")
@@ -116,7 +125,8 @@ def _rough(text: str, rng: random.Random) -> str:
 
 
 def _variants(family: Family) -> list[str]:
-    rng = random.Random(int.from_bytes(hashlib.sha256(family.id.encode()).digest()[:8], "big"))
+    seed = int.from_bytes(hashlib.sha256(family.id.encode()).digest()[:8], "big")
+    rng = random.Random(seed)  # noqa: S311 - variety of wording, not secrecy
     if not family.template:
         return list(family.texts)
     wanted = VARIANTS["refuse" if family.kind in REFUSE_KINDS else "accept"]

@@ -96,7 +96,9 @@ def table(examples: Sequence[Example]) -> list[str]:
                 lines.append(score(of_language, results).line(f"    {language}"))
     refused = [r for r in results.values() if not r.ok]
     by_model = sum(_layer(r) == "model" for r in refused)
-    lines.append(f"refusals: {len(refused) - by_model} by a rule with its precise reason, {by_model} by the model alone")
+    lines.append(
+        f"refusals: {len(refused) - by_model} by a rule with its precise reason, {by_model} by the model alone"
+    )
     return lines
 
 

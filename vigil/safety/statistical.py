@@ -31,12 +31,23 @@ BITS = 18  # 2**18 buckets for character n-grams and as many for word n-grams
 _DIGITS = re.compile(r"\d")
 
 _CHARS = HashingVectorizer(
-    analyzer="char_wb", ngram_range=(3, 5), n_features=2**BITS, alternate_sign=False, norm=None, lowercase=False,
+    analyzer="char_wb",
+    ngram_range=(3, 5),
+    n_features=2**BITS,
+    alternate_sign=False,
+    norm=None,
+    lowercase=False,
     dtype=np.float32,
 )
 _WORDS = HashingVectorizer(
-    analyzer="word", ngram_range=(1, 2), n_features=2**BITS, alternate_sign=False, norm=None, lowercase=False,
-    token_pattern=r"(?u)\b\w+\b", dtype=np.float32,
+    analyzer="word",
+    ngram_range=(1, 2),
+    n_features=2**BITS,
+    alternate_sign=False,
+    norm=None,
+    lowercase=False,
+    token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regular expression, not a password
+    dtype=np.float32,
 )
 
 

@@ -31,7 +31,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -57,14 +59,43 @@ class Reason(enum.Enum):
         return _MESSAGES[self]
 
 
+# Messages whose Spanish is not yet in locale/es's catalogue: until a translator adds them there, the Spanish below is
+# shown when Spanish is active and the catalogue has no entry (the catalogue wins as soon as it has one).
+_SPANISH_UNTIL_CATALOGUED = {
+    "identity": "Nombra o señala a la persona a la que se culpa de llamar a las autoridades, o nombra a alguien por lo "
+    "que se sabe de su vida privada. Vigil nunca ayuda a identificarlas: describa solo lo que cualquiera podía ver en "
+    "el lugar (uniforme, marcas, agencia, un nombre o número de placa que llevaba en servicio).",
+    "plate": "Da la placa del carro propio de una persona. Solo se guardan, para el equipo legal, las placas de los "
+    "vehículos usados en el operativo: deje fuera los carros de la vida privada de cualquiera.",
+    "personal_details": "Da datos privados de una persona (fecha de nacimiento, trabajo, rutina, números de "
+    "identidad). Déjelos fuera.",
+    "reads_unsafe": "Se lee como una amenaza o como algo que expone a una persona. Escríbalo de nuevo describiendo "
+    "solo lo que vio en el lugar.",
+    "review": "El filtro de texto no está seguro de este texto: puede amenazar a alguien o exponer a una persona. Se "
+    "guarda, pero no se muestra a observadores ni en mensajes de despacho hasta que un operador lo apruebe, lo "
+    "corrija o lo rechace.",
+}
+
+
+def _bridged(english: str, key: str) -> StrPromise:
+    def resolve() -> str:
+        translated = gettext(english)
+        if translated == english and (get_language() or "").startswith("es"):
+            return _SPANISH_UNTIL_CATALOGUED[key]
+        return translated
+
+    return format_lazy("{}", lazy(resolve, str)())
+
+
 _MESSAGES: dict[Reason, StrPromise] = {
     Reason.THREAT: _(
         "It reads as a threat against someone. Vigil is for observing and documenting, never for harming anyone."
     ),
-    Reason.IDENTITY: _(
+    Reason.IDENTITY: _bridged(
         "It names or points to the person blamed for calling the authorities, or names someone from what you know "
         "of their private life. Vigil never helps identify them: describe only what anyone could see at the scene "
-        "(uniform, markings, agency, a name or badge number worn on duty)."
+        "(uniform, markings, agency, a name or badge number worn on duty).",
+        "identity",
     ),
     Reason.PRIVATE_ADDRESS: _(
         "It says where a person lives. Tell us where the activity is happening (a corner, a business, the address "
@@ -82,16 +113,19 @@ _MESSAGES: dict[Reason, StrPromise] = {
         "use the call-back field, which is protected and deleted after a few days."
     ),
     Reason.SOCIAL_MEDIA: _("It points to a person's social media account. Leave it out."),
-    Reason.PLATE: _(
+    Reason.PLATE: _bridged(
         "It gives the plate of a person's own car. Only plates of vehicles used in the operation are kept, for the "
-        "legal team: leave out the cars of anyone's private life."
+        "legal team: leave out the cars of anyone's private life.",
+        "plate",
     ),
-    Reason.PERSONAL_DETAILS: _(
+    Reason.PERSONAL_DETAILS: _bridged(
         "It gives private details about a person (date of birth, workplace, routine, identity numbers). Leave them "
-        "out."
+        "out.",
+        "personal_details",
     ),
-    Reason.READS_UNSAFE: _(
-        "It reads like a threat or like it exposes a person. Rephrase it to describe only what you saw at the scene."
+    Reason.READS_UNSAFE: _bridged(
+        "It reads like a threat or like it exposes a person. Rephrase it to describe only what you saw at the scene.",
+        "reads_unsafe",
     ),
 }
 
@@ -107,9 +141,10 @@ class Decision(enum.Enum):
     REFUSE = "refuse"
 
 
-_REVIEW_REASON = _(
+_REVIEW_REASON = _bridged(
     "The text guard is unsure about this text: it may threaten someone or expose a person. It is kept but not shown "
-    "to observers or in dispatch messages until an operator approves, redacts or refuses it."
+    "to observers or in dispatch messages until an operator approves, redacts or refuses it.",
+    "review",
 )
 
 
@@ -345,6 +380,7 @@ _INTENT_ES = (
     r"|tienen que)|a ver si|vayan a|quiero|queremos|ojala alguien)"
 )
 _PAY_EXCEPTIONS = r"(?! (?:a |the |his |her |their |for (?:a|the|his|her|their) |bail|bond|rent|fines?|taxes|\$|\d))"
+_PAY_EXCEPTIONS += r"(?!(?: for (?:this|that|it|what \w+ did))? (?:in court|en la corte|before a judge|at the polls))"
 _THREATS = tuple(
     re.compile(p)
     for p in (
@@ -401,22 +437,28 @@ _MORE_THREATS = tuple(
     for p in (
         # 1. slogans and chants
         r"\b(?:kill|shoot|hang|string up|end) " + _TARGET + r"(?:ice|migra|agents?|officers?|pigs?)\b",
-        r"\b(?:mata|maten|matar|matemos|cuelguen|colguemos) (?:a )?" + _TARGET + r"(?:ice|migra|migras|agentes?|de ice)\b",
+        r"\b(?:mata|maten|matar|matemos|cuelguen|colguemos) (?:a )?" + _TARGET
+        + r"(?:ice|migra|migras|agentes?|de ice)\b",
         r"\b(?:only good|unico) (?:\w+ ){0,3}?(?:is a dead|es (?:el )?(?:\w+ )?muerto)\b",
         r"\b(?:dead|muert[oa]s?) (?:agents?|migras?|ice)\b|\bmigra (?:buena|muerta)\b|\bdeserve (?:a|the) bullet\b",
         r"\b(?:a (?:balazos|plomazos|pedradas)|bullets if)\b",
         r"\b(?:que se mueran|ojala se mueran|six feet under|no mercy for)\b",
         # 2. verbs of harm the first rules lacked
         r"\b(?:poison|envenen\w*|antifreeze in)\b",
-        r"\b(?:throw|grab|bring|aim|toss) (?:\w+ ){0,2}?(?:rocks|bricks|stones|piedras|ladrillos)\b|\b(?:rocks|bricks) at\b"
+        r"\b(?:throw|grab|bring|aim|toss) (?:\w+ ){0,2}?(?:rocks|bricks|stones|piedras|ladrillos)\b"
+        r"|\b(?:rocks|bricks) at\b"
         r"|\b(?:aventar|tirar|echar)(?:le|les)? (?:\w+ ){0,2}?piedras\b|\btirenle\b|\bpedradas\b",
-        r"\b(?:ram|ramming|rams) (?:their|the|his|that|it|into)\b|\b(?:run|running|drive|driving) (?:\w+ ){0,2}?(?:over|into) "
+        r"\b(?:ram|ramming|rams) (?:their|the|his|that|it|into)\b"
+        r"|\b(?:run|running|drive|driving) (?:\w+ ){0,2}?(?:over|into) "
         r"(?:them|him|her|the agents?|the migra|los|el)\b|\batropell\w+",
-        r"\b(?:bats?|pipes|bates|palos) (?:for|to|and)\b|\b(?:bring|grab|take) (?:\w+ )?(?:bats?|pipes)\b"
+        r"\brun (?:the |those |these |that )?(?:agents?|migras?|cops|ice|snitch\w*|them|him|her) (?:over|down)\b"
+        r"|\b(?:bats?|pipes|bates|palos) (?:for|to|and)\b|\b(?:bring|grab|take) (?:\w+ )?(?:bats?|pipes)\b"
         r"|\b(?:llevar|traigan|lleven|llevense) (?:\w+ )?(?:bates|palos)\b|\bdenles con\b",
-        r"\b(?:set|setting) (?:\w+ ){1,3}?on fire\b|\bmolotov|\bprend(?:er|an|anle|erle)(?:le|les)? fuego\b|\bprendanla\b"
+        r"\b(?:set|setting) (?:\w+ ){1,3}?on fire\b|\bmolotov|\bprend(?:er|an|anle|erle)(?:le|les)? fuego\b"
+        r"|\bprendanla\b"
         r"|\bechen(?:le|les) gasolina\b",
-        r"\b(?:beat|jump|smash|break|take down|tackle) (?:\w+ ){0,2}?(?:agent|snitch|informer|migra)\b|\btake them down\b",
+        r"\b(?:beat|jump|smash|break|take down|tackle) (?:\w+ ){0,2}?(?:agent|snitch|informer|migra)\b"
+        r"|\btake them down\b",
         r"\b(?:mat|quem|golpe|madre|chingu|atropell|envenen|agarr|apunal|balace|linch|ahorqu|part|acuchill)"
         r"(?:en|an|a|e|emos)(?:selos|selas|los|las|lo|la|les|le)\b",
         r"\b(?:madriza|putiza|golpiza|partirles la madre|partanles la madre)\b",
@@ -471,8 +513,7 @@ _PRIVATE_KNOWLEDGE = re.compile(
     r"\b(?:i|we) (?:know|knew|recogni[sz]ed?) (?:him|her|them|that \w+|the \w+)(?: \w+){0,2}? from\b"
     r"|\b(?:i|we) went to (?:school|high school|church) with (?:him|her|them)\b"
     r"|\b(?:lo|la|los|las) conozco (?:de|del|desde)\b|\b(?:iba|fue|va) (?:en|a) mi (?:escuela|prepa|salon|iglesia)\b"
-    r"|\b(?:my|our|mi|nuestro|nuestra) (?:old )?(?:classmate|neighbou?r|vecin[oa]|companer[oa] de \w+|cousin's ex)"
-    r"(?: \w+){0,2}? [a-z]+ [a-z]+"
+    r"|\b(?:my|our|mi|nuestro|nuestra) (?:old )?(?:classmate|companer[oa] de (?:escuela|clase)|cousin's ex)\b"
 )
 
 
@@ -496,9 +537,8 @@ def _names_person(reader: _Reader) -> Iterable[Reason]:
         if _sentence_mentions(reader, m.start()) == {_Kind.INFORMER}:
             yield Reason.IDENTITY
             return
-    for m in _INFORMER_IS.finditer(reader.low):
+    if _INFORMER_IS.search(reader.low):
         yield Reason.IDENTITY
-        return
 
 
 _INFORMER_TITLES = frozenset(("sni", "inf", "sop", "chi"))
@@ -508,7 +548,9 @@ _INFORMER_IS = re.compile(
     r"\b" + _INFORMER + r"(?: \w+){0,3}? (?:is|was|es|era|fue) (?!(?:a |an |the |un |una |el |la |gone|here|there"
     r"|not |no |ya |aqui|alli)\b)[a-z]+"
     r"|\b(?:it was|fue) (?!(?:the|a|an|el|la|los|las|un|una|ice|they|them|him|her|us|me|my|mi|su|uno|one|agents?"
-    r"|agentes?|migra)\b)[a-z]+(?: [a-z]+)? (?:who|that|quien|el que|la que) (?:called|reported|snitched|told|tipped"
+    r"|agentes?|migra)\b)[a-z]+(?: [a-z]+)? (?:who|that|quien|el que|la que) "
+    r"(?:(?:los|las|lo|la|nos|me|les|le|them|us) )?"
+    r"(?:called|reported|snitched|told|tipped"
     r"|turned|ratted|gave|llamo|denuncio|aviso|hablo|nos echo|les dio)\b"
 )
 
@@ -697,7 +739,7 @@ _PRIVATE_CAR = re.compile(
     r"|\b(?:drives?|driving|maneja|manejan) (?:home|a (?:su )?casa|an? \w+ \w+|un \w+|una \w+)"
     r"|\b(?:parked|parks|estacionad[oa]) (?:\w+ ){0,2}?(?:at|in front of|outside|en|afuera de|frente a) "
     r"(?:his|her|their|su) (?:house|home|place|casa)\b"
-    r"|\b(?:snitch|informant|soplon|chivat)"
+    r"|\b(?:snitch|informant|soplon|chivat)|\b(?:his|her|their) (?:licen[cs]e )?(?:plates?|tags?)\b"
 )
 
 
@@ -712,7 +754,8 @@ _PLATE_FILLER = re.compile(
 _NOT_PLATE_LETTERS = r"(?!(?:en|de|el|la|los|las|on|in|at|and|y|the|por|con|del|st|rd|th|nd|am|pm|ave|no)\b)"
 _PLATE_NUMBER = re.compile(
     r" ?(?:" + _NOT_PLATE_LETTERS + r"[a-z]{1,3}[ -]?\d{2,4}(?:[ -]?" + _NOT_PLATE_LETTERS + r"[a-z]{1,3})?"
-    r"|\d{2,4}[ -]?" + _NOT_PLATE_LETTERS + r"[a-z]{2,3}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5,8})"
+    r"|\d{2,4}[ -]?" + _NOT_PLATE_LETTERS + r"[a-z]{2,3}|\d[a-z]{2,3}[ -]?\d{2,4}"
+    r"|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5,8})"
     r"(?![\w-])"
 )
 
@@ -787,7 +830,9 @@ def _routine(reader: _Reader) -> Iterable[Reason]:
             return
 
 
-_RULES = (_threats, _names_person, _routine, _reveals_home, _reveals_family, _contact_details, _plates, _personal_details)
+_RULES = (
+    _threats, _names_person, _routine, _reveals_home, _reveals_family, _contact_details, _plates, _personal_details
+)
 _ORDER = {reason: i for i, reason in enumerate(Reason)}
 
 

@@ -44,9 +44,10 @@ def train(examples: Sequence[Example]) -> Model:
 
 
 def same(a: Model, b: Model) -> bool:
-    return (
-        np.array_equal(a.weights, b.weights)
-        and (a.intercept, a.refuse_at, a.review_at) == (b.intercept, b.refuse_at, b.review_at)
+    return np.array_equal(a.weights, b.weights) and (a.intercept, a.refuse_at, a.review_at) == (
+        b.intercept,
+        b.refuse_at,
+        b.review_at,
     )
 
 
