@@ -165,7 +165,7 @@ def test_the_reporter_s_own_family_is_not_refused() -> None:
         "EL AGENTE VIVE EN LA CALLE SAUCE 31",  # shouting
         "El agente vive en la calle Sauce 31",  # accents or none: same
         "El agénte víve en la calle Sauce 31",
-        "The agent\u2019s name is Dale Whitcomb",  # typographic apostrophe
+        "The snitch\u2019s name is Dale Whitcomb",  # typographic apostrophe
         "The agent li\u200bves at 19 Larch Way",  # zero-width space inside a word
         "The agent   lives\nat 19 Larch Way",  # odd spacing
         "\uff54he agent lives at 19 Larch Way",  # full-width letter, NFKC

@@ -836,6 +836,9 @@ _RULES = (
 _ORDER = {reason: i for i, reason in enumerate(Reason)}
 
 
+_MODEL_MIN_WORDS = 3
+
+
 def fold_lower(text: str) -> str:
     """The text as the guard reads it: folded (see `_fold`) and lower-cased. The statistical layer reads this too."""
     return _fold(text).lower()
@@ -860,7 +863,8 @@ def check(text: str, *, language: str | None = None) -> GuardResult:
 
     model = statistical.shipped()
     score = model.score(statistical.prepare(reader.low))
-    if score >= model.refuse_at:
+    # A fragment of one or two words (one field of a form) carries too little for the model to refuse it alone.
+    if score >= model.refuse_at and len(reader.low.split()) >= _MODEL_MIN_WORDS:
         return GuardResult(ok=False, reasons=(Reason.READS_UNSAFE,), decision=Decision.REFUSE, score=score)
     if score >= model.review_at:
         return GuardResult(ok=True, reasons=(), decision=Decision.REVIEW, score=score)

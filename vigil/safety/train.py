@@ -25,8 +25,8 @@ from vigil.safety.textguard import fold_lower
 
 C = 20.0
 SEED = 0
-REFUSE_AT = 0.6
-REVIEW_AT = 0.45
+REFUSE_AT = 0.9
+REVIEW_AT = 0.6
 
 
 def train(examples: Sequence[Example]) -> Model:
