@@ -11,7 +11,8 @@ from django.utils.functional import Promise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vigil.safety.textguard import OK, GuardResult, Reason, check
+from vigil.safety import statistical
+from vigil.safety.textguard import OK, Decision, GuardResult, Reason, check
 
 REFUSED = [
     # (reason, language, text)
@@ -31,10 +32,10 @@ REFUSED = [
     (Reason.PLATE, "es", "La troca del agente trae placas RTX-5590"),
     (Reason.FAMILY, "en", "The agent's kids go to Maplewood Elementary"),
     (Reason.FAMILY, "es", "La esposa del oficial trabaja en la farmacia de la calle 9"),
-    (Reason.IDENTITY, "en", "The officer's name is Dale Whitcomb"),
-    (Reason.IDENTITY, "en", "Deputy Harlan shoved the woman"),
-    (Reason.IDENTITY, "es", "El agente se llama Rogelio Nava"),
-    (Reason.IDENTITY, "es", "La oficial Marta Quiroga dio las órdenes"),
+    (Reason.IDENTITY, "en", "I know him from church, his name is Dale Whitcomb"),
+    (Reason.IDENTITY, "en", "it was Walt who called them, the guy from the laundromat"),
+    (Reason.IDENTITY, "es", "Lo conozco de la iglesia, se llama Rogelio Nava"),
+    (Reason.IDENTITY, "es", "fue Irma quien los denuncio"),
     (Reason.IDENTITY, "en", "The neighbour who called ICE on us is named Walt Brody"),
     (Reason.IDENTITY, "es", "La soplona se llama Irma Lujan"),
     (Reason.SOCIAL_MEDIA, "en", "The agent's instagram is @deportdale"),
@@ -47,6 +48,30 @@ REFUSED = [
     (Reason.THREAT, "es", "vamos a quemar su casa"),
     (Reason.THREAT, "es", "Hay que golpearlo cuando salga"),
     (Reason.THREAT, "es", "Esos agentes me las van a pagar"),
+    # what the first rules missed on an independent set (issue 9), each kind in both languages
+    (Reason.THREAT, "en", "Save a life, kill an ICE"),
+    (Reason.THREAT, "es", "salva una vida, mata a un migra"),
+    (Reason.THREAT, "en", "bring rocks and throw them at the vans"),
+    (Reason.THREAT, "en", "somebody should poison their coffee"),
+    (Reason.THREAT, "en", "run the agents over when they cross"),
+    (Reason.THREAT, "en", "bring bats, we meet them at the corner"),
+    (Reason.THREAT, "es", "mátenlos a todos"),
+    (Reason.THREAT, "es", "quémenlos en sus camionetas"),
+    (Reason.THREAT, "en", "that agent won't make it home tonight"),
+    (Reason.THREAT, "en", "accidents happen to people like him"),
+    (Reason.THREAT, "en", "keep it up and see what happens to you"),
+    (Reason.THREAT, "en", "tell him to sleep with one eye open"),
+    (Reason.THREAT, "en", "we need to make them afraid to go home"),
+    (Reason.THREAT, "es", "que duerma con un ojo abierto el soplón"),
+    (Reason.THREAT, "es", "hay que hacer que les dé miedo volver a sus casas"),
+    (Reason.PRIVATE_ADDRESS, "en", "the agents are staying at the Starlite Motel, room 214"),
+    (Reason.PRIVATE_ADDRESS, "es", "los agentes se quedan en el motel Starlite, cuarto 214"),
+    (Reason.PERSONAL_DETAILS, "en", "that deputy works out at the Iron Lodge gym every day at 5 am"),
+    (Reason.PERSONAL_DETAILS, "es", "el agente va al gimnasio de la calle Sauce todos los días a las 5"),
+    (Reason.PLATE, "en", "the snitch's car is a white Corolla, plate 4KJ 229"),
+    (Reason.PLATE, "es", "el carro del soplón tiene placas 4KJ 229"),
+    (Reason.IDENTITY, "en", "the neighbor who called ICE is Brian Kessler"),
+    (Reason.IDENTITY, "es", "la que llamó a la migra es Irma Luján"),
 ]
 
 PASSED = [
@@ -70,6 +95,18 @@ PASSED = [
     ("en", "Agents going door to door on the 3100-3200 block of Cedar"),
     ("es", "Entre el 1400-1500 de la calle Lake hay agentes"),
     ("en", "They detained a man, his name is Luis, his family is asking for a lawyer"),
+    # the new policy: what anyone could see at the scene is documentation for the legal team
+    ("en", "The officer's name is Dale Whitcomb, it was on his vest"),
+    ("en", "Deputy Harlan shoved the woman"),
+    ("es", "El agente se llama Rogelio Nava, lo dijo cuando la abogada le preguntó"),
+    ("es", "La oficial Marta Quiroga dio las órdenes"),
+    ("en", "the van they put him in had plate 4KJ 229"),
+    ("es", "la camioneta del operativo tenía placas RTX-5590"),
+    ("en", "the agent told her 'move or I'll break your arm'"),
+    ("es", "el agente le dijo 'muévase o le rompo el brazo'"),
+    ("en", "they will pay for this in court, we have it on video"),
+    ("es", "esto lo van a pagar en la corte, tenemos todo grabado"),
+    ("en", "fuck ICE, they took a dad in front of his kids"),
 ]
 
 
@@ -84,12 +121,15 @@ def test_it_refuses_each_kind_of_exposure_and_threat_in_both_languages(
 
 @pytest.mark.parametrize(("language", "text"), PASSED)
 def test_it_lets_places_of_activity_and_ordinary_report_details_through(language: str, text: str) -> None:
-    assert check(text, language=language) == OK
+    assert check(text, language=language).decision is Decision.ACCEPT
 
 
-def test_it_refuses_the_issue_example_for_two_reasons() -> None:
-    result = check("the agent's name is X and he lives at 12 Oak St")
-    assert result.reasons == (Reason.IDENTITY, Reason.PRIVATE_ADDRESS)
+def test_it_refuses_a_name_tied_to_a_home_for_the_home_and_the_informer_s_name_too() -> None:
+    assert check("the agent's name is X and he lives at 12 Oak St").reasons == (Reason.PRIVATE_ADDRESS,)
+    assert check("the snitch's name is Walt Brody and he lives at 12 Oak St").reasons == (
+        Reason.IDENTITY,
+        Reason.PRIVATE_ADDRESS,
+    )
 
 
 def test_it_lets_a_raid_at_a_home_through_but_not_the_home_of_whoever_called_ice() -> None:
@@ -97,14 +137,15 @@ def test_it_lets_a_raid_at_a_home_through_but_not_the_home_of_whoever_called_ice
     assert not check("My neighbour called ICE on us. He lives at 40 Elm Ct").ok
 
 
-def test_it_refuses_plate_numbers_even_of_government_vehicles() -> None:
+def test_it_keeps_the_plate_of_an_operation_vehicle_but_not_of_a_private_car() -> None:
     assert check("Unmarked Tahoe, government plates").ok
-    assert Reason.PLATE in check("Unmarked Tahoe, plate GOV 2231").reasons
+    assert check("Unmarked Tahoe used in the raid, plate GOV 2231").ok
+    assert Reason.PLATE in check("His personal truck, plate GOV 2231, parked at his house").reasons
 
 
-def test_it_keeps_badge_numbers_but_refuses_names_next_to_them() -> None:
+def test_it_keeps_badge_numbers_and_names_worn_on_duty() -> None:
     assert check("badge number 4410 on his vest").ok
-    assert Reason.IDENTITY in check("badge number 4410, his name tag said Porter").reasons
+    assert check("badge number 4410, his name tag said Porter").ok
 
 
 def test_a_relative_taken_by_agents_is_not_taken_for_the_agents_family() -> None:
@@ -124,7 +165,7 @@ def test_the_reporter_s_own_family_is_not_refused() -> None:
         "EL AGENTE VIVE EN LA CALLE SAUCE 31",  # shouting
         "El agente vive en la calle Sauce 31",  # accents or none: same
         "El agénte víve en la calle Sauce 31",
-        "The agent\u2019s name is Dale Whitcomb",  # typographic apostrophe
+        "The snitch\u2019s name is Dale Whitcomb",  # typographic apostrophe
         "The agent li\u200bves at 19 Larch Way",  # zero-width space inside a word
         "The agent   lives\nat 19 Larch Way",  # odd spacing
         "\uff54he agent lives at 19 Larch Way",  # full-width letter, NFKC
@@ -134,9 +175,40 @@ def test_it_sees_through_case_accents_apostrophes_invisible_characters_and_spaci
     assert not check(text).ok
 
 
+def test_exposure_over_two_sentences_is_refused() -> None:
+    assert not check("The agent in the grey vest was the one yelling. He lives at 19 Larch Way.").ok
+    assert not check("El agente de la gorra fue el que gritó. Vive en la calle Sauce 31.").ok
+
+
+def test_a_refusal_by_the_model_alone_gets_the_general_reason() -> None:
+    result = GuardResult(ok=False, reasons=(Reason.READS_UNSAFE,), decision=Decision.REFUSE, score=0.9)
+    with translation.override("en"):
+        assert "reads like a threat" in str(result.message)
+
+
+def test_the_review_band_keeps_the_text_but_holds_it_with_a_reason() -> None:
+    held = GuardResult(ok=True, reasons=(), decision=Decision.REVIEW, score=0.5)
+    assert held.ok and held.held and not held.reasons
+    with translation.override("en"):
+        assert "operator" in str(held.review_reason)
+        assert str(held.message) == ""
+    assert str(OK.review_reason) == "" and not OK.held
+    with pytest.raises(ValueError, match="refused"):
+        GuardResult(ok=True, reasons=(), decision=Decision.REFUSE)
+
+
+def test_check_answers_with_one_of_three_decisions_and_the_model_score() -> None:
+    decisions = {check(text).decision for _, text in PASSED} | {check(text).decision for _, _, text in REFUSED}
+    assert decisions <= set(Decision)
+    scored = check("3 vans outside the Walmart on Lake St")
+    assert scored.score is not None and 0.0 <= scored.score <= 1.0
+    assert (scored.decision is Decision.REVIEW) == (statistical.shipped().review_at <= scored.score)
+
+
 def test_empty_text_passes() -> None:
     assert check("") == OK
     assert check("   \n ") == OK
+    assert OK.decision is Decision.ACCEPT
 
 
 def test_the_result_is_a_frozen_dataclass_with_consistent_fields() -> None:
@@ -157,7 +229,7 @@ def test_reasons_come_in_a_stable_order_without_repeats() -> None:
 
 
 def test_messages_are_lazy_and_say_why_and_that_the_text_was_kept() -> None:
-    result = check("The officer's name is Dale Whitcomb and he lives at 19 Larch Way")
+    result = check("The snitch's name is Dale Whitcomb and he lives at 19 Larch Way")
     assert isinstance(result.message, Promise)
     for reason in Reason:
         assert isinstance(reason.message, Promise)
@@ -193,3 +265,4 @@ def test_it_never_fails_on_any_text_and_always_answers_the_same(text: str) -> No
     first = check(text)
     assert first == check(text)
     assert first.ok == (not first.reasons)
+    assert first.held == (first.decision is Decision.REVIEW)

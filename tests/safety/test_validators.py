@@ -11,7 +11,7 @@ from django.utils import translation
 
 from vigil.safety.validators import guard_text
 
-SECRET_TEXT = "The agent's name is Dale Whitcomb and he lives at 19 Larch Way"
+SECRET_TEXT = "The snitch's name is Dale Whitcomb and he lives at 19 Larch Way"
 
 
 class _ReportForm(forms.Form):
@@ -29,7 +29,7 @@ def test_it_raises_a_text_guard_error_with_the_reasons() -> None:
     assert caught.value.params == {"reasons": "identity, private_address"}
     with translation.override("en"):
         (message,) = caught.value.messages
-    assert "names an officer" in message
+    assert "calling the authorities" in message
     assert "where a person lives" in message
     assert "kept" in message
 
@@ -42,7 +42,7 @@ def test_a_form_keeps_what_the_person_typed_and_says_why() -> None:
     with translation.override("en"):
         html = form.as_p()
     assert "Dale Whitcomb" in html
-    assert "names an officer" in html
+    assert "calling the authorities" in html
 
 
 def test_it_logs_nothing_of_what_it_refuses(caplog: pytest.LogCaptureFixture) -> None:
@@ -51,6 +51,10 @@ def test_it_logs_nothing_of_what_it_refuses(caplog: pytest.LogCaptureFixture) ->
         guard_text(SECRET_TEXT)
     assert "Whitcomb" not in caplog.text
     assert "Larch" not in caplog.text
+
+
+def test_it_lets_a_text_held_for_review_through() -> None:
+    guard_text("An officer with badge 3318 was giving orders")  # accepted or held: never an error
 
 
 def test_a_percent_sign_in_the_text_does_not_break_the_message() -> None:

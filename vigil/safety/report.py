@@ -1,37 +1,24 @@
-"""Precision and recall of the text guard on the labelled examples, per split and language, and its speed.
+"""Precision, recall and review share of the text guard on the corpus's held-out families, per kind and per language.
 
-    python -m vigil.safety.report [--examples tests/safety/guard_examples.jsonl] [--show-errors]
+    python -m vigil.safety.report [--split heldout|train|all] [--corpus PATH] [--show-errors]
 
 Refusal is the positive class: precision = refused rightly / all refused, recall = refused rightly / all that should
-be refused. The "heldout" split was written before any rule and is never tuned on; "dev" is what the rules were
-written against. Reason agreement counts rightly refused examples whose first expected reason is among those found.
+be refused. A text held for review is *not* refused (it is stored, then an operator decides), so it counts as accepted
+here; "review" is the share of the legitimate texts that land in the review band (the operators' extra work), and
+"held bad" the share of texts that must be refused but were only held (caught by a person, not by the guard).
+The held-out families were chosen by a hash of their id before the model was trained and are never trained on.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import statistics
 import sys
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vigil.safety.textguard import check
-
-DEFAULT_EXAMPLES = Path(__file__).resolve().parents[2] / "tests" / "safety" / "guard_examples.jsonl"
-
-
-@dataclass(frozen=True)
-class Example:
-    id: str
-    split: str
-    language: str
-    expected_refusal: bool
-    reasons: tuple[str, ...]
-    text: str
-    note: str
+from vigil.safety.corpus import CORPUS, KINDS, LANGUAGES, Example, load
+from vigil.safety.textguard import Decision, GuardResult, check
 
 
 @dataclass(frozen=True)
@@ -41,7 +28,8 @@ class Scores:
     false_pos: int
     false_neg: int
     true_neg: int
-    reason_agreement: int
+    held_good: int  # legitimate texts held for review
+    held_bad: int  # texts to refuse that were held instead
 
     @property
     def precision(self) -> float:
@@ -53,100 +41,92 @@ class Scores:
         positives = self.true_pos + self.false_neg
         return self.true_pos / positives if positives else 1.0
 
+    @property
+    def review_share(self) -> float:
+        legitimate = self.false_pos + self.true_neg
+        return self.held_good / legitimate if legitimate else 0.0
+
     def line(self, label: str) -> str:
         return (
-            f"{label:<16} n={self.examples:<4} precision={self.precision:.3f} recall={self.recall:.3f} "
-            f"(tp={self.true_pos} fp={self.false_pos} fn={self.false_neg} tn={self.true_neg}; "
-            f"reason agrees on {self.reason_agreement}/{self.true_pos})"
+            f"{label:<22} n={self.examples:<5} precision={self.precision:.3f} recall={self.recall:.3f} "
+            f"review={self.review_share:.3f}  (tp={self.true_pos} fp={self.false_pos} fn={self.false_neg} "
+            f"tn={self.true_neg} held: {self.held_good} legitimate, {self.held_bad} bad)"
         )
 
 
-def load(path: Path = DEFAULT_EXAMPLES) -> list[Example]:
-    examples = []
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not raw.strip():
-            continue
-        row = json.loads(raw)
-        if row["expected"] not in ("pass", "refuse") or row["language"] not in ("en", "es"):
-            raise ValueError(f"{path}:{number}: expected must be pass/refuse and language en/es")
-        examples.append(
-            Example(
-                id=row["id"],
-                split=row["split"],
-                language=row["language"],
-                expected_refusal=row["expected"] == "refuse",
-                reasons=tuple(row["reasons"]),
-                text=row["text"],
-                note=row.get("note", ""),
-            )
-        )
-    return examples
-
-
-def score(examples: Iterable[Example]) -> Scores:
-    tp = fp = fn = tn = agree = n = 0
+def score(examples: Iterable[Example], results: dict[str, GuardResult] | None = None) -> Scores:
+    tp = fp = fn = tn = held_good = held_bad = n = 0
     for example in examples:
         n += 1
-        result = check(example.text, language=example.language)
+        result = results[example.id] if results is not None else check(example.text)
         refused = not result.ok
-        if refused and example.expected_refusal:
-            tp += 1
-            found = {reason.name for reason in result.reasons}
-            agree += not example.reasons or example.reasons[0] in found
-        elif refused:
-            fp += 1
-        elif example.expected_refusal:
-            fn += 1
+        if example.refuse:
+            tp += refused
+            fn += not refused
+            held_bad += result.held
         else:
-            tn += 1
-    return Scores(n, tp, fp, fn, tn, agree)
+            fp += refused
+            tn += not refused
+            held_good += result.held
+    return Scores(n, tp, fp, fn, tn, held_good, held_bad)
+
+
+def _layer(result: GuardResult) -> str:
+    if result.decision is Decision.REFUSE:
+        return "model" if result.score is not None else "rules"
+    return "review" if result.held else "accept"
+
+
+def table(examples: Sequence[Example]) -> list[str]:
+    results = {e.id: check(e.text) for e in examples}
+    lines = [score(examples, results).line("all")]
+    for language in LANGUAGES:
+        lines.append(score([e for e in examples if e.language == language], results).line(f"language {language}"))
+    for source in ("template", "hand", "legacy"):
+        lines.append(score([e for e in examples if e.source == source], results).line(f"source {source}"))
+    lines.append("per kind (refuse kinds: recall is what counts; ok_ kinds: precision and review):")
+    for kind in KINDS:
+        chosen = [e for e in examples if e.kind == kind]
+        if not chosen:
+            continue
+        lines.append(score(chosen, results).line(f"  {kind}"))
+        for language in LANGUAGES:
+            of_language = [e for e in chosen if e.language == language]
+            if of_language:
+                lines.append(score(of_language, results).line(f"    {language}"))
+    refused = [r for r in results.values() if not r.ok]
+    by_model = sum(_layer(r) == "model" for r in refused)
+    lines.append(
+        f"refusals: {len(refused) - by_model} by a rule with its precise reason, {by_model} by the model alone"
+    )
+    return lines
 
 
 def errors(examples: Iterable[Example]) -> list[str]:
     lines = []
     for example in examples:
-        result = check(example.text, language=example.language)
-        if result.ok == example.expected_refusal:
-            kind = "missed" if example.expected_refusal else "wrongly refused"
+        result = check(example.text)
+        if result.ok == example.refuse or result.held:
+            what = "held" if result.held else ("missed" if example.refuse else "wrongly refused")
             found = ",".join(reason.name for reason in result.reasons) or "-"
-            lines.append(f"  {example.id} {example.language} {kind} [{found}]: {example.text}")
+            score_text = f"{result.score:.2f}" if result.score is not None else "rule"
+            lines.append(f"  {example.id} {example.language} {what} [{found} {score_text}]: {example.text}")
     return lines
-
-
-def timing(texts: Sequence[str], rounds: int = 7) -> tuple[float, float]:
-    """Median and 99th-percentile over the texts of the time of one check, in microseconds. Each text's time is its
-    fastest of `rounds` runs, so that other processes on a shared machine do not pass for the guard's cost."""
-    samples = []
-    for text in texts:
-        best = float("inf")
-        for _ in range(rounds):
-            start = time.perf_counter()
-            check(text)
-            best = min(best, time.perf_counter() - start)
-        samples.append(best * 1e6)
-    samples.sort()
-    return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.99))]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--examples", type=Path, default=DEFAULT_EXAMPLES)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--split", choices=("heldout", "train", "all"), default="heldout")
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args(argv)
-    examples = load(args.examples)
-    print(f"text guard on {args.examples.name}: {len(examples)} examples (refusal is the positive class)")
-    for split in ("heldout", "dev"):
-        for language in ("en", "es", None):
-            chosen = [e for e in examples if e.split == split and (language is None or e.language == language)]
-            print(score(chosen).line(f"{split}/{language or 'all'}"))
-    print(score(examples).line("all/all"))
-    median, p99 = timing([e.text for e in examples])
-    longest = max(len(e.text) for e in examples)
-    print(f"speed: median {median:.0f} µs, p99 {p99:.0f} µs per check ({len(examples)} texts, up to {longest} chars)")
+    examples = [e for e in load(args.corpus) if args.split == "all" or e.split == args.split]
+    families = len({e.family for e in examples})
+    print(f"text guard on the {args.split} split of {args.corpus.name}: {len(examples)} texts in {families} families")
+    print("\n".join(table(examples)))
     if args.show_errors:
-        for split in ("heldout", "dev"):
-            print(f"errors in {split}:")
-            print("\n".join(errors(e for e in examples if e.split == split)) or "  none")
+        print("errors and held texts:")
+        print("\n".join(errors(examples)) or "  none")
     return 0
 
 

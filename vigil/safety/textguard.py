@@ -31,7 +31,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -50,19 +52,50 @@ class Reason(enum.Enum):
     SOCIAL_MEDIA = "social_media"
     PLATE = "plate"
     PERSONAL_DETAILS = "personal_details"
+    READS_UNSAFE = "reads_unsafe"  # the statistical layer alone: no rule can say more precisely why
 
     @property
     def message(self) -> StrPromise:
         return _MESSAGES[self]
 
 
+# Messages whose Spanish is not yet in locale/es's catalogue: until a translator adds them there, the Spanish below is
+# shown when Spanish is active and the catalogue has no entry (the catalogue wins as soon as it has one).
+_SPANISH_UNTIL_CATALOGUED = {
+    "identity": "Nombra o señala a la persona a la que se culpa de llamar a las autoridades, o nombra a alguien por lo "
+    "que se sabe de su vida privada. Vigil nunca ayuda a identificarlas: describa solo lo que cualquiera podía ver en "
+    "el lugar (uniforme, marcas, agencia, un nombre o número de placa que llevaba en servicio).",
+    "plate": "Da la placa del carro propio de una persona. Solo se guardan, para el equipo legal, las placas de los "
+    "vehículos usados en el operativo: deje fuera los carros de la vida privada de cualquiera.",
+    "personal_details": "Da datos privados de una persona (fecha de nacimiento, trabajo, rutina, números de "
+    "identidad). Déjelos fuera.",
+    "reads_unsafe": "Se lee como una amenaza o como algo que expone a una persona. Escríbalo de nuevo describiendo "
+    "solo lo que vio en el lugar.",
+    "review": "El filtro de texto no está seguro de este texto: puede amenazar a alguien o exponer a una persona. Se "
+    "guarda, pero no se muestra a observadores ni en mensajes de despacho hasta que un operador lo apruebe, lo "
+    "corrija o lo rechace.",
+}
+
+
+def _bridged(english: str, key: str) -> StrPromise:
+    def resolve() -> str:
+        translated = gettext(english)
+        if translated == english and (get_language() or "").startswith("es"):
+            return _SPANISH_UNTIL_CATALOGUED[key]
+        return translated
+
+    return format_lazy("{}", lazy(resolve, str)())
+
+
 _MESSAGES: dict[Reason, StrPromise] = {
     Reason.THREAT: _(
         "It reads as a threat against someone. Vigil is for observing and documenting, never for harming anyone."
     ),
-    Reason.IDENTITY: _(
-        "It names an officer, or someone blamed for calling the authorities. Vigil never helps identify them: "
-        "describe what you saw instead (uniform, markings, agency, badge number if it was visible)."
+    Reason.IDENTITY: _bridged(
+        "It names or points to the person blamed for calling the authorities, or names someone from what you know "
+        "of their private life. Vigil never helps identify them: describe only what anyone could see at the scene "
+        "(uniform, markings, agency, a name or badge number worn on duty).",
+        "identity",
     ),
     Reason.PRIVATE_ADDRESS: _(
         "It says where a person lives. Tell us where the activity is happening (a corner, a business, the address "
@@ -80,12 +113,19 @@ _MESSAGES: dict[Reason, StrPromise] = {
         "use the call-back field, which is protected and deleted after a few days."
     ),
     Reason.SOCIAL_MEDIA: _("It points to a person's social media account. Leave it out."),
-    Reason.PLATE: _(
-        "It contains a licence plate number. Reports do not collect plate numbers: describe the vehicles instead "
-        "(type, colour, markings, government plates or none)."
+    Reason.PLATE: _bridged(
+        "It gives the plate of a person's own car. Only plates of vehicles used in the operation are kept, for the "
+        "legal team: leave out the cars of anyone's private life.",
+        "plate",
     ),
-    Reason.PERSONAL_DETAILS: _(
-        "It gives private details about a person (date of birth, workplace, identity numbers). Leave them out."
+    Reason.PERSONAL_DETAILS: _bridged(
+        "It gives private details about a person (date of birth, workplace, routine, identity numbers). Leave them "
+        "out.",
+        "personal_details",
+    ),
+    Reason.READS_UNSAFE: _bridged(
+        "It reads like a threat or like it exposes a person. Rephrase it to describe only what you saw at the scene.",
+        "reads_unsafe",
     ),
 }
 
@@ -93,16 +133,49 @@ _KEPT = _("Your text has been kept so you can change it and send it again.")
 _LEAD = _("We can't accept this text as it is.")
 
 
+class Decision(enum.Enum):
+    """What becomes of a text: stored and shown, stored but held for an operator, or given back to its writer."""
+
+    ACCEPT = "accept"
+    REVIEW = "review"
+    REFUSE = "refuse"
+
+
+_REVIEW_REASON = _bridged(
+    "The text guard is unsure about this text: it may threaten someone or expose a person. It is kept but not shown "
+    "to observers or in dispatch messages until an operator approves, redacts or refuses it.",
+    "review",
+)
+
+
 @dataclass(frozen=True)
 class GuardResult:
-    """What the guard decided: `ok` is True when the text may be stored; otherwise `reasons` says why."""
+    """What the guard decided. `ok` is True when the text may be stored (accepted or held for review); otherwise
+    `reasons` says why it was refused. `decision` tells the three outcomes apart; `held` is True for the review band;
+    `score` is the statistical layer's probability that the text must be refused (None when a rule decided first)."""
 
     ok: bool
     reasons: tuple[Reason, ...]
+    decision: Decision | None = None
+    score: float | None = None
 
     def __post_init__(self) -> None:
         if self.ok == bool(self.reasons):
             raise ValueError("a refusal needs reasons and an accepted text has none")
+        if self.decision is None:
+            object.__setattr__(self, "decision", Decision.ACCEPT if self.ok else Decision.REFUSE)
+        elif (self.decision is Decision.REFUSE) == self.ok:
+            raise ValueError("only a refused text has ok False")
+
+    @property
+    def held(self) -> bool:
+        """Stored, but not shown to observers or in dispatch messages until an operator reviews it."""
+        return self.decision is Decision.REVIEW
+
+    @property
+    def review_reason(self) -> StrPromise:
+        """For the operator who reviews a held text: why it was held (empty unless held)."""
+        return _REVIEW_REASON if self.held else format_lazy("")
 
     @property
     def message(self) -> StrPromise:
@@ -307,6 +380,7 @@ _INTENT_ES = (
     r"|tienen que)|a ver si|vayan a|quiero|queremos|ojala alguien)"
 )
 _PAY_EXCEPTIONS = r"(?! (?:a |the |his |her |their |for (?:a|the|his|her|their) |bail|bond|rent|fines?|taxes|\$|\d))"
+_PAY_EXCEPTIONS += r"(?!(?: for (?:this|that|it|what \w+ did))? (?:in court|en la corte|before a judge|at the polls))"
 _THREATS = tuple(
     re.compile(p)
     for p in (
@@ -342,7 +416,8 @@ _THREATS = tuple(
         r"|les pase algo|lo atropellen|los atropellen|se pudra|se pudran)\b",
         r"\bmerecen? (?:morir|la muerte|que lo maten|un balazo)\b",
         r"\bmuerte a\b",
-        r"\b(?:me |nos |te )?(?:la|las|lo) (?:va|van|vas) a pagar\b",
+        r"\b(?:me |nos |te )?(?:la|las|lo) (?:va|van|vas) a pagar\b(?! (?:en|ante) (?:la corte|el juez|un juez|los"
+        r" tribunales|la ley|las urnas))",
         r"\b(?:va|van|vas) a pagar (?:por (?:esto|eso|lo que)|caro|con (?:su|sangre))",
         r"\bse (?:va|van|vas) a arrepentir\b",
         r"\bse (?:va|van) a acordar de (?:mi|nosotros)\b",
@@ -356,8 +431,55 @@ _THREATS = tuple(
 )
 
 
+_TARGET = r"(?:an? |the |every |all (?:the )?|los |las |al |a (?:la |los |un |una )?|un |una |esos |)"
+_MORE_THREATS = tuple(
+    re.compile(p)
+    for p in (
+        # 1. slogans and chants
+        r"\b(?:kill|shoot|hang|string up|end) " + _TARGET + r"(?:ice|migra|agents?|officers?|pigs?)\b",
+        r"\b(?:mata|maten|matar|matemos|cuelguen|colguemos) (?:a )?" + _TARGET
+        + r"(?:ice|migra|migras|agentes?|de ice)\b",
+        r"\b(?:only good|unico) (?:\w+ ){0,3}?(?:is a dead|es (?:el )?(?:\w+ )?muerto)\b",
+        r"\b(?:dead|muert[oa]s?) (?:agents?|migras?|ice)\b|\bmigra (?:buena|muerta)\b|\bdeserve (?:a|the) bullet\b",
+        r"\b(?:a (?:balazos|plomazos|pedradas)|bullets if)\b",
+        r"\b(?:que se mueran|ojala se mueran|six feet under|no mercy for)\b",
+        # 2. verbs of harm the first rules lacked
+        r"\b(?:poison|envenen\w*|antifreeze in)\b",
+        r"\b(?:throw|grab|bring|aim|toss) (?:\w+ ){0,2}?(?:rocks|bricks|stones|piedras|ladrillos)\b"
+        r"|\b(?:rocks|bricks) at\b"
+        r"|\b(?:aventar|tirar|echar)(?:le|les)? (?:\w+ ){0,2}?piedras\b|\btirenle\b|\bpedradas\b",
+        r"\b(?:ram|ramming|rams) (?:their|the|his|that|it|into)\b"
+        r"|\b(?:run|running|drive|driving) (?:\w+ ){0,2}?(?:over|into) "
+        r"(?:them|him|her|the agents?|the migra|los|el)\b|\batropell\w+",
+        r"\brun (?:the |those |these |that )?(?:agents?|migras?|cops|ice|snitch\w*|them|him|her) (?:over|down)\b"
+        r"|\b(?:bats?|pipes|bates|palos) (?:for|to|and)\b|\b(?:bring|grab|take) (?:\w+ )?(?:bats?|pipes)\b"
+        r"|\b(?:llevar|traigan|lleven|llevense) (?:\w+ )?(?:bates|palos)\b|\bdenles con\b",
+        r"\b(?:set|setting) (?:\w+ ){1,3}?on fire\b|\bmolotov|\bprend(?:er|an|anle|erle)(?:le|les)? fuego\b"
+        r"|\bprendanla\b"
+        r"|\bechen(?:le|les) gasolina\b",
+        r"\b(?:beat|jump|smash|break|take down|tackle) (?:\w+ ){0,2}?(?:agent|snitch|informer|migra)\b"
+        r"|\btake them down\b",
+        r"\b(?:mat|quem|golpe|madre|chingu|atropell|envenen|agarr|apunal|balace|linch|ahorqu|part|acuchill)"
+        r"(?:en|an|a|e|emos)(?:selos|selas|los|las|lo|la|les|le)\b",
+        r"\b(?:madriza|putiza|golpiza|partirles la madre|partanles la madre)\b",
+        # 3. veiled threats
+        r"\bwon'?t (?:make it|be going|get) home\b|\bnot (?:plan on )?(?:getting|making it) home\b",
+        r"\baccidents happen\b|\bshame if something happened\b|\bthings happen to\b",
+        r"\bsee what happens\b|\b(?:a ver|ya vera|ya veras) (?:lo )?que (?:le|te|les) pas[ae]\b",
+        r"\bone eye open\b|\bun ojo abierto\b|\bwatch(?:ing)? (?:their|his|her|your|y'?all'?s?) backs?\b"
+        r"|\blook(?:ing)? over (?:his|her|their|your) shoulder\b|\bdays are numbered\b|\bluck is running out\b",
+        r"\b(?:afraid|scared) to (?:go|walk|leave|come) (?:\w+ ){0,2}?(?:home|house|houses|car)\b"
+        r"|\bmiedo (?:de )?(?:volver|regresar|salir)\b|\bno (?:puedan|pueda) dormir\b",
+        r"\bno (?:llega|llegara|va a llegar) a su casa\b|\ble llegara su hora\b|\bque se cuide\b|\bte tenemos ubicad",
+        r"\bwe know (?:where|what|which) (?:you|your|house|car)\b|\b(?:ya )?sabemos (?:donde|cual|que carro)\b",
+        r"\blearn the hard way\b|\bnobody will miss\b|\bnot (?:be )?(?:safe|living here much longer)\b"
+        r"|\bno (?:esta|estan) safe\b|\bno va a durar\b|\blo que le espera\b|\bse va a arrepentir\b",
+    )
+)
+
+
 def _threats(reader: _Reader) -> Iterable[Reason]:
-    if any(p.search(reader.low) for p in _THREATS):
+    if any(p.search(reader.low) for p in _THREATS) or any(p.search(reader.low) for p in _MORE_THREATS):
         yield Reason.THREAT
 
 
@@ -370,10 +492,6 @@ _NAME_CUE = re.compile(
 _NOT_A_NAME = re.compile(
     r" ?:? ?(?:unknown|not |no |n/a|nothing|desconocido|no se|confidential|confidencial|secret|secreto|hidden|covered"
     r"|oculto|tapado|\?|$)"
-)
-_NAME_TAG = re.compile(
-    r"\b(?:name ?tag|name badge|name patch|gafete|nombre en (?:el|su) (?:uniforme|chaleco|placa|camisa))"
-    r"(?: \w+){0,2}? (?:said|read|says|reads|shows|showed|was|:|decia|dice|era|tenia)\b"
 )
 _TITLED_NAME = re.compile(
     r"\b(?i:snitch|informant|soplon|soplona|chivato|chivata|officer|agent|deputy|sgt\.?|sergeant|detective|det\.|lt\.?|lieutenant|captain|capt\.?|trooper|sheriff"
@@ -391,31 +509,50 @@ _NOT_NAMES = frozenset(
 )
 
 
-_NAME_OF_OFFICER = re.compile(
-    r"\b(?:nombre|apellido) (?:del|de la|de el|de ese|de esa|de este|de esta) (?:\w+ )?" + _OFFICER + r" (?:es|era)\b"
-    r"|\b(?:name|last name|first name) of (?:the|that|this|one) (?:\w+ )?" + _OFFICER + r" (?:is|was)\b"
+_PRIVATE_KNOWLEDGE = re.compile(
+    r"\b(?:i|we) (?:know|knew|recogni[sz]ed?) (?:him|her|them|that \w+|the \w+)(?: \w+){0,2}? from\b"
+    r"|\b(?:i|we) went to (?:school|high school|church) with (?:him|her|them)\b"
+    r"|\b(?:lo|la|los|las) conozco (?:de|del|desde)\b|\b(?:iba|fue|va) (?:en|a) mi (?:escuela|prepa|salon|iglesia)\b"
+    r"|\b(?:my|our|mi|nuestro|nuestra) (?:old )?(?:classmate|companer[oa] de (?:escuela|clase)|cousin's ex)\b"
 )
 
 
-def _names_officer(reader: _Reader) -> Iterable[Reason]:
-    if _NAME_TAG.search(reader.low) or _NAME_OF_OFFICER.search(reader.low):
+def _names_person(reader: _Reader) -> Iterable[Reason]:
+    """An officer's name worn on duty is documentation; the name of whoever called the authorities, or a name known
+    from someone's private life, is not."""
+    if _PRIVATE_KNOWLEDGE.search(reader.low) and (_NAME_CUE.search(reader.low) or _PROPER_NAME.search(reader.folded)):
         yield Reason.IDENTITY
         return
     if reader.cased is not None:
         for m in _TITLED_NAME.finditer(reader.cased):
-            if m.group(1).split()[0].lower() not in _NOT_NAMES:
+            if m.group(1).split()[0].lower() not in _NOT_NAMES and m.group(0)[:3].lower() in _INFORMER_TITLES:
                 yield Reason.IDENTITY
                 return
     for m in _NAME_CUE.finditer(reader.low):
         if _NOT_A_NAME.match(reader.low, m.end()):
             continue
-        owner = reader.owner(m.start(), nouns_only=True, within=70)
-        if owner in (_Kind.OFFICER, _Kind.INFORMER):
+        if reader.owner(m.start(), nouns_only=True, within=70) is _Kind.INFORMER:
             yield Reason.IDENTITY
             return
-        if owner is None and _sentence_mentions(reader, m.start()) == {_Kind.OFFICER}:
-            yield Reason.IDENTITY  # "se llama Tomás Ruelas, es el jefe del operativo": the officer comes after
+        if _sentence_mentions(reader, m.start()) == {_Kind.INFORMER}:
+            yield Reason.IDENTITY
             return
+    if _INFORMER_IS.search(reader.low):
+        yield Reason.IDENTITY
+
+
+_INFORMER_TITLES = frozenset(("sni", "inf", "sop", "chi"))
+_PROPER_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
+# "the neighbour who called ICE is Walt Brody", "it was Walt who reported them", "fue Irma quien los denuncio"
+_INFORMER_IS = re.compile(
+    r"\b" + _INFORMER + r"(?: \w+){0,3}? (?:is|was|es|era|fue) (?!(?:a |an |the |un |una |el |la |gone|here|there"
+    r"|not |no |ya |aqui|alli)\b)[a-z]+"
+    r"|\b(?:it was|fue) (?!(?:the|a|an|el|la|los|las|un|una|ice|they|them|him|her|us|me|my|mi|su|uno|one|agents?"
+    r"|agentes?|migra)\b)[a-z]+(?: [a-z]+)? (?:who|that|quien|el que|la que) "
+    r"(?:(?:los|las|lo|la|nos|me|les|le|them|us) )?"
+    r"(?:called|reported|snitched|told|tipped"
+    r"|turned|ratted|gave|llamo|denuncio|aviso|hablo|nos echo|les dio)\b"
+)
 
 
 def _sentence_mentions(reader: _Reader, pos: int) -> set[_Kind]:
@@ -441,6 +578,10 @@ _RESIDENCE_CUES = tuple(
         r"\b(?:vive|viven|vivia|vivian|reside|residen|se queda|se esta quedando|se mudo|duerme) (?:en|por|cerca|junto"
         r"|arriba|abajo|enfrente|frente|al lado|a un lado|con|a (?:dos|tres|unas?|pocas) (?:cuadras|casas))\b",
         r"\bdomicilio\b",
+        r"\b(?:sleep|sleeps|crashes|booked|is staying|are staying) (?:\w+ ){0,2}?(?:at|in) (?:the |a |his |her |room )?"
+        r"(?:\w+ ){0,2}?(?:motel|hotel|inn|suites|lodge|room|girlfriend's|boyfriend's|place)\b",
+        r"\b(?:se quedan|se queda|duermen|duerme|hospedad[oa]s?|se esta quedando|se estan quedando) (?:\w+ ){0,2}?"
+        r"(?:en|con) (?:el |la |un |una |su )?(?:motel|hotel|cuarto|habitacion|casa|depa|departamento|\w+ suites)\b",
         r"\b(?:su|tu) direccion\b",
         r"\bdireccion (?:del|de la|de los|de ese|de esa|de el) (?:\w+ )?(?:" + _OFFICER + r"|" + _CIVILIAN + r")\b",
         r"\b(?:su|la) casa (?:(?:del|de la|de los|de ese|de esa|de el) \w+(?: \w+)? )?(?:esta|queda|es) (?:en|por|la"
@@ -588,7 +729,20 @@ def _contact_details(reader: _Reader) -> Iterable[Reason]:
         yield Reason.SOCIAL_MEDIA
 
 
-# Licence plates: plate numbers are not collected at all (docs/text-guard.md says why).
+# Licence plates: the plate of a vehicle used in the operation is documentation; a private car's is not.
+_PRIVATE_CAR = re.compile(
+    r"\b(?:his|her|their|my neighbou?r's|(?:the|that) \w+'s|su|sus) (?:own |personal |private |wife's |husband's )?"
+    r"(?:car|truck|pickup|ride|jeep|minivan|camry|civic|corolla|charger|ford|honda|chevy|troca|carro|coche|auto)\b"
+    r"|\b(?:carro|coche|troca|camioneta|auto|van|jeep) (?:personal |particular |propi[oa] )?(?:del|de la|de su|de ese"
+    r"|de esa) (?:\w+ )?(?:" + _OFFICER + r"|soplon(?:a)?|chivat[oa]|espos[oa]|vecin[oa])\b"
+    r"|\b(?:personal|private|own|off[- ]duty|fuera de servicio|particular)\b"
+    r"|\b(?:drives?|driving|maneja|manejan) (?:home|a (?:su )?casa|an? \w+ \w+|un \w+|una \w+)"
+    r"|\b(?:parked|parks|estacionad[oa]) (?:\w+ ){0,2}?(?:at|in front of|outside|en|afuera de|frente a) "
+    r"(?:his|her|their|su) (?:house|home|place|casa)\b"
+    r"|\b(?:snitch|informant|soplon|chivat)|\b(?:his|her|their) (?:licen[cs]e )?(?:plates?|tags?)\b"
+)
+
+
 _PLATE_WORD = re.compile(
     r"\b(?:licen[cs]e(?: plates?)?|plates?|tags?|registration|reg|placas?|matricula|chapas?|numero de placas?)\b"
 )
@@ -600,7 +754,8 @@ _PLATE_FILLER = re.compile(
 _NOT_PLATE_LETTERS = r"(?!(?:en|de|el|la|los|las|on|in|at|and|y|the|por|con|del|st|rd|th|nd|am|pm|ave|no)\b)"
 _PLATE_NUMBER = re.compile(
     r" ?(?:" + _NOT_PLATE_LETTERS + r"[a-z]{1,3}[ -]?\d{2,4}(?:[ -]?" + _NOT_PLATE_LETTERS + r"[a-z]{1,3})?"
-    r"|\d{2,4}[ -]?" + _NOT_PLATE_LETTERS + r"[a-z]{2,3}|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5,8})"
+    r"|\d{2,4}[ -]?" + _NOT_PLATE_LETTERS + r"[a-z]{2,3}|\d[a-z]{2,3}[ -]?\d{2,4}"
+    r"|(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{5,8})"
     r"(?![\w-])"
 )
 
@@ -610,7 +765,9 @@ def _plates(reader: _Reader) -> Iterable[Reason]:
     for m in _PLATE_WORD.finditer(low):
         filler = _PLATE_FILLER.match(low, m.end())
         at = filler.end() if filler else m.end()
-        if _PLATE_NUMBER.match(low, at):
+        if _PLATE_NUMBER.match(low, at) and (
+            _PRIVATE_CAR.search(low, max(0, m.start() - 90), m.end() + 60) or reader.owner(m.start()) is _Kind.INFORMER
+        ):
             yield Reason.PLATE
             return
 
@@ -649,22 +806,69 @@ def _personal_details(reader: _Reader) -> Iterable[Reason]:
             return
 
 
-_RULES = (_threats, _names_officer, _reveals_home, _reveals_family, _contact_details, _plates, _personal_details)
+# Routines: where a person can be found, and when.
+_ROUTINE = re.compile(
+    r"\b(?:every|each|todos los|todas las|cada) (?:day|morning|night|sunday|monday|week|weekday|dia|dias|manana|mananas"
+    r"|noche|noches|domingo|domingos|lunes|semana)s?\b|\b(?:on )?(?:sundays|mondays|weekdays|weekends)\b|\bdiario\b"
+    r"|\b(?:always|siempre) (?:at|a las|en)\b|\b(?:los|las) (?:lunes|domingos|sabados|martes|mananas)\b"
+    r"|\b\d{1,2}(?::\d\d)? ?(?:am|pm)? sharp\b|\bentre semana\b"
+)
+_ROUTINE_PLACE = re.compile(
+    r"\b(?:gym|gimnasio|ymca|the y|pool|alberca|church|iglesia|misa|mass|pew|banca|coffee|cafe|jogs?|runs|corre|correr"
+    r"|walks? (?:his|her) dog|perro|works? out|lifts|crossfit|bar|leaves the house|sale de su casa|sits|se sienta)\b"
+)
+
+
+def _routine(reader: _Reader) -> Iterable[Reason]:
+    for m in _ROUTINE.finditer(reader.low):
+        window = reader.low[max(0, m.start() - 90) : m.end() + 60]
+        if not _ROUTINE_PLACE.search(window):
+            continue
+        owner = reader.owner(m.start() + 1, within=120)
+        if owner in (_Kind.OFFICER, _Kind.INFORMER) and not reader.first_person(m.start()):
+            yield Reason.PERSONAL_DETAILS
+            return
+
+
+_RULES = (
+    _threats, _names_person, _routine, _reveals_home, _reveals_family, _contact_details, _plates, _personal_details
+)
 _ORDER = {reason: i for i, reason in enumerate(Reason)}
 
 
+_MODEL_MIN_WORDS = 3
+
+
+def fold_lower(text: str) -> str:
+    """The text as the guard reads it: folded (see `_fold`) and lower-cased. The statistical layer reads this too."""
+    return _fold(text).lower()
+
+
 def check(text: str, *, language: str | None = None) -> GuardResult:
-    """Decide whether `text` may be stored. `language` ("en", "es") is accepted for callers that know it; both
-    languages' rules always run, because reports mix them."""
+    """Decide whether `text` may be stored, held for review or refused. `language` ("en", "es") is accepted for
+    callers that know it; both languages' rules always run, because reports mix them.
+
+    (1) The rules run first: each refusal they find has a precise reason. (2) If none refuses, the statistical layer
+    scores the text: at or above its refusal threshold the text is refused with `Reason.READS_UNSAFE`; in the band
+    below it, the text is accepted but held for an operator; under the band it is accepted."""
     if not text or text.isspace():
         return OK
     reader = _Reader(text)
     found: set[Reason] = set()
     for rule in _RULES:
         found.update(rule(reader))
-    if not found:
-        return OK
-    return GuardResult(ok=False, reasons=tuple(sorted(found, key=_ORDER.__getitem__)))
+    if found:
+        return GuardResult(ok=False, reasons=tuple(sorted(found, key=_ORDER.__getitem__)))
+    from vigil.safety import statistical  # numpy and scikit-learn load on the first text that reaches the model
+
+    model = statistical.shipped()
+    score = model.score(statistical.prepare(reader.low))
+    # A fragment of one or two words (one field of a form) carries too little for the model to refuse it alone.
+    if score >= model.refuse_at and len(reader.low.split()) >= _MODEL_MIN_WORDS:
+        return GuardResult(ok=False, reasons=(Reason.READS_UNSAFE,), decision=Decision.REFUSE, score=score)
+    if score >= model.review_at:
+        return GuardResult(ok=True, reasons=(), decision=Decision.REVIEW, score=score)
+    return GuardResult(ok=True, reasons=(), decision=Decision.ACCEPT, score=score)
 
 
 def reasons_of(results: Sequence[GuardResult]) -> tuple[Reason, ...]:
