@@ -29,6 +29,15 @@ PUBLIC = {
     "api/v1/openapi.json",
     "api/v1/docs",
     "api/v1/reports",
+    # Volunteers: the sign-up, the welcome link (its token is the key), sessions open for registration (times, kinds,
+    # public venues), the door's check-in page (its token is the key).
+    "volunteer/",
+    "volunteer/welcome/<uidb64>/<token>/",
+    "volunteer/welcome/done/",
+    "trainings/",
+    "trainings/feed.ics",
+    "trainings/<int:training_id>/register/",
+    "trainings/<int:training_id>/door/<str:token>/",
 }
 # Pages any signed-in user may open (they show only the user's own things).
 ANY_SIGNED_IN = {"home/"}

@@ -271,3 +271,8 @@ VIGIL_CLOCK_JOBS.append(("vigil.evidence.tasks.expire_stale_uploads", 3600))
 # Second factor: case data and evidence originals need a session verified with one (vigil.accounts.mfa).
 VIGIL_REQUIRE_SECOND_FACTOR = envbool("VIGIL_REQUIRE_SECOND_FACTOR", False)
 VIGIL_SECOND_FACTOR_URL = "/accounts/login/"
+
+# Observers from sign-up to the field: attending a certifying training is valid this many months; reminders go out
+# 30 days before it expires; the invitation link to choose a password expires after PASSWORD_RESET_TIMEOUT.
+VIGIL_TRAINING_VALID_MONTHS = envint("VIGIL_TRAINING_VALID_MONTHS", 12, minimum=1, maximum=60)
+VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.remind_expiring_training", 86400))

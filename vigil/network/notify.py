@@ -229,5 +229,64 @@ def _json(raw: bytes) -> dict[str, object]:
 _DELIVERERS: dict[str, Callable[[Message], None]] = {"console": _console, "email": _email, "sms": _sms}
 
 
+# --- people without an account: volunteers -------------------------------------------------------------------------
+
+VOLUNTEER_CONTACT_PURPOSE = "volunteer-contact"
+
+
+def volunteer_channel(*, contact_is_phone: bool) -> str | None:
+    """The configured backend that reaches a volunteer's contact (SMS for a phone, e-mail for an address)."""
+    names = configured_backends()
+    wanted = "sms" if contact_is_phone else "email"
+    if wanted in names:
+        return wanted
+    return "console" if "console" in names else None
+
+
+def notify_volunteer(
+    *, volunteer_id: int, contact_is_phone: bool, kind: str, subject: str, body: str, link: str = ""
+) -> str:
+    """Write to a volunteer (no account, no inbox) after the caller's transaction commits; returns the channel.
+
+    Raises NotifyError when no configured backend reaches them. The text is not stored: it may carry a one-time link.
+    """
+    channel = volunteer_channel(contact_is_phone=contact_is_phone)
+    if channel is None:
+        raise NotifyError("no notification backend reaches this volunteer")
+    transaction.on_commit(functools.partial(_enqueue_volunteer, channel, volunteer_id, kind, subject[:200], body, link))
+    return channel
+
+
+def _enqueue_volunteer(channel: str, volunteer_id: int, kind: str, subject: str, body: str, link: str) -> None:
+    from vigil.network.tasks import deliver_to_volunteer
+
+    deliver_to_volunteer.enqueue(
+        channel=channel, volunteer_id=volunteer_id, kind=kind, subject=subject, body=body, link=link
+    )
+
+
+def deliver_volunteer(*, channel: str, volunteer_id: int, kind: str, subject: str, body: str, link: str = "") -> None:
+    """Deliver one message to a volunteer's sealed contact (runs in the task worker)."""
+    from vigil.network.models import Volunteer
+    from vigil.vault import unseal
+
+    text = f"{body}\n\n{link}" if link else body
+    volunteer = Volunteer.objects.filter(pk=volunteer_id).first()
+    if volunteer is None:
+        return
+    if channel == "console":
+        logger.info("notification kind=%s volunteer=#%s", kind, volunteer_id)
+        return
+    contact = unseal(volunteer.contact_sealed, purpose=VOLUNTEER_CONTACT_PURPOSE)
+    try:
+        if channel == "sms":
+            send_sms(to=contact, body=f"{subject}\n{text}")
+        else:
+            send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [contact])
+    except NotifyError as error:
+        logger.warning("notification kind=%s volunteer=#%s channel=%s failed: %s", kind, volunteer_id, channel, error)
+        raise
+
+
 def code_of_conduct() -> Sequence[str]:
     return [str(point) for point in CODE_OF_CONDUCT]

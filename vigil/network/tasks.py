@@ -35,3 +35,20 @@ def deliver_notification(
         channel,
         notify.Message(user_id=user_id, kind=kind, subject=subject, body=body, link=link, dispatch_id=dispatch_id),
     )
+
+
+@task()
+def deliver_to_volunteer(
+    *, channel: str, volunteer_id: int, kind: str, subject: str, body: str, link: str = ""
+) -> None:
+    notify.deliver_volunteer(
+        channel=channel, volunteer_id=volunteer_id, kind=kind, subject=subject, body=body, link=link
+    )
+
+
+@task()
+def remind_expiring_training() -> int:
+    """Remind observers whose certification expires soon (once per expiry date)."""
+    from vigil.network import trainings
+
+    return trainings.remind_expiring_certifications()
