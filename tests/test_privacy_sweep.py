@@ -38,6 +38,9 @@ PUBLIC = {
     "trainings/feed.ics",
     "trainings/<int:training_id>/register/",
     "trainings/<int:training_id>/door/<str:token>/",
+    # The observer app's manifest and service worker: installable before signing in; they hold no data.
+    "observer/manifest.webmanifest",
+    "observer/sw.js",
 }
 # Pages any signed-in user may open (they show only the user's own things).
 ANY_SIGNED_IN = {"home/"}

@@ -78,7 +78,9 @@ class Dispatch(models.Model):
     answer_by = models.DateTimeField(help_text=_("Escalate to the next observers if not accepted by then"))
     responded_at = models.DateTimeField(null=True, blank=True)
     arrived_at = models.DateTimeField(null=True, blank=True)
-    last_check_in_at = models.DateTimeField(null=True, blank=True)
+    last_check_in_at = models.DateTimeField(null=True, blank=True, help_text=_("Server time the last check-in arrived"))
+    # The phone's clock for that check-in when it was made offline and sent later (the coordinator sees it was late).
+    last_check_in_device_at = models.DateTimeField(null=True, blank=True)
     check_in_alerted_at = models.DateTimeField(null=True, blank=True)
     left_at = models.DateTimeField(null=True, blank=True)
     proposed_verdict = models.CharField(max_length=20, blank=True)
@@ -253,3 +255,25 @@ class CertificationRecord(models.Model):
 
     def __str__(self) -> str:
         return f"certification {self.pk} until {self.expires_on}"
+
+
+class QueuedAction(models.Model):
+    """One step an observer's phone queued (maybe offline) and sent with a client-generated id: applied once.
+
+    A replay of the same id answers what the first delivery answered, and changes nothing.
+    """
+
+    observer = models.ForeignKey(Observer, on_delete=models.CASCADE, related_name="queued_actions")
+    client_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16)
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="+")
+    device_time = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField()
+    applied = models.BooleanField()
+    answer = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["observer", "client_id"], name="queued_action_once")]
+
+    def __str__(self) -> str:
+        return f"queued {self.kind} {self.client_id}"
