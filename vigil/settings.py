@@ -213,6 +213,12 @@ DEFAULT_FROM_EMAIL = envstr("VIGIL_FROM_EMAIL", "vigil@localhost")
 # --- Vigil -------------------------------------------------------------------------------------------------------
 # Keys live in files named here; `manage.py init_keys` creates them for an embedded install.
 VIGIL_MASTER_KEY_FILE = envpath("VIGIL_MASTER_KEY_FILE", DATA_DIR / "keys" / "master.key")
+# Web Push (VAPID, RFC 8292): the EC P-256 private key made by `init_keys`, and the contact push services may use.
+VIGIL_VAPID_KEY_FILE = envpath("VIGIL_VAPID_KEY_FILE", DATA_DIR / "keys" / "vapid.pem")
+VIGIL_VAPID_SUBJECT = envstr("VIGIL_VAPID_SUBJECT", "mailto:coordinators@example.org")
+VIGIL_PUSH_TTL_SECONDS = envint("VIGIL_PUSH_TTL_SECONDS", 600, minimum=0, maximum=2419200)
+# Only for tests and a local push service: accept http:// push endpoints (production push services are https).
+VIGIL_PUSH_ALLOW_HTTP = envbool("VIGIL_PUSH_ALLOW_HTTP", False)
 VIGIL_LOG_SIGNING_KEY_FILE = envpath("VIGIL_LOG_SIGNING_KEY_FILE", DATA_DIR / "keys" / "log-signing.key")
 VIGIL_LOG_ORIGIN = envstr("VIGIL_LOG_ORIGIN", "vigil.example/evidence-log")
 VIGIL_CHECKPOINT_SECONDS = envint("VIGIL_CHECKPOINT_SECONDS", 300, minimum=1)

@@ -277,3 +277,17 @@ class QueuedAction(models.Model):
 
     def __str__(self) -> str:
         return f"queued {self.kind} {self.client_id}"
+
+
+class PushSubscription(models.Model):
+    """One browser's Web Push subscription (a phone's observer app, a coordinator's browser)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200)
+    auth = models.CharField(max_length=100)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"push subscription {self.pk}"

@@ -3,6 +3,8 @@
 - `inbox`: a Notification row, in the caller's transaction; the observer page polls it.
 - `console`: one log line saying that a message of some kind went to user #id — never names, addresses or the text.
 - `email`: Django's `send_mail` to the user's address.
+- `push`: Web Push (vigil.network.push) to every browser the user subscribed; when no subscription takes it, the
+  observer's SMS goes instead (SMS is the fallback, not a second copy).
 - `sms`: Twilio's REST API (`POST {TWILIO_API_BASE}/2010-04-01/Accounts/{SID}/Messages.json`, form fields To, From,
   Body, HTTP basic auth SID:token) to the observer's sealed phone number.
 
@@ -36,7 +38,7 @@ from vigil.network.models import Dispatch, Notification, Observer
 
 logger = logging.getLogger(__name__)
 
-BACKENDS = ("inbox", "console", "email", "sms")
+BACKENDS = ("inbox", "console", "email", "push", "sms")
 OPT_IN = frozenset({"email", "sms"})
 
 # The observer code of conduct, in the words every dispatch repeats.
@@ -93,10 +95,17 @@ def channels_for(user: User) -> list[str]:
         if name == "email":
             if not user.email or (observer is not None and name not in observer.notify_by):
                 continue
+        elif name == "push":
+            from vigil.network.push import has_subscription
+
+            if not has_subscription(user):
+                continue
         elif name == "sms":
             if observer is None or name not in observer.notify_by or not observer.phone_sealed:
                 continue
         chosen.append(name)
+    if "push" in chosen and "sms" in chosen:
+        chosen.remove("sms")  # the push deliverer sends the SMS itself if no subscription takes the message
     return chosen
 
 
@@ -167,6 +176,29 @@ def _email(message: Message) -> None:
     send_mail(message.subject, message.text(), settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
+def _push(message: Message) -> None:
+    from vigil.network.push import send_to_user
+
+    delivered = send_to_user(
+        user_id=message.user_id,
+        kind=message.kind,
+        subject=message.subject,
+        body=message.body,
+        link=message.link,
+        dispatch_id=message.dispatch_id,
+    )
+    if delivered:
+        return
+    observer = Observer.objects.filter(user_id=message.user_id).first()
+    if "sms" in configured_backends() and observer is not None and "sms" in observer.notify_by:
+        logger.info(
+            "notification kind=%s user=#%s: no push subscription took it, SMS instead", message.kind, message.user_id
+        )
+        _sms(message)
+        return
+    raise NotifyError("no push subscription took the message")
+
+
 def _sms(message: Message) -> None:
     from vigil.vault import unseal
 
@@ -226,7 +258,12 @@ def _json(raw: bytes) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-_DELIVERERS: dict[str, Callable[[Message], None]] = {"console": _console, "email": _email, "sms": _sms}
+_DELIVERERS: dict[str, Callable[[Message], None]] = {
+    "console": _console,
+    "email": _email,
+    "push": _push,
+    "sms": _sms,
+}
 
 
 # --- people without an account: volunteers -------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vigil.accounts.access import signed_in_user
 from vigil.lib.errors import VigilError
-from vigil.network import access, offline
+from vigil.network import access, offline, push
 
 # Bump when the service worker's caching changes: the old caches are dropped on activation.
 APP_VERSION = "1"
@@ -135,3 +135,50 @@ def sync(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"applied": False, "message": refused.message, "code": refused.code}, status=400)
     status = 200 if answer.applied else 409
     return JsonResponse({"applied": answer.applied, "message": answer.message, "replay": answer.replay}, status=status)
+
+
+@login_required
+@require_GET
+def push_key(request: HttpRequest) -> JsonResponse:
+    """The VAPID public key the browser subscribes with (empty while push is not set up)."""
+    signed_in_user(request)
+    if not push.configured():
+        return JsonResponse({"key": ""})
+    return JsonResponse({"key": push.application_server_key()})
+
+
+@login_required
+@require_POST
+def push_subscribe(request: HttpRequest) -> JsonResponse:
+    """Store the browser's PushSubscription ({"endpoint", "keys": {"p256dh", "auth"}}) for the signed-in user."""
+    user = signed_in_user(request)
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        body = None
+    keys = body.get("keys") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or not isinstance(keys, dict):
+        return JsonResponse({"message": _("The push subscription is incomplete.")}, status=400)
+    try:
+        push.subscribe(
+            user=user,
+            endpoint=str(body.get("endpoint") or ""),
+            p256dh=str(keys.get("p256dh") or ""),
+            auth=str(keys.get("auth") or ""),
+        )
+    except VigilError as refused:
+        return JsonResponse({"message": refused.message}, status=400)
+    return JsonResponse({"message": _("Notifications are on for this phone.")}, status=201)
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request: HttpRequest) -> JsonResponse:
+    user = signed_in_user(request)
+    try:
+        body = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        body = {}
+    endpoint = str(body.get("endpoint") or "") if isinstance(body, dict) else ""
+    push.unsubscribe(user=user, endpoint=endpoint)
+    return JsonResponse({"message": _("Notifications are off for this phone.")})

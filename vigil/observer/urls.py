@@ -22,4 +22,7 @@ urlpatterns = [
     path("sw.js", app.service_worker, name="service_worker"),
     path("offline/", app.offline_page, name="offline"),
     path("sync", app.sync, name="sync"),
+    path("push/key", app.push_key, name="push_key"),
+    path("push/subscribe", app.push_subscribe, name="push_subscribe"),
+    path("push/unsubscribe", app.push_unsubscribe, name="push_unsubscribe"),
 ]
