@@ -172,7 +172,8 @@ def main() -> None:
     p50, p99 = pct(timings, 50), pct(timings, 99)
     ref = pct(reference, 50)
     print(
-        f"observers subscribed: {args.observers}; dispatch actions: {args.actions} (2 observers each, {messages} pushes)"
+        f"observers subscribed: {args.observers}; dispatch actions: {args.actions} "
+        f"(2 observers each, {messages} pushes)"
     )
     print(
         f"dispatcher's action -> last push received: p50 {p50 * 1000:.1f} ms  p90 {pct(timings, 90) * 1000:.1f} ms  "
