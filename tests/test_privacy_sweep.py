@@ -43,7 +43,7 @@ PUBLIC = {
     "observer/sw.js",
 }
 # Pages any signed-in user may open (they show only the user's own things).
-ANY_SIGNED_IN = {"home/"}
+ANY_SIGNED_IN = {"home/", "observer/push/key"}  # the push key: the server's public VAPID key, nothing personal
 _SUSPECT_FIELD = re.compile(r"(^|_)(ip|ip_address|remote_addr|user_agent|useragent|x_forwarded_for)($|_)")
 
 
