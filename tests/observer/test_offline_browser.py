@@ -75,7 +75,9 @@ def test_steps_made_offline_arrive_once_each_and_in_order(
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_until(lambda: QueuedAction.objects.count() >= 3)
-    page.wait_for_load_state()
+    # The page reloads once everything is sent, and then lists what the server holds.
+    expect(page.get_by_text("Two people put in an unmarked van")).to_be_visible()
+    expect(page.locator("#vigil-queue")).to_have_attribute("data-count", "0")
     assert QueuedAction.objects.filter(applied=True).count() == 3
     assert list(Observation.objects.order_by("pk").values_list("activity", flat=True)) == [
         "Agents questioning people at the bus stop",
