@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("hotline",),
     ("network",),
     ("evidence",),
-    ("intake", "console", "observer", "coordinate", "home"),
+    ("intake", "console", "observer", "coordinate", "home", "volunteer"),
     ("api",),
     ("ops",),
     ("urls", "wsgi", "settings"),

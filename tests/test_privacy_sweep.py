@@ -29,9 +29,21 @@ PUBLIC = {
     "api/v1/openapi.json",
     "api/v1/docs",
     "api/v1/reports",
+    # Volunteers: the sign-up, the welcome link (its token is the key), sessions open for registration (times, kinds,
+    # public venues), the door's check-in page (its token is the key).
+    "volunteer/",
+    "volunteer/welcome/<uidb64>/<token>/",
+    "volunteer/welcome/done/",
+    "trainings/",
+    "trainings/feed.ics",
+    "trainings/<int:training_id>/register/",
+    "trainings/<int:training_id>/door/<str:token>/",
+    # The observer app's manifest and service worker: installable before signing in; they hold no data.
+    "observer/manifest.webmanifest",
+    "observer/sw.js",
 }
 # Pages any signed-in user may open (they show only the user's own things).
-ANY_SIGNED_IN = {"home/"}
+ANY_SIGNED_IN = {"home/", "observer/push/key"}  # the push key: the server's public VAPID key, nothing personal
 _SUSPECT_FIELD = re.compile(r"(^|_)(ip|ip_address|remote_addr|user_agent|useragent|x_forwarded_for)($|_)")
 
 

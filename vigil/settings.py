@@ -213,6 +213,12 @@ DEFAULT_FROM_EMAIL = envstr("VIGIL_FROM_EMAIL", "vigil@localhost")
 # --- Vigil -------------------------------------------------------------------------------------------------------
 # Keys live in files named here; `manage.py init_keys` creates them for an embedded install.
 VIGIL_MASTER_KEY_FILE = envpath("VIGIL_MASTER_KEY_FILE", DATA_DIR / "keys" / "master.key")
+# Web Push (VAPID, RFC 8292): the EC P-256 private key made by `init_keys`, and the contact push services may use.
+VIGIL_VAPID_KEY_FILE = envpath("VIGIL_VAPID_KEY_FILE", DATA_DIR / "keys" / "vapid.pem")
+VIGIL_VAPID_SUBJECT = envstr("VIGIL_VAPID_SUBJECT", "mailto:coordinators@example.org")
+VIGIL_PUSH_TTL_SECONDS = envint("VIGIL_PUSH_TTL_SECONDS", 600, minimum=0, maximum=2419200)
+# Only for tests and a local push service: accept http:// push endpoints (production push services are https).
+VIGIL_PUSH_ALLOW_HTTP = envbool("VIGIL_PUSH_ALLOW_HTTP", False)
 VIGIL_LOG_SIGNING_KEY_FILE = envpath("VIGIL_LOG_SIGNING_KEY_FILE", DATA_DIR / "keys" / "log-signing.key")
 VIGIL_LOG_ORIGIN = envstr("VIGIL_LOG_ORIGIN", "vigil.example/evidence-log")
 VIGIL_CHECKPOINT_SECONDS = envint("VIGIL_CHECKPOINT_SECONDS", 300, minimum=1)
@@ -271,3 +277,8 @@ VIGIL_CLOCK_JOBS.append(("vigil.evidence.tasks.expire_stale_uploads", 3600))
 # Second factor: case data and evidence originals need a session verified with one (vigil.accounts.mfa).
 VIGIL_REQUIRE_SECOND_FACTOR = envbool("VIGIL_REQUIRE_SECOND_FACTOR", False)
 VIGIL_SECOND_FACTOR_URL = "/accounts/login/"
+
+# Observers from sign-up to the field: attending a certifying training is valid this many months; reminders go out
+# 30 days before it expires; the invitation link to choose a password expires after PASSWORD_RESET_TIMEOUT.
+VIGIL_TRAINING_VALID_MONTHS = envint("VIGIL_TRAINING_VALID_MONTHS", 12, minimum=1, maximum=60)
+VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.remind_expiring_training", 86400))

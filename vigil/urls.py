@@ -16,6 +16,7 @@ urlpatterns = [
     path("home/", home_views.home, name="home"),
     path("home/read", home_views.mark_notifications_read, name="notifications_read"),
     path("", include("vigil.intake.urls")),
+    path("", include("vigil.volunteer.urls")),
     path("console/", include("vigil.console.urls")),
     path("observer/", include("vigil.observer.urls")),
     path("network/", include("vigil.coordinate.urls")),

@@ -51,6 +51,14 @@
     });
   }
   function wait(ms) { return new Promise(function (r) { setTimeout(r, ms); }); }
+  // Without signal, wait for it to return (the browser's "online" event) rather than probing on a timer; the upload
+  // then resumes at once from the bytes the server holds.
+  function signal() {
+    if (navigator.onLine) { return Promise.resolve(); }
+    return new Promise(function (resolve) {
+      window.addEventListener("online", function back() { window.removeEventListener("online", back); resolve(); });
+    });
+  }
 
   function Row(file) {
     var node = template.content.firstElementChild.cloneNode(true);
@@ -85,6 +93,8 @@
   }
 
   async function send(file, row) {
+    if (!navigator.onLine) { row.status.textContent = strings.waiting; }
+    await signal();
     var session = await begin(file);
     var key = fileKey(file);
     var url = session.url;
@@ -109,8 +119,13 @@
         offset = answer.data.received; // the server holds a different amount: continue from there
       } else if (answer.status === 0 || answer.status >= 500 || answer.status === 429) {
         row.status.textContent = strings.waiting;
-        await wait(delay);
-        delay = Math.min(delay * 2, 30000);
+        if (navigator.onLine) {
+          await wait(delay);
+          delay = Math.min(delay * 2, 30000);
+        } else {
+          await signal();
+          delay = 1000;
+        }
         var probe = await request("GET", url);
         if (probe.status === 200) {
           if (probe.data.state !== "open" && probe.data.state !== "complete") {

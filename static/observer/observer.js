@@ -65,7 +65,18 @@
     known = ids;
   }
 
+  // Opened from a push notification's accept/decline action (?step=accept|decline): bring that answer to hand.
+  // Accepting still needs the code-of-conduct box ticked here, so the action never answers on its own.
+  function focusStep() {
+    var step = new URLSearchParams(window.location.search).get("step");
+    var target = null;
+    if (step === "accept") { target = document.querySelector("form[action$='/accept'] input[type=checkbox]"); }
+    if (step === "decline") { target = document.querySelector("form[action$='/decline'] button"); }
+    if (target) { target.scrollIntoView({ block: "center" }); target.focus(); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusStep();
     setupLocate(document);
     checkIncoming();
     tick();

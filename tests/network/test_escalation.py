@@ -110,5 +110,6 @@ def test_the_clock_runs_the_dispatch_jobs() -> None:
         "vigil.network.tasks.escalate_unanswered": 15,
         "vigil.network.tasks.alert_missed_check_ins": 60,
         "vigil.network.tasks.close_ended_shifts": 300,
+        "vigil.network.tasks.remind_expiring_training": 86400,
     }
     assert all(isinstance(import_string(path), Task) for path in mine)

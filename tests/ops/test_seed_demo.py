@@ -139,3 +139,16 @@ def test_the_dispatch_selection_finds_observers_in_the_demo_city() -> None:
         assert all(o.group_id == zone.group_id for o in chosen)
         today = timezone.localdate()
         assert all(o.training_expires_on and o.training_expires_on >= today for o in chosen)
+
+
+@pytest.mark.django_db
+def test_it_seeds_volunteers_in_the_pipeline_and_training_sessions() -> None:
+    from vigil.network.models import CertificationRecord, Training, Volunteer
+
+    with override_settings(DEBUG=True):
+        out = seed()
+        assert {v.status for v in Volunteer.objects.all()} == {"applied", "invited", "trained", "declined"}
+        assert Training.objects.count() == 3 and CertificationRecord.objects.count() == 1
+        assert "/trainings/?v=" in out and "/door/" in out
+        seed()
+    assert Volunteer.objects.count() == 6 and Training.objects.count() == 3

@@ -366,6 +366,12 @@ def _event_details(event: IncidentEvent, observers: Mapping[int, str]) -> str:
         }
     if kind in ("dispatched", "dispatch_expired", "dispatch_cancelled"):
         return names("observer_ids")
+    if kind == "checked_in" and isinstance(data.get("late_minutes"), int) and int(str(data["late_minutes"])) >= 1:
+        # Made offline and sent when signal came back: the phone's time, and how late it arrived.
+        return _("%(observer)s — made offline, arrived %(minutes)s min late") % {
+            "observer": names("observer"),
+            "minutes": data["late_minutes"],
+        }
     if kind in ("dispatch_accepted", "dispatch_declined", "observer_arrived", "checked_in", "observer_left_safe"):
         return names("observer")
     if kind in ("observation_recorded", "check_in_missed"):

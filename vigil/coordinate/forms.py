@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Group, Role, User
 from vigil.lib.errors import VigilError
-from vigil.network.models import Observer, Shift
+from vigil.network.models import Observer, Shift, TrainingKind
 from vigil.network.observers import NOTIFY_CHANNELS, normalise_languages
 from vigil.places import geometry as zone_geometry
 from vigil.places.settings_table import SETTINGS
@@ -245,3 +245,28 @@ class NetworkSettingsForm(forms.Form):
             self.fields[setting.name] = forms.IntegerField(
                 label=setting.label, min_value=setting.low, max_value=setting.high
             )
+
+
+class ContactVolunteerForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=1000)
+
+
+class TrainingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=TrainingKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    )
+    online = forms.BooleanField(label=_("Online"), required=False)
+    place = forms.CharField(
+        label=_("Place"),
+        help_text=_("A public venue, or the meeting link (shown to registrants only)"),
+        max_length=200,
+        required=False,
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, max_value=10000, initial=30)

@@ -19,4 +19,9 @@ urlpatterns = [
     path("groups/<int:group_id>/shifts/", views.shifts, name="shifts"),
     path("shifts/<int:shift_id>/", views.shift, name="shift"),
     path("shifts/<int:shift_id>/delete/", views.shift_delete, name="shift_delete"),
+    path("groups/<int:group_id>/volunteers/", views.volunteers, name="volunteers"),
+    path("volunteers/<int:volunteer_id>/", views.volunteer, name="volunteer"),
+    path("groups/<int:group_id>/trainings/", views.trainings, name="trainings"),
+    path("trainings/<int:training_id>/", views.training, name="training"),
+    path("registrations/<int:registration_id>/attendance/", views.attendance, name="attendance"),
 ]

@@ -8,19 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 
 import h3
+import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.accounts import access as account_access
@@ -31,11 +37,13 @@ from vigil.coordinate.forms import (
     AddMemberForm,
     CellListForm,
     CircleForm,
+    ContactVolunteerForm,
     GeoJSONForm,
     MapCellForm,
     NetworkSettingsForm,
     ObserverForm,
     ShiftForm,
+    TrainingForm,
     VolunteerForm,
     ZoneNameForm,
 )
@@ -45,6 +53,10 @@ from vigil.network import members as network_members
 from vigil.network import observers as network_observers
 from vigil.network import selectors as network_selectors
 from vigil.network import shifts as network_shifts
+from vigil.network import trainings as network_trainings
+from vigil.network import volunteers as network_volunteers
+from vigil.network.dispatch import absolute_url
+from vigil.network.models import Training, VolunteerStatus
 from vigil.places import access as place_access
 from vigil.places import geometry as zone_geometry
 from vigil.places import selectors as place_selectors
@@ -468,3 +480,153 @@ def network_settings(request: HttpRequest) -> HttpResponse:
                 return redirect("coordinate:settings")
     ctx = {"form": form, "row": place_selectors.network_settings_row(), "section": "settings"}
     return render(request, "coordinate/settings.html", ctx, status=400 if request.method == "POST" else 200)
+
+
+# --- volunteers: the pipeline from sign-up to observer ----------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def volunteers(request: HttpRequest, group_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    group = account_access.group_for_coordinator(user, group_id)
+    columns = network_volunteers.pipeline(group)
+    ctx = {
+        **_group_ctx(group, "volunteers"),
+        "columns": [(VolunteerStatus(status).label, status, rows) for status, rows in columns.items()],
+        "sign_up_url": reverse("volunteer:sign_up"),
+    }
+    return render(request, "coordinate/volunteers.html", ctx)
+
+
+VOLUNTEER_ACTIONS: dict[str, tuple[Callable[..., object], Promise]] = {
+    "invite": (network_volunteers.invite_to_training, gettext_lazy("Invitation to a training sent.")),
+    "decline": (network_volunteers.decline, gettext_lazy("Applicant declined.")),
+    "reopen": (network_volunteers.reopen, gettext_lazy("Applicant back in the pipeline.")),
+    "make_observer": (network_volunteers.make_observer, gettext_lazy("Observer account made; the invitation is sent.")),
+    "resend": (network_volunteers.resend_invitation, gettext_lazy("A new invitation link is sent.")),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def volunteer(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    person = network_access.volunteer_for_coordinator(user, volunteer_id, audited=True)
+    form = ContactVolunteerForm()
+    status = 200
+    if request.method == "POST":
+        action = str(request.POST.get("action", ""))
+        try:
+            if action in VOLUNTEER_ACTIONS:
+                step, done = VOLUNTEER_ACTIONS[action]
+                step(actor=user, volunteer=person)
+                messages.success(request, str(done))
+                return redirect("coordinate:volunteer", volunteer_id=person.pk)
+            if action == "delete":
+                group_id = person.group_id
+                network_volunteers.delete_volunteer(actor=user, volunteer=person)
+                messages.success(request, _("Applicant and their training history deleted."))
+                return redirect("coordinate:volunteers", group_id=group_id)
+            if action == "contact":
+                form = ContactVolunteerForm(request.POST)
+                if form.is_valid():
+                    network_volunteers.contact(
+                        actor=user,
+                        volunteer=person,
+                        subject=form.cleaned_data["subject"],
+                        body=form.cleaned_data["body"],
+                    )
+                    messages.success(request, _("Message sent."))
+                    return redirect("coordinate:volunteer", volunteer_id=person.pk)
+                status = 400
+            else:
+                raise Http404
+        except VigilError as refused:
+            messages.error(request, refused.message)
+            status = refused.status
+    ctx = {
+        **_group_ctx(person.group, "volunteers"),
+        "person": person,
+        "form": form,
+        "next_steps": network_volunteers.NEXT[person.status],
+        "contact": network_volunteers.revealed_contact(actor=user, volunteer=person)
+        if request.GET.get("show") == "contact"
+        else "",
+        "registrations": person.registrations.select_related("training").order_by("training__starts_at"),
+        "certifications": person.certifications.all(),
+        "invitation_pending": person.user is not None and not person.user.has_usable_password(),
+    }
+    response = render(request, "coordinate/volunteer.html", ctx, status=status)
+    add_never_cache_headers(response)
+    return response
+
+
+# --- trainings --------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trainings(request: HttpRequest, group_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    group = account_access.group_for_coordinator(user, group_id)
+    form = TrainingForm()
+    status = 200
+    if request.method == "POST":
+        form = TrainingForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                training = network_trainings.schedule(actor=user, group=group, **data)
+            except (VigilError, ValidationError) as refused:
+                form.add_error(None, refused.message if isinstance(refused, VigilError) else refused)
+            else:
+                messages.success(request, _("Session scheduled."))
+                return redirect("coordinate:training", training_id=training.pk)
+        status = 400
+    ctx = {
+        **_group_ctx(group, "trainings"),
+        "form": form,
+        "sessions": Training.objects.filter(group=group)
+        .annotate(registered=Count("registrations"))
+        .order_by("-starts_at"),
+    }
+    return render(request, "coordinate/trainings.html", ctx, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def training(request: HttpRequest, training_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    session = network_access.training_for_coordinator(user, training_id)
+    if request.method == "POST":
+        action = str(request.POST.get("action", ""))
+        if action == "close":
+            network_trainings.set_open(actor=user, training=session, open_for_registration=False)
+        elif action == "open":
+            network_trainings.set_open(actor=user, training=session, open_for_registration=True)
+        elif action == "cancel":
+            network_trainings.cancel(actor=user, training=session)
+        else:
+            raise Http404
+        return redirect("coordinate:training", training_id=session.pk)
+    door = absolute_url("volunteer:door", session.pk, session.check_in_token)
+    ctx = {
+        **_group_ctx(session.group, "trainings"),
+        "session": session,
+        "registrations": session.registrations.select_related("volunteer", "observer__user").order_by("registered_at"),
+        "door_url": door,
+        "qr_svg": segno.make(door, error="m").svg_inline(scale=4),
+    }
+    response = render(request, "coordinate/training.html", ctx)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, registration_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    registration = network_access.registration_for_coordinator(user, registration_id)
+    network_trainings.mark_attended(actor=user, registration=registration, attended=request.POST.get("attended") == "1")
+    return redirect("coordinate:training", training_id=registration.training_id)

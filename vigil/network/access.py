@@ -10,7 +10,15 @@ from django.http import Http404
 
 from vigil.accounts.access import AnyUser, audit, coordinated_group_ids, first_or_404
 from vigil.accounts.models import Membership, Role
-from vigil.network.models import Dispatch, Notification, Observer, Shift
+from vigil.network.models import (
+    Dispatch,
+    Notification,
+    Observer,
+    Shift,
+    Training,
+    TrainingRegistration,
+    Volunteer,
+)
 
 
 def observer_for(user: AnyUser) -> Observer:
@@ -59,3 +67,32 @@ def shift_for_coordinator(user: AnyUser, shift_id: int) -> Shift:
             pk=shift_id, observer__group_id__in=coordinated_group_ids(user)
         )
     )
+
+
+def volunteer_for_coordinator(user: AnyUser, volunteer_id: int, *, audited: bool = False) -> Volunteer:
+    """An applicant of a group the user coordinates; reading their contact is audited by the caller's flag."""
+    volunteer = first_or_404(
+        Volunteer.objects.select_related("group").filter(pk=volunteer_id, group_id__in=coordinated_group_ids(user))
+    )
+    if audited:
+        audit(user, "volunteer.viewed", object_type="volunteer", object_id=volunteer.pk)
+    return volunteer
+
+
+def training_for_coordinator(user: AnyUser, training_id: int) -> Training:
+    return first_or_404(
+        Training.objects.select_related("group").filter(pk=training_id, group_id__in=coordinated_group_ids(user))
+    )
+
+
+def registration_for_coordinator(user: AnyUser, registration_id: int) -> TrainingRegistration:
+    return first_or_404(
+        TrainingRegistration.objects.select_related("training", "volunteer", "observer__user").filter(
+            pk=registration_id, training__group_id__in=coordinated_group_ids(user)
+        )
+    )
+
+
+def public_training(training_id: int) -> Training:
+    """A session anyone may see: not cancelled (cancelled and missing look the same)."""
+    return first_or_404(Training.objects.select_related("group").filter(pk=training_id, cancelled=False))

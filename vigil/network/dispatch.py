@@ -345,14 +345,24 @@ def mark_arrived(*, dispatch: Dispatch, actor: AnyUser, now: dt.datetime | None 
     return locked
 
 
-def check_in(*, dispatch: Dispatch, actor: AnyUser, now: dt.datetime | None = None) -> Dispatch:
-    """The observer says they are fine; the missed check-in clock restarts."""
+def check_in(
+    *, dispatch: Dispatch, actor: AnyUser, device_time: dt.datetime | None = None, now: dt.datetime | None = None
+) -> Dispatch:
+    """The observer says they are fine; the missed check-in clock restarts from the moment it arrives.
+
+    A check-in made offline arrives with the phone's time: that is kept and shown (it arrived late), but the sign of
+    life is its arrival (selectors.SIGN_OF_LIFE), so a late check-in never raises a missed check-in alert itself.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_dispatch(dispatch, ENGAGED_STATUSES)
+        device = min(device_time, now) if device_time is not None else None
+        late_minutes = int((now - device).total_seconds() // 60) if device is not None else 0
         locked.last_check_in_at = now
-        locked.save(update_fields=["last_check_in_at"])
-        _step_event(locked, "checked_in", actor, now)
+        locked.last_check_in_device_at = device
+        locked.save(update_fields=["last_check_in_at", "last_check_in_device_at"])
+        extra: dict[str, object] = {"device_time": device.isoformat(), "late_minutes": late_minutes} if device else {}
+        _step_event(locked, "checked_in", actor, now, **extra)
     return locked
 
 

@@ -3,6 +3,8 @@
 - `inbox`: a Notification row, in the caller's transaction; the observer page polls it.
 - `console`: one log line saying that a message of some kind went to user #id — never names, addresses or the text.
 - `email`: Django's `send_mail` to the user's address.
+- `push`: Web Push (vigil.network.push) to every browser the user subscribed; when no subscription takes it, the
+  observer's SMS goes instead (SMS is the fallback, not a second copy).
 - `sms`: Twilio's REST API (`POST {TWILIO_API_BASE}/2010-04-01/Accounts/{SID}/Messages.json`, form fields To, From,
   Body, HTTP basic auth SID:token) to the observer's sealed phone number.
 
@@ -37,7 +39,7 @@ from vigil.network.models import Dispatch, Notification, Observer
 
 logger = logging.getLogger(__name__)
 
-BACKENDS = ("inbox", "console", "email", "sms")
+BACKENDS = ("inbox", "console", "email", "push", "sms")
 OPT_IN = frozenset({"email", "sms"})
 
 # The observer code of conduct, in the words every dispatch repeats.
@@ -94,10 +96,17 @@ def channels_for(user: User) -> list[str]:
         if name == "email":
             if not user.email or (observer is not None and name not in observer.notify_by):
                 continue
+        elif name == "push":
+            from vigil.network.push import has_subscription
+
+            if not has_subscription(user):
+                continue
         elif name == "sms":
             if observer is None or name not in observer.notify_by or not observer.phone_sealed:
                 continue
         chosen.append(name)
+    if "push" in chosen and "sms" in chosen:
+        chosen.remove("sms")  # the push deliverer sends the SMS itself if no subscription takes the message
     return chosen
 
 
@@ -166,6 +175,29 @@ def _email(message: Message) -> None:
     send_mail(message.subject, message.text(), settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
+def _push(message: Message) -> None:
+    from vigil.network.push import send_to_user
+
+    delivered = send_to_user(
+        user_id=message.user_id,
+        kind=message.kind,
+        subject=message.subject,
+        body=message.body,
+        link=message.link,
+        dispatch_id=message.dispatch_id,
+    )
+    if delivered:
+        return
+    observer = Observer.objects.filter(user_id=message.user_id).first()
+    if "sms" in configured_backends() and observer is not None and "sms" in observer.notify_by:
+        logger.info(
+            "notification kind=%s user=#%s: no push subscription took it, SMS instead", message.kind, message.user_id
+        )
+        _sms(message)
+        return
+    raise NotifyError("no push subscription took the message")
+
+
 def _sms(message: Message) -> None:
     from vigil.vault import unseal
 
@@ -225,7 +257,69 @@ def _json(raw: bytes) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-_DELIVERERS: dict[str, Callable[[Message], None]] = {"console": _console, "email": _email, "sms": _sms}
+_DELIVERERS: dict[str, Callable[[Message], None]] = {
+    "console": _console,
+    "email": _email,
+    "push": _push,
+    "sms": _sms,
+}
+
+
+# --- people without an account: volunteers -------------------------------------------------------------------------
+
+VOLUNTEER_CONTACT_PURPOSE = "volunteer-contact"
+
+
+def volunteer_channel(*, contact_is_phone: bool) -> str | None:
+    """The configured backend that reaches a volunteer's contact (SMS for a phone, e-mail for an address)."""
+    names = configured_backends()
+    wanted = "sms" if contact_is_phone else "email"
+    if wanted in names:
+        return wanted
+    return "console" if "console" in names else None
+
+
+def notify_volunteer(
+    *, volunteer_id: int, contact_is_phone: bool, kind: str, subject: str, body: str, link: str = ""
+) -> str:
+    """Write to a volunteer (no account, no inbox) after the caller's transaction commits; returns the channel.
+
+    Raises NotifyError when no configured backend reaches them. The text is not stored: it may carry a one-time link.
+    """
+    channel = volunteer_channel(contact_is_phone=contact_is_phone)
+    if channel is None:
+        raise NotifyError("no notification backend reaches this volunteer")
+    transaction.on_commit(functools.partial(_enqueue_volunteer, channel, volunteer_id, kind, subject[:200], body, link))
+    return channel
+
+
+def _enqueue_volunteer(channel: str, volunteer_id: int, kind: str, subject: str, body: str, link: str) -> None:
+    deliver_to_volunteer.enqueue(
+        channel=channel, volunteer_id=volunteer_id, kind=kind, subject=subject, body=body, link=link
+    )
+
+
+def deliver_volunteer(*, channel: str, volunteer_id: int, kind: str, subject: str, body: str, link: str = "") -> None:
+    """Deliver one message to a volunteer's sealed contact (runs in the task worker)."""
+    from vigil.network.models import Volunteer
+    from vigil.vault import unseal
+
+    text = f"{body}\n\n{link}" if link else body
+    volunteer = Volunteer.objects.filter(pk=volunteer_id).first()
+    if volunteer is None:
+        return
+    if channel == "console":
+        logger.info("notification kind=%s volunteer=#%s", kind, volunteer_id)
+        return
+    contact = unseal(volunteer.contact_sealed, purpose=VOLUNTEER_CONTACT_PURPOSE)
+    try:
+        if channel == "sms":
+            send_sms(to=contact, body=f"{subject}\n{text}")
+        else:
+            send_mail(subject, text, settings.DEFAULT_FROM_EMAIL, [contact])
+    except NotifyError as error:
+        logger.warning("notification kind=%s volunteer=#%s channel=%s failed: %s", kind, volunteer_id, channel, error)
+        raise
 
 
 def code_of_conduct() -> Sequence[str]:
@@ -241,3 +335,11 @@ def deliver_notification(
         channel,
         Message(user_id=user_id, kind=kind, subject=subject, body=body, link=link, dispatch_id=dispatch_id),
     )
+
+
+@task()
+def deliver_to_volunteer(
+    *, channel: str, volunteer_id: int, kind: str, subject: str, body: str, link: str = ""
+) -> None:
+    """The background task that writes to a volunteer (defined here, beside `deliver_volunteer`)."""
+    deliver_volunteer(channel=channel, volunteer_id=volunteer_id, kind=kind, subject=subject, body=body, link=link)

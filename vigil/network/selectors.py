@@ -178,6 +178,9 @@ def unread_notifications(user_id: int, *, limit: int = 20) -> QuerySet[Notificat
 
 # An engaged observer's last sign of life is the first of these that is set: one rule, read in Python by
 # last_sign_of_life() and in SQL by missed_check_ins() (sent_at is always set, so there always is one).
+# last_check_in_at is when a check-in *arrived*: a check-in made offline proves the observer was alive when it
+# arrives, so arriving late it never raises an alert itself; the phone's time (last_check_in_device_at) is kept
+# beside it for the record and shown as "arrived late", never used to decide an alert.
 SIGN_OF_LIFE = ("last_check_in_at", "arrived_at", "responded_at", "sent_at")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_tasks import task
 
 from vigil.network import dispatch as network_dispatch
-from vigil.network import shifts
+from vigil.network import shifts, trainings
 
 
 @task()
@@ -24,3 +24,9 @@ def alert_missed_check_ins() -> int:
 def close_ended_shifts() -> int:
     """Close shifts whose scheduled end passed and forget their coarse cell."""
     return shifts.close_ended_shifts()
+
+
+@task()
+def remind_expiring_training() -> int:
+    """Remind observers whose certification expires soon (once per expiry date)."""
+    return trainings.remind_expiring_certifications()

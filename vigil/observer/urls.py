@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.observer import views
+from vigil.observer import app, views
 
 app_name = "observer"
 urlpatterns = [
@@ -18,4 +18,11 @@ urlpatterns = [
     path("dispatch/<int:pk>/observe", views.observe, name="observe"),
     path("dispatch/<int:pk>/propose", views.propose, name="propose"),
     path("dispatch/<int:pk>/check-out", views.check_out, name="check_out"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service_worker"),
+    path("offline/", app.offline_page, name="offline"),
+    path("sync", app.sync, name="sync"),
+    path("push/key", app.push_key, name="push_key"),
+    path("push/subscribe", app.push_subscribe, name="push_subscribe"),
+    path("push/unsubscribe", app.push_unsubscribe, name="push_unsubscribe"),
 ]
