@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "vigil.network",
     "vigil.tlog",
     "vigil.evidence",
+    "vigil.cases",
     "vigil.ops",
 ]
 

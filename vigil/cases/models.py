@@ -1,0 +1,163 @@
+"""Cases of detained people. Every identifying value is sealed (vigil.vault); lookups go through NameIndex digests.
+
+Invariants:
+- no plaintext name, alias, A-number, date of birth, country of birth, need or contact is stored: `*_sealed` fields hold
+  vault blobs, NameIndex holds keyed digests (vigil.cases.blind);
+- a case changes only through vigil.cases.services, which writes one CaseEvent per change in the same transaction;
+- there is no field for any officer's personal data.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseState(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    SCREENING = "screening", _("Screening")
+    ACCEPTED = "accepted", _("Accepted")
+    REFERRED = "referred", _("Referred")
+    DECLINED = "declined", _("Declined")
+    CLOSED = "closed", _("Closed")
+
+
+# The only moves a case can make (the services refuse any other).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    CaseState.INTAKE: frozenset({CaseState.SCREENING, CaseState.CLOSED}),
+    CaseState.SCREENING: frozenset({CaseState.ACCEPTED, CaseState.REFERRED, CaseState.DECLINED}),
+    CaseState.ACCEPTED: frozenset({CaseState.CLOSED}),
+    CaseState.REFERRED: frozenset({CaseState.CLOSED}),
+    CaseState.DECLINED: frozenset({CaseState.CLOSED}),
+    CaseState.CLOSED: frozenset(),
+}
+
+
+class CaseSource(models.TextChoices):
+    INCIDENT = "incident", _("Confirmed incident")
+    HOTLINE = "hotline", _("Hotline call from family")
+    ATTORNEY = "attorney", _("Opened by an attorney")
+
+
+class Case(models.Model):
+    group = models.ForeignKey("accounts.Group", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=16, choices=CaseState.choices, default=CaseState.INTAKE)
+    reason = models.TextField(blank=True, help_text=_("Why it was accepted, referred, declined or closed"))
+    source = models.CharField(max_length=16, choices=CaseSource.choices)
+    incident = models.ForeignKey("hotline.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    attorney = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    jurisdiction = models.CharField(max_length=120, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["group", "state"])]
+
+    def __str__(self) -> str:
+        return f"case {self.pk} {self.state}"
+
+
+class DetainedPerson(models.Model):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="person")
+    name_sealed = models.BinaryField()
+    a_number_sealed = models.BinaryField(blank=True, default=b"")
+    birth_date_sealed = models.BinaryField(blank=True, default=b"")
+    country_of_birth_sealed = models.BinaryField(blank=True, default=b"")
+    needs_sealed = models.BinaryField(blank=True, default=b"")
+    language = models.CharField(max_length=8, blank=True)
+
+    def __str__(self) -> str:
+        return f"person of case {self.case_id}"
+
+
+class Alias(models.Model):
+    person = models.ForeignKey(DetainedPerson, on_delete=models.CASCADE, related_name="aliases")
+    name_sealed = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"alias {self.pk}"
+
+
+class FamilyContact(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="family")
+    name_sealed = models.BinaryField()
+    phone_sealed = models.BinaryField(blank=True, default=b"")
+    relationship = models.CharField(max_length=40, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+
+    def __str__(self) -> str:
+        return f"family contact {self.pk}"
+
+
+class IndexKind(models.TextChoices):
+    PERSON = "person", _("Detained person")
+    ALIAS = "alias", _("Alias")
+    FAMILY = "family", _("Family contact")
+    A_NUMBER = "a_number", _("A-number")
+
+
+class NameIndex(models.Model):
+    """One keyed digest (vigil.cases.blind) of one form of a name or A-number of a case: what conflict checks read."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=IndexKind.choices)
+    form = models.CharField(max_length=10)
+    digest = models.CharField(max_length=64, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.form} of case {self.case_id}"
+
+
+class CaseMember(models.Model):
+    """Someone the case's attorney added to the case team."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_member_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on case {self.case_id}"
+
+
+class CaseEvent(models.Model):
+    """Every change to a case, in order (who, what, when). `data` never holds a sealed value."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=32)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%H:%M} {self.kind}"
+
+
+class CaseNote(models.Model):
+    """A note of the case team, sealed (it may name the person); the text guard ran on it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text_sealed = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"note {self.pk} of case {self.case_id}"
