@@ -20,6 +20,7 @@ urlpatterns = [
     path("observer/", include("vigil.observer.urls")),
     path("network/", include("vigil.coordinate.urls")),
     path("evidence/", include("vigil.evidence.urls")),
+    path("cases/", include("vigil.legal.urls")),
     path("log/", include("vigil.tlog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

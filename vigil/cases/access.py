@@ -17,9 +17,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from vigil.accounts.access import AnyUser, audit, group_ids
-from vigil.accounts.models import Role
+from vigil.accounts.models import Group, Role
 from vigil.cases import services
 from vigil.cases.models import Case, CaseMember, CaseState
+from vigil.hotline.access import incident_for
+from vigil.hotline.models import Incident
 from vigil.vault import unseal
 
 
@@ -62,6 +64,34 @@ def case_to_take(user: AnyUser, pk: object) -> Case:
     if case is None:
         raise Http404
     return case
+
+
+def incident_for_detention(user: AnyUser, pk: object) -> Incident:
+    """An incident on which `user` may record a person detained: its dispatchers and coordinators, and the observers
+    dispatched to it. Else 404."""
+    from vigil.network.models import Dispatch
+
+    try:
+        return incident_for(user, pk, [Role.DISPATCHER, Role.COORDINATOR])
+    except Http404:
+        pass
+    incident = Incident.objects.filter(pk=_key(pk)).select_related("zone").first()
+    if (
+        incident is None
+        or not user.is_authenticated
+        or not Dispatch.objects.filter(incident=incident, observer__user=user).exists()
+    ):
+        raise Http404
+    return incident
+
+
+def group_for_opening(user: AnyUser, roles: list[Role]) -> Group:
+    """The group a case opened by `user` (holding one of `roles`) belongs to: their first such group; else 404."""
+    ids = group_ids(user, roles)
+    group = Group.objects.filter(pk__in=ids).order_by("pk").first()
+    if group is None:
+        raise Http404
+    return group
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,10 @@ def _validate(person: PersonInput) -> dict[str, list[ValidationError]]:
     return errors
 
 
+def _is_attorney(user: User, group_id: int) -> bool:
+    return Membership.objects.filter(user=user, group_id=group_id, role=Role.ATTORNEY).exists()
+
+
 def _index(case: Case, kind: str, value: str) -> list[NameIndex]:
     return [NameIndex(case=case, kind=kind, form=form, digest=d) for form, d in blind.name_digests(value).items()]
 
@@ -149,6 +153,7 @@ def open_case(
     person: PersonInput,
     incident: Incident | None = None,
     jurisdiction: str = "",
+    attorney: User | None = None,
 ) -> Case:
     """Open a case in intake with its detained person, aliases and family, all sealed and indexed; one transaction."""
     if source not in CaseSource.values:
@@ -157,9 +162,16 @@ def open_case(
     if errors:
         raise VigilError.invalid(errors)
     a_number = clean_a_number(person.a_number) if person.a_number.strip() else ""
+    if attorney is not None and not _is_attorney(attorney, group.pk):
+        raise VigilError(_("Only an attorney of the case's group can take the case."), code="not_attorney")
     with transaction.atomic():
         case = Case.objects.create(
-            group=group, source=source, incident=incident, opened_by=opened_by, jurisdiction=jurisdiction.strip()
+            group=group,
+            source=source,
+            incident=incident,
+            opened_by=opened_by,
+            jurisdiction=jurisdiction.strip(),
+            attorney=attorney,
         )
         detained = DetainedPerson.objects.create(
             case=case,
@@ -191,6 +203,27 @@ def open_case(
             rows.append(NameIndex(case=case, kind=IndexKind.A_NUMBER, form="exact", digest=digest))
         NameIndex.objects.bulk_create(rows)
         _event(case, "opened", opened_by, source=source, incident=incident.pk if incident else None)
+        if attorney is not None:
+            _event(case, "attorney_assigned", opened_by, attorney=attorney.pk)
+    return case
+
+
+def open_from_incident(*, incident: Incident, actor: User, person: PersonInput) -> Case:
+    """Record "person detained" on a confirmed incident: a case in intake, linked to the incident and its evidence."""
+    from vigil.hotline import events
+    from vigil.hotline.models import Verdict
+
+    if incident.verdict != Verdict.CONFIRMED:
+        raise VigilError(_("Only a confirmed incident can record a person detained."), code="not_confirmed", status=409)
+    group = incident.zone.group if incident.zone is not None else None
+    if group is None:
+        membership = Membership.objects.filter(user=actor).select_related("group").order_by("pk").first()
+        if membership is None:
+            raise VigilError(_("You hold no role in any group."), code="no_group", status=403)
+        group = membership.group
+    with transaction.atomic():
+        case = open_case(group=group, opened_by=actor, source=CaseSource.INCIDENT, person=person, incident=incident)
+        events.record(incident, "person_detained", actor=actor, case=case.pk)
     return case
 
 
@@ -236,7 +269,7 @@ def close_case(*, case: Case, actor: AnyUser, reason: str = "") -> Case:
 
 def assign_attorney(*, case: Case, attorney: User, actor: AnyUser) -> Case:
     """Make `attorney` (an attorney of the case's group) the case's attorney."""
-    if not Membership.objects.filter(user=attorney, group_id=case.group_id, role=Role.ATTORNEY).exists():
+    if not _is_attorney(attorney, case.group_id):
         raise VigilError(_("Only an attorney of the case's group can take the case."), code="not_attorney")
     with transaction.atomic():
         Case.objects.filter(pk=case.pk).update(attorney=attorney, updated_at=timezone.now())

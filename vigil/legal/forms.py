@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from vigil.cases.models import CaseState
+from vigil.cases.services import FamilyInput, PersonInput
+from vigil.safety.validators import guard_text
+
+
+class PersonForm(forms.Form):
+    """What is known of the person detained, and one family contact. Validation of substance is in the service."""
+
+    name = forms.CharField(label=_("Name of the person detained"), max_length=200)
+    aliases = forms.CharField(
+        label=_("Other names or spellings (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+    a_number = forms.CharField(label=_("A-number, if known (8 or 9 digits)"), required=False, max_length=20)
+    birth_date = forms.DateField(
+        label=_("Date of birth, if known"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    country_of_birth = forms.CharField(label=_("Country of birth"), required=False, max_length=100)
+    language = forms.ChoiceField(
+        label=_("Language they speak"),
+        required=False,
+        choices=[("", "—"), *settings.LANGUAGES, ("other", _("Other"))],
+    )
+    needs = forms.CharField(
+        label=_("Needs (medication, children left without care, …)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        validators=[guard_text],
+    )
+    family_name = forms.CharField(label=_("Family contact: name"), required=False, max_length=200)
+    family_phone = forms.CharField(label=_("Family contact: phone"), required=False, max_length=20)
+    family_relationship = forms.CharField(label=_("Family contact: relationship"), required=False, max_length=40)
+
+    def person(self) -> PersonInput:
+        data = self.cleaned_data
+        family = []
+        if data["family_name"].strip():
+            family.append(
+                FamilyInput(
+                    name=data["family_name"],
+                    phone=data["family_phone"],
+                    relationship=data["family_relationship"],
+                    language=data["language"],
+                )
+            )
+        return PersonInput(
+            name=data["name"],
+            aliases=[line for line in data["aliases"].splitlines() if line.strip()],
+            a_number=data["a_number"],
+            birth_date=data["birth_date"],
+            country_of_birth=data["country_of_birth"],
+            language=data["language"],
+            needs=data["needs"],
+            family=family,
+        )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (CaseState.ACCEPTED, _("Accept")),
+            (CaseState.REFERRED, _("Refer")),
+            (CaseState.DECLINED, _("Decline")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=4000)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+
+class MemberForm(forms.Form):
+    username = forms.CharField(label=_("Username of a colleague in the group"), max_length=150)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from vigil.legal import views
+
+app_name = "legal"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.new_case, name="new"),
+    path("family-call/", views.family_call, name="family_call"),
+    path("from-incident/<int:incident_pk>/", views.from_incident, name="from_incident"),
+    path("<int:pk>/", views.case, name="case"),
+    path("<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("<int:pk>/take/", views.take, name="take"),
+    path("<int:pk>/screen/", views.screen, name="screen"),
+    path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/note/", views.note, name="note"),
+    path("<int:pk>/member/", views.member, name="member"),
+]

@@ -1,0 +1,230 @@
+"""Case pages. Each view is signed-in, behind the second-factor guard, and gets its case through vigil.cases.access
+(the same 404 for a missing case and one that is not the user's). Writes go through vigil.cases.services; a refusal
+comes back as the page with the reason beside the field (400) or as a notice (409)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vigil.accounts.access import has_role, signed_in_user
+from vigil.accounts.mfa import require_second_factor
+from vigil.accounts.models import Role, User
+from vigil.cases import access, selectors, services
+from vigil.cases.models import Case, CaseSource, CaseState
+from vigil.legal.forms import DecisionForm, MemberForm, NoteForm, PersonForm
+from vigil.lib.errors import VigilError
+
+LEGAL_ROLES = [Role.ATTORNEY, Role.COORDINATOR]
+
+
+def _refused(form: forms.Form, error: VigilError) -> None:
+    if error.fields:
+        for name, items in error.fields.items():
+            for item in items:
+                form.add_error(name if name in form.fields else None, item)
+    else:
+        form.add_error(None, error.message)
+
+
+@login_required
+@require_second_factor
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    mine = access.team_cases(user).select_related("attorney").order_by("-created_at")
+    unassigned = access.unassigned_cases(user).order_by("created_at")
+    if not has_role(user, LEGAL_ROLES) and not mine.exists():
+        raise Http404
+    ctx = {
+        "my_cases": mine.filter(attorney_id=user.pk)[:200],
+        "team_cases": mine.exclude(attorney_id=user.pk)[:200],
+        "unassigned": unassigned[:200],
+        "can_open": has_role(user, LEGAL_ROLES),
+    }
+    return render(request, "legal/list.html", ctx)
+
+
+def _open_form(
+    request: HttpRequest, *, template: str, roles: list[Role], source: str, extra: dict[str, Any] | None = None
+) -> HttpResponse:
+    user = signed_in_user(request)
+    group = access.group_for_opening(user, roles)
+    form = PersonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case = services.open_case(
+                    group=group,
+                    opened_by=user,
+                    source=source,
+                    person=form.person(),
+                    attorney=user if source == CaseSource.ATTORNEY and has_role(user, [Role.ATTORNEY]) else None,
+                )
+            except VigilError as e:
+                _refused(form, e)
+            else:
+                return _after_opening(request, user, case)
+        status = 400
+    return render(request, template, {"form": form, **(extra or {})}, status=status)
+
+
+def _after_opening(request: HttpRequest, user: User, case: Case) -> HttpResponse:
+    if access.team_cases(user).filter(pk=case.pk).exists():
+        return redirect("legal:case", pk=case.pk, permanent=False)
+    return render(request, "legal/recorded.html", {"case_number": case.pk})
+
+
+@login_required
+@require_second_factor
+def new_case(request: HttpRequest) -> HttpResponse:
+    return _open_form(request, template="legal/new.html", roles=LEGAL_ROLES, source=CaseSource.ATTORNEY)
+
+
+@login_required
+@require_second_factor
+def family_call(request: HttpRequest) -> HttpResponse:
+    """The operator's scripted intake when a caller says someone they know was detained."""
+    return _open_form(
+        request, template="legal/family_call.html", roles=[Role.OPERATOR, Role.COORDINATOR], source=CaseSource.HOTLINE
+    )
+
+
+@login_required
+@require_second_factor
+def from_incident(request: HttpRequest, incident_pk: int) -> HttpResponse:
+    """ "Person detained" on a confirmed incident, by its dispatcher, coordinator or a dispatched observer."""
+    user = signed_in_user(request)
+    incident = access.incident_for_detention(user, incident_pk)
+    form = PersonForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case = services.open_from_incident(incident=incident, actor=user, person=form.person())
+            except VigilError as e:
+                _refused(form, e)
+                status = e.status
+            else:
+                return _after_opening(request, user, case)
+        else:
+            status = 400
+    return render(request, "legal/from_incident.html", {"form": form, "incident": incident}, status=status)
+
+
+def _case_page(request: HttpRequest, case: Case, *, status: int = 200, **forms_: forms.Form) -> HttpResponse:
+    user = signed_in_user(request)
+    ctx: dict[str, Any] = {
+        "case": case,
+        "conflicts": selectors.conflicts_of_case(case),
+        "events": case.events.select_related("actor").order_by("at", "pk"),
+        "members": case.members.select_related("user"),
+        "can_screen": case.state == CaseState.INTAKE,
+        "can_decide": case.state == CaseState.SCREENING,
+        "is_attorney": case.attorney_id == user.pk,
+        "decision_form": forms_.get("decision_form") or DecisionForm(),
+        "note_form": forms_.get("note_form") or NoteForm(),
+        "member_form": forms_.get("member_form") or MemberForm(),
+    }
+    return render(request, "legal/case.html", ctx, status=status)
+
+
+@login_required
+@require_second_factor
+def case(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_page(request, access.case_for(signed_in_user(request), pk))
+
+
+@login_required
+@require_second_factor
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    return render(request, "legal/reveal.html", {"case": found, "identity": access.reveal(user, found)})
+
+
+@login_required
+@require_second_factor
+@require_POST
+def take(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.case_to_take(user, pk)
+    services.assign_attorney(case=found, attorney=user, actor=user)
+    return redirect("legal:case", pk=found.pk)
+
+
+@login_required
+@require_second_factor
+@require_POST
+def screen(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    try:
+        services.start_screening(case=found, actor=user)
+    except VigilError as e:
+        messages.error(request, e.message)
+    return redirect("legal:case", pk=found.pk)
+
+
+@login_required
+@require_second_factor
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide(
+                case=found, actor=user, decision=form.cleaned_data["decision"], reason=form.cleaned_data["reason"]
+            )
+        except VigilError as e:
+            _refused(form, e)
+            return _case_page(request, found, status=e.status, decision_form=form)
+        return redirect("legal:case", pk=found.pk)
+    return _case_page(request, found, status=400, decision_form=form)
+
+
+@login_required
+@require_second_factor
+@require_POST
+def note(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_note(case=found, author=user, text=form.cleaned_data["text"])
+        except VigilError as e:
+            _refused(form, e)
+            return _case_page(request, found, status=e.status, note_form=form)
+        return redirect(reverse("legal:case", args=[found.pk]))
+    return _case_page(request, found, status=400, note_form=form)
+
+
+@login_required
+@require_second_factor
+@require_POST
+def member(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        colleague = User.objects.filter(username=form.cleaned_data["username"]).first()
+        try:
+            if colleague is None:
+                raise VigilError(_("Only members of the case's group can join its team."), code="not_member")
+            services.add_member(case=found, user=colleague, actor=user)
+        except VigilError as e:
+            _refused(form, e)
+            return _case_page(request, found, status=e.status, member_form=form)
+        return redirect("legal:case", pk=found.pk)
+    return _case_page(request, found, status=400, member_form=form)
