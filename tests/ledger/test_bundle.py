@@ -403,6 +403,7 @@ def test_a_removed_item_is_caught(bundle: Path, evidence: Evidence, tmp_path: Pa
 def test_a_removed_file_is_caught(bundle: Path, evidence: Evidence, tmp_path: Path) -> None:
     _, item = evidence.items[0]
     path = item_arcname(item.item, item.name)
+
     def remove(contents: dict[str, bytes]) -> None:
         del contents[path]
 

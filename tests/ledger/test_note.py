@@ -111,8 +111,17 @@ def test_duplicate_signatures_are_dropped() -> None:
         "first\n\nsecond\n\n" + PETER_SIG,
         "no final newline\n" + "\n" + PETER_SIG.replace("\n", ""),
     ],
-    ids=["no-sigs", "blank-only", "no-final-newline", "control-char", "bad-name", "extra-line", "101-sigs",
-         "blank-line-in-text", "unterminated-sig"],
+    ids=[
+        "no-sigs",
+        "blank-only",
+        "no-final-newline",
+        "control-char",
+        "bad-name",
+        "extra-line",
+        "101-sigs",
+        "blank-line-in-text",
+        "unterminated-sig",
+    ],
 )
 def test_it_rejects_malformed_notes(message: str) -> None:
     with pytest.raises(FormatError, match="malformed note"):

@@ -49,7 +49,11 @@ class Case(models.Model):
     attorney = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    jurisdiction = models.CharField(max_length=120, blank=True)
+    jurisdiction = models.CharField(
+        max_length=120, blank=True, help_text=_("Immigration court or federal district (from the facility)")
+    )
+    facility = models.ForeignKey("Facility", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    next_locator_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -161,3 +165,79 @@ class CaseNote(models.Model):
 
     def __str__(self) -> str:
         return f"note {self.pk} of case {self.case_id}"
+
+
+class Facility(models.Model):
+    """A detention facility, from the imported table (`manage.py import_facilities`). Public information only."""
+
+    code = models.CharField(max_length=40, unique=True, help_text=_("Stable key of the row in the imported table"))
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    field_office = models.CharField(max_length=120, blank=True)
+    immigration_court = models.CharField(max_length=120, blank=True)
+    federal_district = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        verbose_name_plural = "facilities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OnCall(models.Model):
+    """One attorney on call for one jurisdiction (an immigration court or a federal district) for a time."""
+
+    group = models.ForeignKey("accounts.Group", on_delete=models.CASCADE, related_name="+")
+    attorney = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    jurisdiction = models.CharField(max_length=120)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    order = models.PositiveSmallIntegerField(default=0, help_text=_("Who is paged first (lowest first)"))
+
+    class Meta:
+        indexes = [models.Index(fields=["jurisdiction", "starts_at", "ends_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.attorney_id} on call for {self.jurisdiction}"
+
+
+class CasePage(models.Model):
+    """An accepted case offered to one on-call attorney; expires unanswered at `answer_by` and escalates."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pages")
+    attorney = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField()
+    answer_by = models.DateTimeField(db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"page of case {self.case_id} to {self.attorney_id}"
+
+
+class LocatorResult(models.TextChoices):
+    FOUND = "found", _("Found")
+    NOT_FOUND = "not_found", _("Not found")
+
+
+class LocatorCheck(models.Model):
+    """A volunteer checked the public detainee locator or the court's case status by hand and wrote down the result."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="locator_checks")
+    result = models.CharField(max_length=10, choices=LocatorResult.choices)
+    facility = models.ForeignKey(Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    checked_on = models.DateField()
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    transfer_from = models.ForeignKey(
+        Facility, null=True, blank=True, on_delete=models.PROTECT, related_name="+", help_text=_("Set on a transfer")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"locator check {self.pk} of case {self.case_id}"

@@ -135,6 +135,11 @@ def _index(case: Case, kind: str, value: str) -> list[NameIndex]:
     return [NameIndex(case=case, kind=kind, form=form, digest=d) for form, d in blind.name_digests(value).items()]
 
 
+def record_event(case: Case, kind: str, actor: AnyUser | None, **data: object) -> CaseEvent:
+    """Append one event to `case`'s history. Call inside the transaction that makes the change."""
+    return _event(case, kind, actor, **data)
+
+
 def _event(case: Case, kind: str, actor: AnyUser | None, **data: object) -> CaseEvent:
     return CaseEvent.objects.create(
         case=case,
@@ -260,7 +265,13 @@ def decide(*, case: Case, actor: AnyUser, decision: str, reason: str) -> Case:
         guard_text(reason)
     except ValidationError as e:
         raise VigilError.invalid({"reason": [e]}) from None
-    return _move(case, decision, actor, reason[:MAX_TEXT])
+    from vigil.cases import oncall
+
+    with transaction.atomic():
+        moved = _move(case, decision, actor, reason[:MAX_TEXT])
+        if moved.state == CaseState.ACCEPTED and moved.attorney_id is None:
+            oncall.page_on_call(case=moved, actor=actor)
+    return moved
 
 
 def close_case(*, case: Case, actor: AnyUser, reason: str = "") -> Case:

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from vigil.accounts.models import Group, Role, User
 from vigil.cases.models import CaseState
 from vigil.cases.services import FamilyInput, PersonInput
 from vigil.safety.validators import guard_text
@@ -83,3 +87,22 @@ class NoteForm(forms.Form):
 
 class MemberForm(forms.Form):
     username = forms.CharField(label=_("Username of a colleague in the group"), max_length=150)
+
+
+class OnCallForm(forms.Form):
+    group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())
+    attorney = forms.ModelChoiceField(label=_("Attorney"), queryset=User.objects.none())
+    jurisdiction = forms.CharField(label=_("Jurisdiction (immigration court or federal district)"), max_length=120)
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    order = forms.IntegerField(label=_("Order (lowest is paged first)"), min_value=0, max_value=99, required=False)
+
+    def __init__(self, data: Mapping[str, Any] | None, *, groups: list[Group]) -> None:
+        super().__init__(data)
+        group = self.fields["group"]
+        attorney = self.fields["attorney"]
+        assert isinstance(group, forms.ModelChoiceField) and isinstance(attorney, forms.ModelChoiceField)  # noqa: S101
+        group.queryset = Group.objects.filter(pk__in=[g.pk for g in groups])
+        attorney.queryset = User.objects.filter(
+            memberships__group__in=groups, memberships__role=Role.ATTORNEY
+        ).distinct()

@@ -9,18 +9,19 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from vigil.accounts.access import has_role, signed_in_user
+from vigil.accounts.access import first_or_404, has_role, require_coordinator, signed_in_user
 from vigil.accounts.mfa import require_second_factor
-from vigil.accounts.models import Role, User
-from vigil.cases import access, selectors, services
-from vigil.cases.models import Case, CaseSource, CaseState
-from vigil.legal.forms import DecisionForm, MemberForm, NoteForm, PersonForm
+from vigil.accounts.models import Group, Role, User
+from vigil.cases import access, oncall, selectors, services
+from vigil.cases.models import Case, CaseSource, CaseState, OnCall
+from vigil.legal.forms import DecisionForm, MemberForm, NoteForm, OnCallForm, PersonForm
 from vigil.lib.errors import VigilError
 
 LEGAL_ROLES = [Role.ATTORNEY, Role.COORDINATOR]
@@ -41,9 +42,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     mine = access.team_cases(user).select_related("attorney").order_by("-created_at")
     unassigned = access.unassigned_cases(user).order_by("created_at")
+    jurisdictions = set(OnCall.objects.filter(attorney_id=user.pk).values_list("jurisdiction", flat=True))
+    if jurisdictions:
+        unassigned = unassigned.filter(Q(jurisdiction__in=jurisdictions) | Q(jurisdiction=""))
     if not has_role(user, LEGAL_ROLES) and not mine.exists():
         raise Http404
     ctx = {
+        "pages": oncall.open_pages_for(user),
         "my_cases": mine.filter(attorney_id=user.pk)[:200],
         "team_cases": mine.exclude(attorney_id=user.pk)[:200],
         "unassigned": unassigned[:200],
@@ -228,3 +233,47 @@ def member(request: HttpRequest, pk: int) -> HttpResponse:
             return _case_page(request, found, status=e.status, member_form=form)
         return redirect("legal:case", pk=found.pk)
     return _case_page(request, found, status=400, member_form=form)
+
+
+@login_required
+@require_second_factor
+@require_POST
+def acknowledge_page(request: HttpRequest, page_pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    page = first_or_404(oncall.open_pages_for(user).filter(pk=page_pk))
+    try:
+        found = oncall.acknowledge(page=page, attorney=user)
+    except VigilError as e:
+        messages.error(request, e.message)
+        return redirect("legal:list")
+    return redirect("legal:case", pk=found.pk)
+
+
+@login_required
+@require_second_factor
+def rota(request: HttpRequest) -> HttpResponse:
+    """The coordinators' rota of attorneys on call."""
+    user = signed_in_user(request)
+    groups = Group.objects.filter(pk__in=require_coordinator(user)).order_by("pk")
+    form = OnCallForm(request.POST or None, groups=list(groups))
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                oncall.add_on_call(
+                    actor=user,
+                    group=data["group"],
+                    attorney=data["attorney"],
+                    jurisdiction=data["jurisdiction"],
+                    starts_at=data["starts_at"],
+                    ends_at=data["ends_at"],
+                    order=data["order"] or 0,
+                )
+            except VigilError as e:
+                _refused(form, e)
+            else:
+                return redirect("legal:rota")
+        status = 400
+    rows = OnCall.objects.filter(group__in=groups).select_related("attorney", "group").order_by("starts_at")[:500]
+    return render(request, "legal/rota.html", {"form": form, "rows": rows}, status=status)
