@@ -177,6 +177,7 @@ def open_case(
             opened_by=opened_by,
             jurisdiction=jurisdiction.strip(),
             attorney=attorney,
+            next_locator_check_at=timezone.now(),
         )
         detained = DetainedPerson.objects.create(
             case=case,

@@ -11,3 +11,11 @@ from vigil.cases import oncall
 def escalate_unacknowledged_pages() -> int:
     """Page the next on-call attorney where nobody acknowledged an accepted case in time."""
     return oncall.escalate_unacknowledged()
+
+
+@task()
+def text_family_about_transfer(*, contact_id: int, facility_id: int) -> bool:
+    """Tell one family contact by SMS that the person was moved (the number is unsealed here, never queued)."""
+    from vigil.cases import locator
+
+    return locator.text_family(contact_id=contact_id, facility_id=facility_id)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Group, Role, User
-from vigil.cases.models import CaseState
+from vigil.cases.models import CaseState, Facility, LocatorResult
 from vigil.cases.services import FamilyInput, PersonInput
 from vigil.safety.validators import guard_text
 
@@ -106,3 +106,14 @@ class OnCallForm(forms.Form):
         attorney.queryset = User.objects.filter(
             memberships__group__in=groups, memberships__role=Role.ATTORNEY
         ).distinct()
+
+
+class LocatorForm(forms.Form):
+    result = forms.ChoiceField(label=_("Result"), choices=LocatorResult.choices, widget=forms.RadioSelect)
+    facility = forms.CharField(label=_("Facility (when found)"), required=False, max_length=40)
+    checked_on = forms.DateField(label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        super().__init__(data)
+        choices = [("", "—"), *Facility.objects.order_by("name").values_list("code", "name")]
+        self.fields["facility"].widget = forms.Select(choices=choices)

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from vigil.accounts.access import first_or_404, has_role, require_coordinator, signed_in_user
 from vigil.accounts.mfa import require_second_factor
 from vigil.accounts.models import Group, Role, User
-from vigil.cases import access, oncall, selectors, services
+from vigil.cases import access, locator, oncall, selectors, services
 from vigil.cases.models import Case, CaseSource, CaseState, OnCall
-from vigil.legal.forms import DecisionForm, MemberForm, NoteForm, OnCallForm, PersonForm
+from vigil.legal.forms import DecisionForm, LocatorForm, MemberForm, NoteForm, OnCallForm, PersonForm
 from vigil.lib.errors import VigilError
 
 LEGAL_ROLES = [Role.ATTORNEY, Role.COORDINATOR]
@@ -138,6 +138,8 @@ def _case_page(request: HttpRequest, case: Case, *, status: int = 200, **forms_:
         "decision_form": forms_.get("decision_form") or DecisionForm(),
         "note_form": forms_.get("note_form") or NoteForm(),
         "member_form": forms_.get("member_form") or MemberForm(),
+        "locator_form": forms_.get("locator_form") or LocatorForm(),
+        "checks": case.locator_checks.select_related("facility", "transfer_from", "checked_by")[:50],
     }
     return render(request, "legal/case.html", ctx, status=status)
 
@@ -277,3 +279,39 @@ def rota(request: HttpRequest) -> HttpResponse:
         status = 400
     rows = OnCall.objects.filter(group__in=groups).select_related("attorney", "group").order_by("starts_at")[:500]
     return render(request, "legal/rota.html", {"form": form, "rows": rows}, status=status)
+
+
+@login_required
+@require_second_factor
+@require_POST
+def locator_check(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    form = LocatorForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            locator.record_check(
+                case=found,
+                actor=user,
+                result=data["result"],
+                checked_on=data["checked_on"],
+                facility_code=data["facility"],
+            )
+        except VigilError as e:
+            _refused(form, e)
+            return _case_page(request, found, status=e.status, locator_form=form)
+        return redirect("legal:case", pk=found.pk)
+    return _case_page(request, found, status=400, locator_form=form)
+
+
+@login_required
+@require_second_factor
+def locator_tasks(request: HttpRequest) -> HttpResponse:
+    """The locator checks due now on the cases of the user's team."""
+    user = signed_in_user(request)
+    team = access.team_cases(user)
+    if not has_role(user, LEGAL_ROLES) and not team.exists():
+        raise Http404
+    due = locator.due_checks(team).select_related("facility")[:200]
+    return render(request, "legal/locator.html", {"due": due})
