@@ -269,6 +269,7 @@ VIGIL_CLOCK_JOBS.append(("vigil.hotline.tasks.end_stale_sms_conversations", 600)
 # Cases: page the next on-call attorney when nobody acknowledged an accepted case in time; locator checks due.
 VIGIL_CASE_PAGE_ACK_MINUTES = envint("VIGIL_CASE_PAGE_ACK_MINUTES", 15, minimum=1, maximum=240)
 VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.escalate_unacknowledged_pages", 60))
+VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.send_case_reminders", 3600))
 # Evidence: abandon chunked uploads nobody touched for two days (their staged bytes go; nothing was logged).
 VIGIL_CLOCK_JOBS.append(("vigil.evidence.tasks.expire_stale_uploads", 3600))
 

@@ -19,7 +19,7 @@ from django.http import Http404
 from vigil.accounts.access import AnyUser, audit, group_ids
 from vigil.accounts.models import Group, Role
 from vigil.cases import services
-from vigil.cases.models import Case, CaseMember, CaseState
+from vigil.cases.models import Case, CaseMember, CaseState, Deadline, Hearing
 from vigil.hotline.access import incident_for
 from vigil.hotline.models import Incident
 from vigil.vault import unseal
@@ -92,6 +92,20 @@ def group_for_opening(user: AnyUser, roles: list[Role]) -> Group:
     if group is None:
         raise Http404
     return group
+
+
+def hearing_for(user: AnyUser, pk: object) -> Hearing:
+    found = Hearing.objects.filter(case__in=team_cases(user), pk=_key(pk)).select_related("case").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def deadline_for(user: AnyUser, pk: object) -> Deadline:
+    found = Deadline.objects.filter(case__in=team_cases(user), pk=_key(pk)).select_related("case").first()
+    if found is None:
+        raise Http404
+    return found
 
 
 @dataclass(frozen=True)

@@ -241,3 +241,83 @@ class LocatorCheck(models.Model):
 
     def __str__(self) -> str:
         return f"locator check {self.pk} of case {self.case_id}"
+
+
+class HearingKind(models.TextChoices):
+    BOND = "bond", _("Bond hearing")
+    MASTER = "master", _("Master calendar hearing")
+    INDIVIDUAL = "individual", _("Individual (merits) hearing")
+
+
+class Hearing(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
+    kind = models.CharField(max_length=12, choices=HearingKind.choices)
+    court = models.CharField(max_length=120)
+    judge = models.CharField(max_length=120, blank=True, help_text=_("The immigration judge, as on the notice"))
+    starts_at = models.DateTimeField(db_index=True)
+    result = models.TextField(blank=True)
+    reminded_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} hearing of case {self.case_id}"
+
+
+class Trigger(models.TextChoices):
+    IJ_DECISION = "ij_decision", _("Immigration judge's decision")
+    BOND_DECISION = "bond_decision", _("Immigration judge's bond decision")
+    BIA_DECISION = "bia_decision", _("Board of Immigration Appeals decision")
+    ARRIVAL = "arrival", _("Last arrival in the United States")
+
+
+class DeadlineRule(models.Model):
+    """Trigger event → deadline after `days` calendar days. Kept by coordinators with the legal team; each cites its
+    source. Vigil computes; the attorney checks (holidays, service by mail and tolling are theirs to judge)."""
+
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    title = models.CharField(max_length=200)
+    days = models.PositiveIntegerField()
+    source = models.CharField(max_length=300, help_text=_("The rule's source, e.g. 8 C.F.R. § 1003.38(b)"))
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["trigger", "days", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.trigger} + {self.days} d: {self.title}"
+
+
+class Deadline(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    rule = models.ForeignKey(DeadlineRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    trigger = models.CharField(max_length=20, choices=Trigger.choices)
+    triggered_on = models.DateField()
+    title = models.CharField(max_length=200)
+    source = models.CharField(max_length=300)
+    due_on = models.DateField(db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    reminded_days = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} of case {self.case_id} due {self.due_on}"
+
+
+class CalendarToken(models.Model):
+    """An attorney's private calendar feed. Only the SHA-256 of the token is stored; revoking ends the feed."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user_id}"

@@ -19,3 +19,11 @@ def text_family_about_transfer(*, contact_id: int, facility_id: int) -> bool:
     from vigil.cases import locator
 
     return locator.text_family(contact_id=contact_id, facility_id=facility_id)
+
+
+@task()
+def send_case_reminders() -> int:
+    """Remind attorneys of deadlines and hearings coming up (7 days and 1 day before)."""
+    from vigil.cases import calendar
+
+    return calendar.send_reminders()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Group, Role, User
-from vigil.cases.models import CaseState, Facility, LocatorResult
+from vigil.cases.models import CaseState, Facility, HearingKind, LocatorResult, Trigger
 from vigil.cases.services import FamilyInput, PersonInput
 from vigil.safety.validators import guard_text
 
@@ -117,3 +117,30 @@ class LocatorForm(forms.Form):
         super().__init__(data)
         choices = [("", "—"), *Facility.objects.order_by("name").values_list("code", "name")]
         self.fields["facility"].widget = forms.Select(choices=choices)
+
+
+class HearingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Hearing"), choices=HearingKind.choices)
+    court = forms.CharField(label=_("Court"), max_length=120)
+    judge = forms.CharField(label=_("Judge"), max_length=120, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("Date and time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class ResultForm(forms.Form):
+    result = forms.CharField(label=_("Result"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TriggerForm(forms.Form):
+    trigger = forms.ChoiceField(label=_("What happened"), choices=Trigger.choices)
+    occurred_on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RuleForm(forms.Form):
+    rule = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    trigger = forms.ChoiceField(label=_("Trigger"), choices=Trigger.choices)
+    title = forms.CharField(label=_("Deadline"), max_length=200)
+    days = forms.IntegerField(label=_("Days after the trigger"), min_value=1, max_value=3650)
+    source = forms.CharField(label=_("Source (statute, regulation, order)"), max_length=300)
+    active = forms.BooleanField(label=_("In use"), required=False, initial=True)

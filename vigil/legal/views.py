@@ -4,6 +4,8 @@ comes back as the page with the reason beside the field (400) or as a notice (40
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -13,15 +15,27 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigil.accounts.access import first_or_404, has_role, require_coordinator, signed_in_user
 from vigil.accounts.mfa import require_second_factor
 from vigil.accounts.models import Group, Role, User
-from vigil.cases import access, locator, oncall, selectors, services
-from vigil.cases.models import Case, CaseSource, CaseState, OnCall
-from vigil.legal.forms import DecisionForm, LocatorForm, MemberForm, NoteForm, OnCallForm, PersonForm
+from vigil.cases import access, calendar, locator, oncall, selectors, services
+from vigil.cases.models import CalendarToken, Case, CaseSource, CaseState, DeadlineRule, OnCall
+from vigil.legal.forms import (
+    DecisionForm,
+    HearingForm,
+    LocatorForm,
+    MemberForm,
+    NoteForm,
+    OnCallForm,
+    PersonForm,
+    ResultForm,
+    RuleForm,
+    TriggerForm,
+)
 from vigil.lib.errors import VigilError
 
 LEGAL_ROLES = [Role.ATTORNEY, Role.COORDINATOR]
@@ -139,6 +153,11 @@ def _case_page(request: HttpRequest, case: Case, *, status: int = 200, **forms_:
         "note_form": forms_.get("note_form") or NoteForm(),
         "member_form": forms_.get("member_form") or MemberForm(),
         "locator_form": forms_.get("locator_form") or LocatorForm(),
+        "hearing_form": forms_.get("hearing_form") or HearingForm(),
+        "trigger_form": forms_.get("trigger_form") or TriggerForm(),
+        "result_form": ResultForm(),
+        "hearings": case.hearings.all(),
+        "deadlines": case.deadlines.all(),
         "checks": case.locator_checks.select_related("facility", "transfer_from", "checked_by")[:50],
     }
     return render(request, "legal/case.html", ctx, status=status)
@@ -315,3 +334,188 @@ def locator_tasks(request: HttpRequest) -> HttpResponse:
         raise Http404
     due = locator.due_checks(team).select_related("facility")[:200]
     return render(request, "legal/locator.html", {"due": due})
+
+
+def _case_form(
+    request: HttpRequest,
+    pk: int,
+    form_class: type[forms.Form],
+    name: str,
+    write: Callable[[Case, User, dict[str, Any]], object],
+) -> HttpResponse:
+    """A POST form of the case page: valid → write → back to the case; refused → the page with the reason."""
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            write(found, user, form.cleaned_data)
+        except VigilError as e:
+            _refused(form, e)
+            return _case_page(request, found, status=e.status, **{name: form})
+        return redirect("legal:case", pk=found.pk)
+    return _case_page(request, found, status=400, **{name: form})
+
+
+@login_required
+@require_second_factor
+@require_POST
+def hearing(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_form(
+        request,
+        pk,
+        HearingForm,
+        "hearing_form",
+        lambda case, user, d: calendar.add_hearing(
+            case=case, actor=user, kind=d["kind"], court=d["court"], judge=d["judge"], starts_at=d["starts_at"]
+        ),
+    )
+
+
+@login_required
+@require_second_factor
+@require_POST
+def trigger(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_form(
+        request,
+        pk,
+        TriggerForm,
+        "trigger_form",
+        lambda case, user, d: calendar.record_trigger(
+            case=case, actor=user, trigger=d["trigger"], occurred_on=d["occurred_on"]
+        ),
+    )
+
+
+@login_required
+@require_second_factor
+@require_POST
+def hearing_result(request: HttpRequest, hearing_pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.hearing_for(user, hearing_pk)
+    form = ResultForm(request.POST)
+    if form.is_valid():
+        try:
+            calendar.record_result(hearing=found, actor=user, result=form.cleaned_data["result"])
+        except VigilError as e:
+            messages.error(request, "; ".join(str(m) for items in e.fields.values() for m in items) or e.message)
+    return redirect("legal:case", pk=found.case_id)
+
+
+@login_required
+@require_second_factor
+@require_POST
+def deadline_done(request: HttpRequest, deadline_pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.deadline_for(user, deadline_pk)
+    calendar.mark_done(deadline=found, actor=user)
+    return redirect("legal:case", pk=found.case_id)
+
+
+@login_required
+@require_second_factor
+def week(request: HttpRequest) -> HttpResponse:
+    """The attorney's week: hearings and open deadlines of their cases, seven days from ?start= (today)."""
+    user = signed_in_user(request)
+    if not has_role(user, [Role.ATTORNEY]):
+        raise Http404
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start", "")) if request.GET.get("start") else None
+    except ValueError:
+        start = None
+    start = start or timezone.localdate()
+    hearings, deadlines = calendar.week(user, start)
+    days = []
+    for offset in range(7):
+        day = start + dt.timedelta(days=offset)
+        days.append(
+            {
+                "day": day,
+                "hearings": [h for h in hearings if timezone.localdate(h.starts_at) == day],
+                "deadlines": [d for d in deadlines if d.due_on == day],
+            }
+        )
+    ctx = {
+        "days": days,
+        "previous": start - dt.timedelta(days=7),
+        "next": start + dt.timedelta(days=7),
+    }
+    return render(request, "legal/week.html", ctx)
+
+
+@login_required
+@require_second_factor
+def rules(request: HttpRequest) -> HttpResponse:
+    """The deadline rule table, kept by coordinators with the legal team."""
+    user = signed_in_user(request)
+    require_coordinator(user)
+    form = RuleForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            rule = DeadlineRule.objects.filter(pk=data["rule"]).first() if data["rule"] else None
+            if data["rule"] and rule is None:
+                raise Http404
+            try:
+                calendar.save_rule(
+                    rule=rule,
+                    trigger=data["trigger"],
+                    title=data["title"],
+                    days=data["days"],
+                    source=data["source"],
+                    active=data["active"],
+                )
+            except VigilError as e:
+                _refused(form, e)
+            else:
+                return redirect("legal:rules")
+        status = 400
+    rows = [
+        (
+            r,
+            RuleForm(
+                initial={
+                    "rule": r.pk,
+                    "trigger": r.trigger,
+                    "title": r.title,
+                    "days": r.days,
+                    "source": r.source,
+                    "active": r.active,
+                },
+                auto_id=f"r{r.pk}_%s",
+            ),
+        )
+        for r in DeadlineRule.objects.all()
+    ]
+    return render(request, "legal/rules.html", {"form": form, "rows": rows}, status=status)
+
+
+@login_required
+@require_second_factor
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    """Make (or remake) and revoke the attorney's private calendar feed."""
+    user = signed_in_user(request)
+    if not has_role(user, [Role.ATTORNEY]):
+        raise Http404
+    url = ""
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            calendar.revoke_feed(user=user)
+            messages.info(request, _("The calendar feed was revoked."))
+            return redirect("legal:calendar")
+        token = calendar.new_feed_token(user=user)
+        url = request.build_absolute_uri(reverse("legal:feed", args=[token]))
+    active = CalendarToken.objects.filter(user=user, revoked_at__isnull=True).exists()
+    return render(request, "legal/calendar.html", {"url": url, "active": active})
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private iCalendar feed: no session (calendar apps have none), the unguessable token is the key."""
+    owner = calendar.feed_owner(token)
+    if owner is None:
+        raise Http404
+    response = HttpResponse(calendar.feed(owner), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
