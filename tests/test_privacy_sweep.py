@@ -29,6 +29,7 @@ PUBLIC = {
     "api/v1/openapi.json",
     "api/v1/docs",
     "api/v1/reports",
+    "plan/",  # the family plan: creating one is public; opening one needs its code and passphrase
 }
 # Pages any signed-in user may open (they show only the user's own things).
 ANY_SIGNED_IN = {"home/"}

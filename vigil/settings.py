@@ -270,6 +270,8 @@ VIGIL_CLOCK_JOBS.append(("vigil.hotline.tasks.end_stale_sms_conversations", 600)
 VIGIL_CASE_PAGE_ACK_MINUTES = envint("VIGIL_CASE_PAGE_ACK_MINUTES", 15, minimum=1, maximum=240)
 VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.escalate_unacknowledged_pages", 60))
 VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.send_case_reminders", 3600))
+VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.purge_expired_plans", 3600))
+VIGIL_PLAN_DOCUMENT_MAX_BYTES = envint("VIGIL_PLAN_DOCUMENT_MAX_BYTES", 5 * 1024**2, minimum=1024, maximum=50 * 1024**2)
 # Evidence: abandon chunked uploads nobody touched for two days (their staged bytes go; nothing was logged).
 VIGIL_CLOCK_JOBS.append(("vigil.evidence.tasks.expire_stale_uploads", 3600))
 

@@ -321,3 +321,53 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user_id}"
+
+
+class FamilyPlan(models.Model):
+    """A family's preparedness plan, made on the public site without an account.
+
+    The plan is one sealed JSON document; the plan code is kept only as a keyed digest (vigil.cases.blind) and the
+    passphrase only as a Django password hash. Nobody in the network reads it until it is linked to a case with a
+    confirmed detention and released by two approvals (the group's coordinator and the case's attorney).
+    """
+
+    code_digest = models.CharField(max_length=64, unique=True)
+    passphrase_hash = models.CharField(max_length=200)
+    content_sealed = models.BinaryField()
+    language = models.CharField(max_length=8, default="en")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="plans")
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"family plan {self.pk}"
+
+
+class PlanDocument(models.Model):
+    plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="documents")
+    name_sealed = models.BinaryField()
+    media_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    data_sealed = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"document {self.pk} of plan {self.plan_id}"
+
+
+class PlanApproval(models.Model):
+    """One of the two approvals a plan's release needs: one by a coordinator, one by the case's attorney."""
+
+    plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="approvals")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(max_length=16)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "case", "role"], name="plan_approval_one_per_role")]
+
+    def __str__(self) -> str:
+        return f"{self.role} approval of plan {self.plan_id}"

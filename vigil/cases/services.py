@@ -56,6 +56,7 @@ P_NOTE = "case-note"
 MAX_NAME = 200
 MAX_TEXT = 4000
 _A_NUMBER_JUNK = re.compile(r"[\s\-.]")
+PHONE = re.compile(r"\+?[0-9 ()\-.]{7,20}")
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _validate(person: PersonInput) -> dict[str, list[ValidationError]]:
     for contact in person.family:
         if not contact.name.strip():
             add("family", _("A family contact needs a name."))
-        if contact.phone and not re.fullmatch(r"\+?[0-9 ()\-.]{7,20}", contact.phone.strip()):
+        if contact.phone and not PHONE.fullmatch(contact.phone.strip()):
             add("family", _("A phone number has 7 to 20 digits, spaces or dashes."))
     return errors
 

@@ -27,3 +27,19 @@ def send_case_reminders() -> int:
     from vigil.cases import calendar
 
     return calendar.send_reminders()
+
+
+@task()
+def text_family_about_release(*, plan_id: int) -> bool:
+    """Tell a plan's family contact by SMS that the legal team opened their plan."""
+    from vigil.cases import plans
+
+    return plans.text_family(plan_id=plan_id)
+
+
+@task()
+def purge_expired_plans() -> int:
+    """Delete family plans one year (PLAN_KEEP) after their last update."""
+    from vigil.cases import plans
+
+    return plans.purge_expired()

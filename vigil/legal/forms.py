@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Group, Role, User
 from vigil.cases.models import CaseState, Facility, HearingKind, LocatorResult, Trigger
+from vigil.cases.plans import Contact as PlanContact
+from vigil.cases.plans import PlanContent
 from vigil.cases.services import FamilyInput, PersonInput
 from vigil.safety.validators import guard_text
 
@@ -144,3 +146,87 @@ class RuleForm(forms.Form):
     days = forms.IntegerField(label=_("Days after the trigger"), min_value=1, max_value=3650)
     source = forms.CharField(label=_("Source (statute, regulation, order)"), max_length=300)
     active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class PlanForm(forms.Form):
+    """The family preparedness plan (public, phone-first). Phones go in phone fields; free text is guarded."""
+
+    contact1_name = forms.CharField(label=_("Emergency contact 1: name"), required=False, max_length=200)
+    contact1_phone = forms.CharField(label=_("Emergency contact 1: phone"), required=False, max_length=20)
+    contact1_relationship = forms.CharField(label=_("Emergency contact 1: relationship"), required=False, max_length=60)
+    contact2_name = forms.CharField(label=_("Emergency contact 2: name"), required=False, max_length=200)
+    contact2_phone = forms.CharField(label=_("Emergency contact 2: phone"), required=False, max_length=20)
+    contact2_relationship = forms.CharField(label=_("Emergency contact 2: relationship"), required=False, max_length=60)
+    caregiver_name = forms.CharField(
+        label=_("Who cares for the children if you are detained"), required=False, max_length=200
+    )
+    caregiver_phone = forms.CharField(label=_("Caregiver's phone"), required=False, max_length=20)
+    children = forms.CharField(
+        label=_("Children (first names, ages, school pick-up)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    medical = forms.CharField(
+        label=_("Medical needs (medicines, doses, doctors)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    wishes = forms.CharField(
+        label=_("What you want done"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    notify_phone = forms.CharField(
+        label=_("Phone to tell when a legal team opens this plan"), required=False, max_length=20
+    )
+
+    def content(self) -> PlanContent:
+        d = self.cleaned_data
+        contacts = [
+            PlanContact(
+                name=d[f"contact{i}_name"], phone=d[f"contact{i}_phone"], relationship=d[f"contact{i}_relationship"]
+            )
+            for i in (1, 2)
+            if d[f"contact{i}_name"].strip() or d[f"contact{i}_phone"].strip()
+        ]
+        return PlanContent(
+            contacts=contacts,
+            notify_phone=d["notify_phone"],
+            caregiver_name=d["caregiver_name"],
+            caregiver_phone=d["caregiver_phone"],
+            children=d["children"],
+            medical=d["medical"],
+            wishes=d["wishes"],
+        )
+
+    @classmethod
+    def initial_from(cls, content: PlanContent) -> dict[str, str]:
+        data = {
+            "notify_phone": content.notify_phone,
+            "caregiver_name": content.caregiver_name,
+            "caregiver_phone": content.caregiver_phone,
+            "children": content.children,
+            "medical": content.medical,
+            "wishes": content.wishes,
+        }
+        for i, c in enumerate(content.contacts[:2], start=1):
+            data[f"contact{i}_name"], data[f"contact{i}_phone"] = c.name, c.phone
+            data[f"contact{i}_relationship"] = c.relationship
+        return data
+
+
+class PlanOpenForm(forms.Form):
+    code = forms.CharField(
+        label=_("Plan code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    passphrase = forms.CharField(label=_("Passphrase"), max_length=100, widget=forms.PasswordInput)
+
+
+class PlanDocumentForm(forms.Form):
+    file = forms.FileField(label=_("Document (PDF or photo)"))
+
+
+class PlanLinkForm(forms.Form):
+    code = forms.CharField(label=_("The family's plan code"), max_length=20)

@@ -22,8 +22,17 @@ from django.views.decorators.http import require_POST
 from vigil.accounts.access import first_or_404, has_role, require_coordinator, signed_in_user
 from vigil.accounts.mfa import require_second_factor
 from vigil.accounts.models import Group, Role, User
-from vigil.cases import access, calendar, locator, oncall, selectors, services
-from vigil.cases.models import CalendarToken, Case, CaseSource, CaseState, DeadlineRule, OnCall
+from vigil.cases import access, calendar, locator, oncall, plans, selectors, services
+from vigil.cases.models import (
+    CalendarToken,
+    Case,
+    CaseSource,
+    CaseState,
+    DeadlineRule,
+    OnCall,
+    PlanApproval,
+    PlanDocument,
+)
 from vigil.legal.forms import (
     DecisionForm,
     HearingForm,
@@ -32,6 +41,7 @@ from vigil.legal.forms import (
     NoteForm,
     OnCallForm,
     PersonForm,
+    PlanLinkForm,
     ResultForm,
     RuleForm,
     TriggerForm,
@@ -154,6 +164,10 @@ def _case_page(request: HttpRequest, case: Case, *, status: int = 200, **forms_:
         "member_form": forms_.get("member_form") or MemberForm(),
         "locator_form": forms_.get("locator_form") or LocatorForm(),
         "hearing_form": forms_.get("hearing_form") or HearingForm(),
+        "plan_link_form": forms_.get("plan_link_form") or PlanLinkForm(),
+        "plan": case.plans.first(),
+        "plan_approvals": list(PlanApproval.objects.filter(case=case).select_related("user")),
+        "detention_confirmed": plans.detention_confirmed(case),
         "trigger_form": forms_.get("trigger_form") or TriggerForm(),
         "result_form": ResultForm(),
         "hearings": case.hearings.all(),
@@ -518,4 +532,54 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(calendar.feed(owner), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_second_factor
+@require_POST
+def plan_link(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_form(
+        request,
+        pk,
+        PlanLinkForm,
+        "plan_link_form",
+        lambda case, user, d: plans.link_plan(case=case, actor=user, code=d["code"]),
+    )
+
+
+@login_required
+@require_second_factor
+@require_POST
+def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    try:
+        plans.approve_release(case=found, actor=user)
+    except VigilError as e:
+        messages.error(request, e.message)
+    return redirect("legal:case", pk=found.pk)
+
+
+@login_required
+@require_second_factor
+def plan_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    plan, content = plans.released_plan(user, found)
+    ctx = {"case": found, "plan": plan, "content": content, "documents": plan.documents.order_by("pk")}
+    return render(request, "legal/plan_released.html", ctx)
+
+
+@login_required
+@require_second_factor
+def plan_document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    plan, _content = plans.released_plan(user, found)
+    doc = first_or_404(PlanDocument.objects.filter(plan=plan, pk=doc_pk))
+    _name, data = plans.document_data(doc)
+    response = HttpResponse(data, content_type=doc.media_type)
+    response["Content-Disposition"] = f'attachment; filename="case-{found.pk}-plan-document-{doc.pk}"'
+    response["Cache-Control"] = "private, no-store"
     return response
