@@ -5,22 +5,27 @@ comes back as the page with the reason beside the field (400) or as a notice (40
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigil.accounts.access import first_or_404, has_role, require_coordinator, signed_in_user
-from vigil.accounts.mfa import require_second_factor
+from vigil.accounts.mfa import require_second_factor, session_is_verified
 from vigil.accounts.models import Group, Role, User
 from vigil.cases import access, calendar, locator, oncall, plans, selectors, services
 from vigil.cases.models import (
@@ -581,5 +586,61 @@ def plan_document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
     _name, data = plans.document_data(doc)
     response = HttpResponse(data, content_type=doc.media_type)
     response["Content-Disposition"] = f'attachment; filename="case-{found.pk}-plan-document-{doc.pk}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def bundle(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The linked incident's evidence as the court bundle (custody events included), for the case team."""
+    from vigil.evidence import bundles
+
+    if not session_is_verified(request):  # require_second_factor's check; its type covers HttpResponse views only
+        return redirect(f"{settings.VIGIL_SECOND_FACTOR_URL}?{urlencode({'next': request.get_full_path()})}")
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    if found.incident is None:
+        messages.error(request, _("This case has no incident, so no evidence to export."))
+        return redirect("legal:case", pk=found.pk)
+    tmp = tempfile.NamedTemporaryFile(prefix="vigil-case-bundle-", suffix=".zip")
+    try:
+        export = bundles.export_incident(incident=found.incident, user=user, dest=tmp)
+    except VigilError as exc:
+        tmp.close()
+        messages.error(request, exc.message)
+        return redirect("legal:case", pk=found.pk)
+    services.record_event(found, "bundle_exported", user, export=str(export.id), incident=found.incident.pk)
+    tmp.seek(0)
+    response = FileResponse(
+        tmp, as_attachment=True, filename=f"vigil-case-{found.pk}-incident-{found.incident.pk}-{export.id}.zip",
+        content_type="application/zip",
+    )  # fmt: skip
+    response["Content-Length"] = str(os.fstat(tmp.fileno()).st_size)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_second_factor
+def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """A printable case summary for the attorney (it shows the sealed details: the reading is audited)."""
+    from vigil.evidence.bundles import custody_report_pdf
+
+    user = signed_in_user(request)
+    found = access.case_for(user, pk)
+    ctx = {
+        "case": found,
+        "identity": access.reveal(user, found),
+        "hearings": found.hearings.all(),
+        "deadlines": found.deadlines.filter(done_at__isnull=True),
+        "checks": found.locator_checks.select_related("facility", "transfer_from")[:20],
+        "events": found.events.select_related("actor").order_by("at", "pk"),
+        "printed_by": user,
+        "printed_at": timezone.now(),
+    }
+    html = render_to_string("legal/summary_pdf.html", ctx, request=request)
+    response = HttpResponse(custody_report_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="vigil-case-{found.pk}-summary.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
