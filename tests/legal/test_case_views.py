@@ -17,7 +17,7 @@ EVERYONE = ["alice", "bob", "carol", "chris", "dave", "erin", "frank", "mallory"
 TEAM = {"alice", "erin"}  # erin is the case's attorney, alice coordinates the group
 
 GET_PAGES = ["legal:case", "legal:reveal"]
-POST_PAGES = ["legal:screen", "legal:decide", "legal:note", "legal:member"]
+POST_PAGES = ["legal:screen", "legal:decide", "legal:note", "legal:member", "legal:close"]
 
 
 @pytest.mark.parametrize("name", EVERYONE)
@@ -178,3 +178,16 @@ def test_the_family_call_script_is_in_spanish(world: World) -> None:
     client = world.client_for(world.dave)
     response = client.get(reverse("legal:family_call"), HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 200 and b"detenida" in response.content.lower()
+
+
+def test_the_team_closes_a_case_with_a_reason(world: World) -> None:
+    case = open_case(world)
+    client = world.client_for(world.erin)
+    assert client.post(reverse("legal:close", args=[case.pk]), {"reason": ""}).status_code == 400
+    assert (
+        client.post(reverse("legal:close", args=[case.pk]), {"reason": "Family found private counsel."}).status_code
+        == 302
+    )
+    case.refresh_from_db()
+    assert case.state == CaseState.CLOSED and case.reason == "Family found private counsel."
+    assert world.client_for(world.bob).post(reverse("legal:close", args=[case.pk]), {"reason": "x"}).status_code == 404

@@ -1,7 +1,8 @@
 """Writes to cases. Each function is one transaction, takes keyword-only arguments and raises VigilError.
 
-Event kinds written to CaseEvent: opened, screening, accepted, referred, declined, closed, attorney_assigned,
-member_added, note_added. Event data never holds a sealed value (only ids, states, reasons the text guard passed).
+Event kinds written here: opened, screening, accepted, referred, declined, closed, attorney_assigned, member_added,
+note_added; oncall.py, locator.py, calendar.py and plans.py add theirs through `record_event` (docs/legal-help.md
+lists them all). Event data never holds a sealed value (only ids, states, reasons the text guard passed).
 """
 
 from __future__ import annotations
@@ -276,8 +277,16 @@ def decide(*, case: Case, actor: AnyUser, decision: str, reason: str) -> Case:
     return moved
 
 
-def close_case(*, case: Case, actor: AnyUser, reason: str = "") -> Case:
-    return _move(case, CaseState.CLOSED, actor, reason.strip()[:MAX_TEXT])
+def close_case(*, case: Case, actor: AnyUser, reason: str) -> Case:
+    """Close a case (from intake or after a decision) with a reason the text guard passed."""
+    reason = reason.strip()
+    if not reason:
+        raise VigilError(_("Give the reason for the decision."), code="invalid")
+    try:
+        guard_text(reason)
+    except ValidationError as e:
+        raise VigilError.invalid({"reason": [e]}) from None
+    return _move(case, CaseState.CLOSED, actor, reason[:MAX_TEXT])
 
 
 def assign_attorney(*, case: Case, attorney: User, actor: AnyUser) -> Case:

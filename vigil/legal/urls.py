@@ -31,6 +31,7 @@ urlpatterns = [
     path("<int:pk>/take/", views.take, name="take"),
     path("<int:pk>/screen/", views.screen, name="screen"),
     path("<int:pk>/decide/", views.decide, name="decide"),
+    path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/note/", views.note, name="note"),
     path("<int:pk>/member/", views.member, name="member"),
 ]

@@ -163,6 +163,7 @@ def _case_page(request: HttpRequest, case: Case, *, status: int = 200, **forms_:
         "members": case.members.select_related("user"),
         "can_screen": case.state == CaseState.INTAKE,
         "can_decide": case.state == CaseState.SCREENING,
+        "can_close": case.state != CaseState.CLOSED and case.state != CaseState.SCREENING,
         "is_attorney": case.attorney_id == user.pk,
         "decision_form": forms_.get("decision_form") or DecisionForm(),
         "note_form": forms_.get("note_form") or NoteForm(),
@@ -644,3 +645,21 @@ def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="vigil-case-{found.pk}-summary.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(max_length=4000)
+
+
+@login_required
+@require_second_factor
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close the case with a reason (the team's attorney or a coordinator)."""
+    return _case_form(
+        request,
+        pk,
+        CloseForm,
+        "close_form",
+        lambda case, user, d: services.close_case(case=case, actor=user, reason=d["reason"]),
+    )
