@@ -79,8 +79,19 @@ def run_vigil(env: dict[str, str], *, writers: int, count: int, batch: int, sync
     procs = [
         support.start_worker(
             "ledger_append.py",
-            ["vigil", "--count", str(per), "--batch", str(batch), "--sync", sync, "--start-at", str(start_at),
-             "--first", str(first + w * per)],
+            [
+                "vigil",
+                "--count",
+                str(per),
+                "--batch",
+                str(batch),
+                "--sync",
+                sync,
+                "--start-at",
+                str(start_at),
+                "--first",
+                str(first + w * per),
+            ],
             env,
         )
         for w in range(writers)
@@ -88,8 +99,12 @@ def run_vigil(env: dict[str, str], *, writers: int, count: int, batch: int, sync
     results = [support.result_of(p) for p in procs]
     total = sum(int(str(r["count"])) for r in results)
     elapsed = max(float(str(r["end"])) for r in results) - min(float(str(r["start"])) for r in results)
-    return {"leaves": total, "seconds": elapsed, "rate": total / elapsed,
-            "rss_mb": max(float(str(r["rss_mb"])) for r in results)}
+    return {
+        "leaves": total,
+        "seconds": elapsed,
+        "rate": total / elapsed,
+        "rss_mb": max(float(str(r["rss_mb"])) for r in results),
+    }
 
 
 def run_pymerkle(kind: str, count: int, batch: int, tmp: Path) -> dict[str, float]:
@@ -121,8 +136,10 @@ def main() -> None:
         return
 
     n = args.leaves or (20_000 if args.quick else 100_000)
-    print(f"Ledger append benchmark: {n:,} leaves per run, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
-          f"PostgreSQL {support.postgres_version()}")
+    print(
+        f"Ledger append benchmark: {n:,} leaves per run, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"PostgreSQL {support.postgres_version()}"
+    )
     rows: list[tuple[str, dict[str, float]]] = []
     durable: list[float] = []
     verified: list[str] = []
@@ -139,8 +156,13 @@ def main() -> None:
             plans = [
                 ("Vigil, SQLite (WAL, synchronous=FULL), 1 writer, batches of 1000", sqlite_env, 1, 1000, "FULL"),
                 ("Vigil, SQLite (WAL, synchronous=FULL), 4 writers, batches of 100", sqlite_env, 4, 100, "FULL"),
-                ("Vigil, SQLite (WAL, synchronous=NORMAL, the default), 4 writers, batches of 100", sqlite_env, 4,
-                 100, "NORMAL"),
+                (
+                    "Vigil, SQLite (WAL, synchronous=NORMAL, the default), 4 writers, batches of 100",
+                    sqlite_env,
+                    4,
+                    100,
+                    "NORMAL",
+                ),
                 ("Vigil, PostgreSQL (fsync on), 1 writer, batches of 1000", pg_env, 1, 1000, "FULL"),
                 ("Vigil, PostgreSQL (fsync on), 4 writers, batches of 100", pg_env, 4, 100, "FULL"),
                 ("Vigil, PostgreSQL (fsync on), 4 writers, batches of 10", pg_env, 4, 10, "FULL"),
@@ -154,9 +176,10 @@ def main() -> None:
                 print(f"  {label}: {rows[-1][1]['rate']:,.0f} leaves/s", flush=True)
             verified.append("SQLite: " + support.verify_log(sqlite_env))
             verified.append("PostgreSQL: " + support.verify_log(pg_env))
-        for kind, label in (("pymerkle-sqlite", "pymerkle 7 SqliteTree (journal=DELETE, synchronous=FULL), "
-                                                "batches of 1000"),
-                            ("pymerkle-memory", "pymerkle 7 InmemoryTree (not durable), one at a time")):
+        for kind, label in (
+            ("pymerkle-sqlite", "pymerkle 7 SqliteTree (journal=DELETE, synchronous=FULL), batches of 1000"),
+            ("pymerkle-memory", "pymerkle 7 InmemoryTree (not durable), one at a time"),
+        ):
             rows.append((label, run_pymerkle(kind, n, 1000, tmp)))
             print(f"  {label}: {rows[-1][1]['rate']:,.0f} leaves/s", flush=True)
 

@@ -88,9 +88,16 @@ def vigil_worker(args: argparse.Namespace) -> None:
     for _, c in con:
         assert isinstance(c, services.ConsistencyProof)
         merkle.verify_consistency(c.old_size, c.new_size, c.proof, c.old_root, root)
-    support.report({"build_s": build, "root": root.hex(), "inclusion": summary(inc_times),
-                    "consistency": summary(con_times), "noise": noise_floor(args.samples, summary(inc_times)["p50"]),
-                    "rss_mb": support.peak_rss_mb()})
+    support.report(
+        {
+            "build_s": build,
+            "root": root.hex(),
+            "inclusion": summary(inc_times),
+            "consistency": summary(con_times),
+            "noise": noise_floor(args.samples, summary(inc_times)["p50"]),
+            "rss_mb": support.peak_rss_mb(),
+        }
+    )
 
 
 def pymerkle_worker(args: argparse.Namespace) -> None:
@@ -104,8 +111,9 @@ def pymerkle_worker(args: argparse.Namespace) -> None:
     if args.worker == "pymerkle-sqlite":
         tree = SqliteTree(args.path)
         for first in range(0, n, BUILD_BATCH):
-            tree.append_entries([bytes(canonical_json(support.record(i))) for i in range(first, min(first + BUILD_BATCH,
-                                                                                                       n))])
+            tree.append_entries(
+                [bytes(canonical_json(support.record(i))) for i in range(first, min(first + BUILD_BATCH, n))]
+            )
     else:
         tree = InmemoryTree()
         for i in range(n):
@@ -119,8 +127,16 @@ def pymerkle_worker(args: argparse.Namespace) -> None:
     gc.collect()
     inc_times, _ = timed(args.samples, lambda i: tree.prove_inclusion(i + 1, n), rng, n)
     con_times, _ = timed(args.samples, lambda m: tree.prove_consistency(m + 1, n), rng, n)
-    support.report({"build_s": build, "root": root.hex(), "first_ms": first_ms, "inclusion": summary(inc_times),
-                    "consistency": summary(con_times), "rss_mb": support.peak_rss_mb()})
+    support.report(
+        {
+            "build_s": build,
+            "root": root.hex(),
+            "first_ms": first_ms,
+            "inclusion": summary(inc_times),
+            "consistency": summary(con_times),
+            "rss_mb": support.peak_rss_mb(),
+        }
+    )
 
 
 def main() -> None:
@@ -142,8 +158,11 @@ def main() -> None:
     n = args.leaves or (100_000 if args.quick else 1_000_000)
     k = args.samples
     load_before = os.getloadavg()[0]
-    print(f"Ledger proof benchmark: {n:,} leaves, {k:,} proofs of each kind, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}, PostgreSQL {support.postgres_version()}", flush=True)
+    print(
+        f"Ledger proof benchmark: {n:,} leaves, {k:,} proofs of each kind, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, PostgreSQL {support.postgres_version()}",
+        flush=True,
+    )
     results: list[tuple[str, dict[str, object]]] = []
     with tempfile.TemporaryDirectory(prefix="vigil-bench-") as tmpdir:
         tmp = Path(tmpdir)
@@ -151,18 +170,28 @@ def main() -> None:
         sqlite_env = support.django_env(f"sqlite:///{tmp / 'sqlite' / 'vigil.sqlite3'}", tmp / "sqlite")
         support.migrate(sqlite_env)
         common = ["--count", str(n), "--samples", str(k)]
-        results.append(("Vigil, SQLite", support.result_of(support.start_worker("ledger_proofs.py", ["vigil", *common],
-                                                                                 sqlite_env))))
+        results.append(
+            (
+                "Vigil, SQLite",
+                support.result_of(support.start_worker("ledger_proofs.py", ["vigil", *common], sqlite_env)),
+            )
+        )
         print(f"  Vigil, SQLite: done ({results[-1][1]['build_s']:.0f} s to build)", flush=True)
         with support.postgres_server() as pg_url:
             (tmp / "pg").mkdir()
             pg_env = support.django_env(pg_url, tmp / "pg")
             support.migrate(pg_env)
-            results.append(("Vigil, PostgreSQL", support.result_of(
-                support.start_worker("ledger_proofs.py", ["vigil", *common], pg_env))))
+            results.append(
+                (
+                    "Vigil, PostgreSQL",
+                    support.result_of(support.start_worker("ledger_proofs.py", ["vigil", *common], pg_env)),
+                )
+            )
             print(f"  Vigil, PostgreSQL: done ({results[-1][1]['build_s']:.0f} s to build)", flush=True)
-        for kind, label in (("pymerkle-sqlite", "pymerkle 7 SqliteTree"),
-                            ("pymerkle-memory", "pymerkle 7 InmemoryTree")):
+        for kind, label in (
+            ("pymerkle-sqlite", "pymerkle 7 SqliteTree"),
+            ("pymerkle-memory", "pymerkle 7 InmemoryTree"),
+        ):
             proc = support.start_worker("ledger_proofs.py", [kind, *common, "--path", str(tmp / f"{kind}.db")])
             results.append((label, support.result_of(proc)))
             print(f"  {label}: done ({results[-1][1]['build_s']:.0f} s to build)", flush=True)
@@ -170,10 +199,14 @@ def main() -> None:
     roots = {str(r["root"]) for _, r in results}
     print()
     print("=" * 108)
-    print(f"LEDGER PROOF SUMMARY ({n:,} leaves; {k:,} random proofs of each kind; {os.cpu_count()} CPUs; "
-          f"target p99 < {TARGET_MS:g} ms)")
-    print(f"{'system':<26} {'inclusion p50/p99/max (ms)':>28} {'consistency p50/p99/max (ms)':>30} "
-          f"{'1st proof':>10} {'peak RSS':>9}")
+    print(
+        f"LEDGER PROOF SUMMARY ({n:,} leaves; {k:,} random proofs of each kind; {os.cpu_count()} CPUs; "
+        f"target p99 < {TARGET_MS:g} ms)"
+    )
+    print(
+        f"{'system':<26} {'inclusion p50/p99/max (ms)':>28} {'consistency p50/p99/max (ms)':>30} "
+        f"{'1st proof':>10} {'peak RSS':>9}"
+    )
 
     def cell(d: object) -> str:
         assert isinstance(d, dict)
@@ -181,8 +214,10 @@ def main() -> None:
 
     for label, r in results:
         first = f"{float(str(r['first_ms'])):.0f} ms" if "first_ms" in r else "-"
-        print(f"{label:<26} {cell(r['inclusion']):>28} {cell(r['consistency']):>30} {first:>10} "
-              f"{float(str(r['rss_mb'])):>7.0f}MB")
+        print(
+            f"{label:<26} {cell(r['inclusion']):>28} {cell(r['consistency']):>30} {first:>10} "
+            f"{float(str(r['rss_mb'])):>7.0f}MB"
+        )
     print("ratios of p99 (pymerkle / Vigil on SQLite; above 1 means Vigil is faster):")
     base = results[0][1]
     for label, r in results[2:]:
@@ -192,16 +227,21 @@ def main() -> None:
             print(f"  {label:<24} {kind:<12} {theirs['p99'] / ours['p99']:>8.1f}x")
     met = all(
         isinstance(r[kind], dict) and r[kind]["p99"] < TARGET_MS  # type: ignore[index]
-        for _, r in results[:2] for kind in ("inclusion", "consistency")
+        for _, r in results[:2]
+        for kind in ("inclusion", "consistency")
     )
     print(f"target p99 < {TARGET_MS:g} ms for Vigil on SQLite and PostgreSQL: {'MET' if met else 'NOT MET'}")
     floor = base["noise"]
     assert isinstance(floor, dict)
-    print(f"noise floor: a pure-CPU task as long as the median proof, timed the same way: {cell(floor)} ms; "
-          f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after on {os.cpu_count()} CPUs "
-          "(a p99 far above p50 on a busy machine is scheduling, not the log)")
-    print(f"all four systems computed the same root: {'yes' if len(roots) == 1 else 'NO'}; "
-          "every Vigil proof timed verified with vigil.ledger's verifier")
+    print(
+        f"noise floor: a pure-CPU task as long as the median proof, timed the same way: {cell(floor)} ms; "
+        f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after on {os.cpu_count()} CPUs "
+        "(a p99 far above p50 on a busy machine is scheduling, not the log)"
+    )
+    print(
+        f"all four systems computed the same root: {'yes' if len(roots) == 1 else 'NO'}; "
+        "every Vigil proof timed verified with vigil.ledger's verifier"
+    )
     print("=" * 108)
 
 

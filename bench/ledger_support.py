@@ -82,18 +82,38 @@ def postgres_server() -> Iterator[str]:
     port = free_port()
     data = base / "data"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
-    subprocess.run([*as_pg, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                    "--locale=C.UTF-8"], **quiet)  # type: ignore[call-overload]
+    subprocess.run(
+        [
+            *as_pg,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        **quiet,
+    )  # type: ignore[call-overload]
     opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {base} -c max_connections=50"
-    subprocess.run([*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w", "-o", opts,
-                    "start"], **quiet)  # type: ignore[call-overload]
+    subprocess.run(
+        [*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(base / "server.log"), "-w", "-o", opts, "start"],
+        **quiet,
+    )  # type: ignore[call-overload]
     try:
-        subprocess.run([*as_pg, str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-                        "vigil"], **quiet)  # type: ignore[call-overload]
+        subprocess.run(
+            [*as_pg, str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "vigil"], **quiet
+        )  # type: ignore[call-overload]
         yield f"postgres://postgres@127.0.0.1:{port}/vigil"
     finally:
-        subprocess.run([*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(
+            [*as_pg, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -117,21 +137,32 @@ def django_env(database_url: str, data_dir: Path) -> dict[str, str]:
 
 
 def migrate(env: dict[str, str]) -> None:
-    subprocess.run([PYTHON, "manage.py", "migrate", "tlog", "--skip-checks", "-v", "0"], cwd=ROOT, env=env,
-                   check=True)
+    subprocess.run([PYTHON, "manage.py", "migrate", "tlog", "--skip-checks", "-v", "0"], cwd=ROOT, env=env, check=True)
 
 
 def verify_log(env: dict[str, str]) -> str:
-    subprocess.run([PYTHON, "manage.py", "init_keys", "--skip-checks"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    out = subprocess.run([PYTHON, "manage.py", "verify_log", "--skip-checks"], cwd=ROOT, env=env, capture_output=True,
-                         text=True, check=False)
+    subprocess.run(
+        [PYTHON, "manage.py", "init_keys", "--skip-checks"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+    )
+    out = subprocess.run(
+        [PYTHON, "manage.py", "verify_log", "--skip-checks"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     return (out.stdout or out.stderr).strip()
 
 
 def start_worker(script: str, args: Sequence[str], env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen([PYTHON, str(ROOT / "bench" / script), "--worker", *args], cwd=ROOT,
-                            env=env or dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [PYTHON, str(ROOT / "bench" / script), "--worker", *args],
+        cwd=ROOT,
+        env=env or dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def result_of(proc: subprocess.Popen[str]) -> dict[str, object]:

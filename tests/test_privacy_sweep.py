@@ -41,6 +41,7 @@ PUBLIC = {
     # The observer app's manifest and service worker: installable before signing in; they hold no data.
     "observer/manifest.webmanifest",
     "observer/sw.js",
+    "plan/",  # the family plan: creating one is public; opening one needs its code and passphrase
 }
 # Pages any signed-in user may open (they show only the user's own things).
 ANY_SIGNED_IN = {"home/", "observer/push/key"}  # the push key: the server's public VAPID key, nothing personal

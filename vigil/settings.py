@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "vigil.network",
     "vigil.tlog",
     "vigil.evidence",
+    "vigil.cases",
     "vigil.ops",
 ]
 
@@ -271,6 +272,12 @@ VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.close_ended_shifts", 300))
 VIGIL_CLOCK_JOBS.append(("vigil.tlog.tasks.issue_checkpoint", VIGIL_CHECKPOINT_SECONDS))
 # Intake: forget SMS conversations (keyed hashes of senders) nobody answered in time.
 VIGIL_CLOCK_JOBS.append(("vigil.hotline.tasks.end_stale_sms_conversations", 600))
+# Cases: page the next on-call attorney when nobody acknowledged an accepted case in time; locator checks due.
+VIGIL_CASE_PAGE_ACK_MINUTES = envint("VIGIL_CASE_PAGE_ACK_MINUTES", 15, minimum=1, maximum=240)
+VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.escalate_unacknowledged_pages", 60))
+VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.send_case_reminders", 3600))
+VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.purge_expired_plans", 3600))
+VIGIL_PLAN_DOCUMENT_MAX_BYTES = envint("VIGIL_PLAN_DOCUMENT_MAX_BYTES", 5 * 1024**2, minimum=1024, maximum=50 * 1024**2)
 # Evidence: abandon chunked uploads nobody touched for two days (their staged bytes go; nothing was logged).
 VIGIL_CLOCK_JOBS.append(("vigil.evidence.tasks.expire_stale_uploads", 3600))
 

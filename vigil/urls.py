@@ -21,6 +21,8 @@ urlpatterns = [
     path("observer/", include("vigil.observer.urls")),
     path("network/", include("vigil.coordinate.urls")),
     path("evidence/", include("vigil.evidence.urls")),
+    path("cases/", include("vigil.legal.urls")),
+    path("plan/", include("vigil.legal.plan_urls")),
     path("log/", include("vigil.tlog.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

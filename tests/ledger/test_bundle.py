@@ -532,6 +532,7 @@ def test_a_log_key_file_with_another_valid_key_is_noted_when_a_key_is_given(
 def test_a_removed_file_is_caught(bundle: Path, evidence: Evidence, tmp_path: Path) -> None:
     _, item = evidence.items[0]
     path = item_arcname(item.item, item.name)
+
     def remove(contents: dict[str, bytes]) -> None:
         del contents[path]
 

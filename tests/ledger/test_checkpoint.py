@@ -65,8 +65,19 @@ def test_format_and_parse_round_trip(origin: str, size: int, root: bytes) -> Non
         "example.com\n5\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n\n",
         "example.com\n5\n",
     ],
-    ids=["leading-zero", "negative", "plus", "too-big", "no-newline", "unpadded-root", "short-root", "empty-root",
-         "empty-origin", "empty-extension", "no-root"],
+    ids=[
+        "leading-zero",
+        "negative",
+        "plus",
+        "too-big",
+        "no-newline",
+        "unpadded-root",
+        "short-root",
+        "empty-root",
+        "empty-origin",
+        "empty-extension",
+        "no-root",
+    ],
 )
 def test_it_rejects_malformed_checkpoints(text: str) -> None:
     with pytest.raises(FormatError, match="malformed checkpoint"):

@@ -26,18 +26,23 @@ from vigil.ledger import (
     verify_inclusion,
 )
 
-LEAVES = [bytes.fromhex(h) for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657",
-                                     "606162636465666768696a6b6c6d6e6f")]
-ROOTS = [bytes.fromhex(h) for h in (
-    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
-)]  # ROOTS[i] is the root of the first i + 1 leaves
+LEAVES = [
+    bytes.fromhex(h)
+    for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f")
+]
+ROOTS = [
+    bytes.fromhex(h)
+    for h in (
+        "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
+        "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
+        "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
+        "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
+        "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
+        "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
+        "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
+        "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
+    )
+]  # ROOTS[i] is the root of the first i + 1 leaves
 
 
 def h(s: str) -> bytes:
@@ -47,32 +52,74 @@ def h(s: str) -> bytes:
 # (0-based leaf index, tree size, proof)
 INCLUSION = [
     (0, 1, []),
-    (0, 8, [h("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
+    (
+        0,
+        8,
+        [
+            h("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
             h("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-            h("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4")]),
-    (5, 8, [h("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
+            h("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
+        ],
+    ),
+    (
+        5,
+        8,
+        [
+            h("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
             h("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
-            h("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7")]),
+            h("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
+        ],
+    ),
     (2, 3, [h("fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125")]),
-    (1, 5, [h("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"),
+    (
+        1,
+        5,
+        [
+            h("6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d"),
             h("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-            h("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b")]),
+            h("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
+        ],
+    ),
 ]
 
 # (old size, new size, proof)
 CONSISTENCY = [
     (1, 1, []),
-    (1, 8, [h("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
+    (
+        1,
+        8,
+        [
+            h("96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7"),
             h("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-            h("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4")]),
-    (6, 8, [h("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
+            h("6b47aaf29ee3c2af9af889bc1fb9254dabd31177f16232dd6aab035ca39bf6e4"),
+        ],
+    ),
+    (
+        6,
+        8,
+        [
+            h("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
             h("ca854ea128ed050b41b35ffc1b87b8eb2bde461e9e3b5596ece6b9d5975a0ae0"),
-            h("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7")]),
-    (2, 5, [h("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
-            h("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b")]),
-    (6, 7, [h("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
+            h("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
+        ],
+    ),
+    (
+        2,
+        5,
+        [
+            h("5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e"),
+            h("bc1a0643b12e4d2d7c77918f44e0f4f79a838b6cf9ec5b5c283e1f4d88599e6b"),
+        ],
+    ),
+    (
+        6,
+        7,
+        [
+            h("0ebc5d3437fbe2db158b9f126a1d118e308181031d0a949f8dededebc558ef6a"),
             h("b08693ec2e721597130641e8211e7eedccb4c26413963eee6c1e2ed16ffb1a5f"),
-            h("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7")]),
+            h("d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7"),
+        ],
+    ),
 ]
 
 HASHES = [leaf_hash(d) for d in LEAVES]
@@ -114,13 +161,18 @@ def test_it_builds_and_verifies_the_published_consistency_proofs(old: int, new: 
 def _inclusion_probes(index: int, size: int, proof: list[bytes], root: bytes, leaf: bytes) -> list[tuple[object, ...]]:
     """The corruptions transparency-dev/merkle's verifier test applies; each must fail."""
     probes: list[tuple[object, ...]] = [
-        (leaf, index - 1, size, proof, root), (leaf, index + 1, size, proof, root),
+        (leaf, index - 1, size, proof, root),
+        (leaf, index + 1, size, proof, root),
         (leaf, index ^ 2, size, proof, root),
-        (leaf, index, size * 2, proof, root), (leaf, index, size // 2, proof, root),
-        (b"WrongLeaf", index, size, proof, root), (leaf, index, size, proof, EMPTY_ROOT),
+        (leaf, index, size * 2, proof, root),
+        (leaf, index, size // 2, proof, root),
+        (b"WrongLeaf", index, size, proof, root),
+        (leaf, index, size, proof, EMPTY_ROOT),
         (leaf, index, size, proof, SOME_HASH),
-        (leaf, index, size, [*proof, b""], root), (leaf, index, size, [*proof, root], root),
-        (leaf, index, size, [b"", *proof], root), (leaf, index, size, [root, *proof], root),
+        (leaf, index, size, [*proof, b""], root),
+        (leaf, index, size, [*proof, root], root),
+        (leaf, index, size, [b"", *proof], root),
+        (leaf, index, size, [root, *proof], root),
     ]
     for i in range(len(proof)):
         wrong = list(proof)
@@ -144,13 +196,23 @@ def test_it_rejects_every_published_corruption_of_an_inclusion_proof(index: int,
 def test_it_rejects_every_published_corruption_of_a_consistency_proof(old: int, new: int, proof: list[bytes]) -> None:
     r1, r2 = ROOTS[old - 1], ROOTS[new - 1]
     probes: list[tuple[object, ...]] = [
-        (old - 1, new, proof, r1, r2), (old + 1, new, proof, r1, r2), (old ^ 2, new, proof, r1, r2),
-        (old, new * 2, proof, r1, r2), (old, new // 2, proof, r1, r2),
-        (old, new, proof, b"WrongRoot", r2), (old, new, proof, r1, b"WrongRoot"), (old, new, proof, r2, r1),
+        (old - 1, new, proof, r1, r2),
+        (old + 1, new, proof, r1, r2),
+        (old ^ 2, new, proof, r1, r2),
+        (old, new * 2, proof, r1, r2),
+        (old, new // 2, proof, r1, r2),
+        (old, new, proof, b"WrongRoot", r2),
+        (old, new, proof, r1, b"WrongRoot"),
+        (old, new, proof, r2, r1),
         (old, new, [], r1, r2),
-        (old, new, [*proof, b""], r1, r2), (old, new, [*proof, r1], r1, r2), (old, new, [*proof, r2], r1, r2),
-        (old, new, [b"", *proof], r1, r2), (old, new, [r1, *proof], r1, r2), (old, new, [r2, *proof], r1, r2),
-        (old, new, [proof[0], *proof], r1, r2), (old, new, proof[:-1], r1, r2),
+        (old, new, [*proof, b""], r1, r2),
+        (old, new, [*proof, r1], r1, r2),
+        (old, new, [*proof, r2], r1, r2),
+        (old, new, [b"", *proof], r1, r2),
+        (old, new, [r1, *proof], r1, r2),
+        (old, new, [r2, *proof], r1, r2),
+        (old, new, [proof[0], *proof], r1, r2),
+        (old, new, proof[:-1], r1, r2),
     ]
     for i in range(len(proof)):
         wrong = list(proof)

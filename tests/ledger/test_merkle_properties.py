@@ -113,8 +113,10 @@ def test_every_one_bit_change_to_an_inclusion_proof_fails(data: st.DataObject, s
             assert fails(verify_inclusion, hs[index], index, other, proof, root)
     if proof:
         assert fails(verify_inclusion, hs[index], index, size, proof[:-1], root)
-        assert fails(verify_inclusion, hs[index], index, size, proof[::-1], root) or len(set(proof)) == 1 or (
-            proof == proof[::-1]
+        assert (
+            fails(verify_inclusion, hs[index], index, size, proof[::-1], root)
+            or len(set(proof)) == 1
+            or (proof == proof[::-1])
         )
     assert fails(verify_inclusion, hs[index], index, size, [*proof, root], root)
 

@@ -48,7 +48,7 @@ def test_an_empty_log_verifies() -> None:
 
 
 def _change_record(_: None) -> None:
-    sql("UPDATE tlog_leaf SET record = %s WHERE \"index\" = 4", b'{"n":99,"type":"test"}')
+    sql('UPDATE tlog_leaf SET record = %s WHERE "index" = 4', b'{"n":99,"type":"test"}')
 
 
 def _change_record_and_hash(_: None) -> None:
@@ -65,7 +65,7 @@ def _drop_subtree(_: None) -> None:
 
 
 def _extra_subtree(_: None) -> None:
-    sql("INSERT INTO tlog_subtree (key, level, \"index\", hash) VALUES (%s, 5, 0, %s)", subtree_key(5, 0), b"\x01" * 32)
+    sql('INSERT INTO tlog_subtree (key, level, "index", hash) VALUES (%s, 5, 0, %s)', subtree_key(5, 0), b"\x01" * 32)
 
 
 def _drop_leaf(_: None) -> None:

@@ -78,8 +78,9 @@ def test_the_checkpoint_command_prints_the_signed_note() -> None:
 
 @pytest.mark.django_db
 def test_the_checkpoint_command_explains_a_missing_key(tmp_path: Path) -> None:
-    with override_settings(VIGIL_LOG_SIGNING_KEY_FILE=tmp_path / "none.key"), pytest.raises(
-        CommandError, match="init_keys"
+    with (
+        override_settings(VIGIL_LOG_SIGNING_KEY_FILE=tmp_path / "none.key"),
+        pytest.raises(CommandError, match="init_keys"),
     ):
         call_command("checkpoint")
     assert SignedCheckpoint.objects.count() == 0

@@ -33,8 +33,12 @@ def scratch_env(tmp_path: Path) -> Iterator[dict[str, str]]:
         dbname = f"vigil_faults_{uuid.uuid4().hex[:12]}"
         params = connection.settings_dict
         admin = psycopg.connect(
-            host=params["HOST"], port=params["PORT"] or None, user=params["USER"], password=params["PASSWORD"] or None,
-            dbname="postgres", autocommit=True,
+            host=params["HOST"],
+            port=params["PORT"] or None,
+            user=params["USER"],
+            password=params["PASSWORD"] or None,
+            dbname="postgres",
+            autocommit=True,
         )
         admin.execute(f'CREATE DATABASE "{dbname}"')
         auth = params["USER"] + (f":{params['PASSWORD']}" if params["PASSWORD"] else "")
@@ -50,7 +54,12 @@ def scratch_env(tmp_path: Path) -> Iterator[dict[str, str]]:
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
         check=False,
     )
 
@@ -58,7 +67,11 @@ def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def appender(env: dict[str, str], writer: str, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.tlog.appender", "--writer", writer, "--batch", str(BATCH), *extra],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 

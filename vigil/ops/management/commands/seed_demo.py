@@ -31,6 +31,7 @@ from vigil.lib.errors import VigilError
 from vigil.network import dispatch as network_dispatch
 from vigil.network import shifts as shifts
 from vigil.network.models import Dispatch, Observer, Shift
+from vigil.ops import demo_cases
 from vigil.ops.demo_observers import seed_observers
 from vigil.places.models import Zone, ZoneCell
 
@@ -228,6 +229,7 @@ class Command(BaseCommand):
                 "seed_demo writes a fictional city with public passwords. It runs only with VIGIL_DEBUG=1 "
                 "or --force; never against a production database."
             )
+        demo_cases.reset()
         removed = reset_demo()
         if removed:
             self.stdout.write(f"Removed the previous demo ({removed} groups); seeding afresh.")
@@ -246,6 +248,7 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
         self.stdout.write(f"Every demo observer (demo-obs-…) signs in with {OBSERVER_PASSWORD}.")
         seed_observers(self.stdout.write)
+        demo_cases.seed(self.stdout)
 
 
 def reset_demo() -> int:

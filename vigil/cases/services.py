@@ -1,0 +1,310 @@
+"""Writes to cases. Each function is one transaction, takes keyword-only arguments and raises VigilError.
+
+Event kinds written here: opened, screening, accepted, referred, declined, closed, attorney_assigned, member_added,
+note_added; oncall.py, locator.py, calendar.py and plans.py add theirs through `record_event` (docs/legal-help.md
+lists them all). Event data never holds a sealed value (only ids, states, reasons the text guard passed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vigil.accounts.access import AnyUser
+from vigil.accounts.models import Group, Membership, Role, User
+from vigil.cases import blind
+from vigil.cases.models import (
+    TRANSITIONS,
+    Alias,
+    Case,
+    CaseEvent,
+    CaseMember,
+    CaseNote,
+    CaseSource,
+    CaseState,
+    DetainedPerson,
+    FamilyContact,
+    IndexKind,
+    NameIndex,
+)
+from vigil.hotline.models import Incident
+from vigil.lib.errors import VigilError
+from vigil.safety.validators import guard_text
+from vigil.vault import seal
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Vault purposes, one per field: a blob sealed for one cannot be opened as another.
+P_NAME = "case-person-name"
+P_ALIAS = "case-person-alias"
+P_A_NUMBER = "case-person-a-number"
+P_BIRTH = "case-person-birth-date"
+P_COUNTRY = "case-person-country"
+P_NEEDS = "case-person-needs"
+P_FAMILY_NAME = "case-family-name"
+P_FAMILY_PHONE = "case-family-phone"
+P_NOTE = "case-note"
+
+MAX_NAME = 200
+MAX_TEXT = 4000
+_A_NUMBER_JUNK = re.compile(r"[\s\-.]")
+PHONE = re.compile(r"\+?[0-9 ()\-.]{7,20}")
+
+
+@dataclass(frozen=True)
+class FamilyInput:
+    name: str
+    phone: str = ""
+    relationship: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    name: str
+    aliases: Sequence[str] = ()
+    a_number: str = ""
+    birth_date: dt.date | None = None
+    country_of_birth: str = ""
+    language: str = ""
+    needs: str = ""
+    family: Sequence[FamilyInput] = field(default_factory=tuple)
+
+
+def clean_a_number(raw: str) -> str:
+    """An A-number as its digits ("A-123-456-789" → "123456789"); VigilError unless it is 8 or 9 digits."""
+    text = _A_NUMBER_JUNK.sub("", raw.strip())
+    if text[:1] in ("A", "a"):
+        text = text[1:]
+    if not re.fullmatch(r"[0-9]{8,9}", text):
+        raise VigilError(
+            _("An A-number has 8 or 9 digits (for example A-123-456-789)."),
+            code="invalid",
+            fields={"a_number": [ValidationError(_("An A-number has 8 or 9 digits."), code="a_number")]},
+        )
+    return text
+
+
+def _validate(person: PersonInput) -> dict[str, list[ValidationError]]:
+    errors: dict[str, list[ValidationError]] = {}
+
+    def add(name: str, message: StrOrPromise | ValidationError) -> None:
+        item = message if isinstance(message, ValidationError) else ValidationError(str(message))
+        errors.setdefault(name, []).append(item)
+
+    if not person.name.strip():
+        add("name", _("The name of the person detained is needed (as they would give it)."))
+    if len(person.name) > MAX_NAME or any(len(a) > MAX_NAME for a in person.aliases):
+        add("name", _("A name is at most 200 characters."))
+    if person.birth_date is not None and person.birth_date > timezone.localdate():
+        add("birth_date", _("A date of birth cannot be in the future."))
+    if person.a_number.strip():
+        try:
+            clean_a_number(person.a_number)
+        except VigilError as e:
+            for item in e.fields.get("a_number", []):
+                add("a_number", item)
+    if len(person.needs) > MAX_TEXT:
+        add("needs", _("At most 4000 characters."))
+    for name, text in (("needs", person.needs), ("country_of_birth", person.country_of_birth)):
+        if text.strip():
+            try:
+                guard_text(text)
+            except ValidationError as e:
+                add(name, e)
+    for contact in person.family:
+        if not contact.name.strip():
+            add("family", _("A family contact needs a name."))
+        if contact.phone and not PHONE.fullmatch(contact.phone.strip()):
+            add("family", _("A phone number has 7 to 20 digits, spaces or dashes."))
+    return errors
+
+
+def _is_attorney(user: User, group_id: int) -> bool:
+    return Membership.objects.filter(user=user, group_id=group_id, role=Role.ATTORNEY).exists()
+
+
+def _index(case: Case, kind: str, value: str) -> list[NameIndex]:
+    return [NameIndex(case=case, kind=kind, form=form, digest=d) for form, d in blind.name_digests(value).items()]
+
+
+def record_event(case: Case, kind: str, actor: AnyUser | None, **data: object) -> CaseEvent:
+    """Append one event to `case`'s history. Call inside the transaction that makes the change."""
+    return _event(case, kind, actor, **data)
+
+
+def _event(case: Case, kind: str, actor: AnyUser | None, **data: object) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor_id=actor.pk if actor is not None and actor.is_authenticated else None,
+        kind=kind,
+        data=dict(data),
+        at=timezone.now(),
+    )
+
+
+def open_case(
+    *,
+    group: Group,
+    opened_by: User,
+    source: str,
+    person: PersonInput,
+    incident: Incident | None = None,
+    jurisdiction: str = "",
+    attorney: User | None = None,
+) -> Case:
+    """Open a case in intake with its detained person, aliases and family, all sealed and indexed; one transaction."""
+    if source not in CaseSource.values:
+        raise VigilError(_("Unknown source of the case."), code="invalid")
+    errors = _validate(person)
+    if errors:
+        raise VigilError.invalid(errors)
+    a_number = clean_a_number(person.a_number) if person.a_number.strip() else ""
+    if attorney is not None and not _is_attorney(attorney, group.pk):
+        raise VigilError(_("Only an attorney of the case's group can take the case."), code="not_attorney")
+    with transaction.atomic():
+        case = Case.objects.create(
+            group=group,
+            source=source,
+            incident=incident,
+            opened_by=opened_by,
+            jurisdiction=jurisdiction.strip(),
+            attorney=attorney,
+            next_locator_check_at=timezone.now(),
+        )
+        detained = DetainedPerson.objects.create(
+            case=case,
+            name_sealed=seal(person.name.strip(), purpose=P_NAME),
+            a_number_sealed=seal(a_number, purpose=P_A_NUMBER) if a_number else b"",
+            birth_date_sealed=seal(person.birth_date.isoformat(), purpose=P_BIRTH) if person.birth_date else b"",
+            country_of_birth_sealed=(
+                seal(person.country_of_birth.strip(), purpose=P_COUNTRY) if person.country_of_birth.strip() else b""
+            ),
+            needs_sealed=seal(person.needs.strip(), purpose=P_NEEDS) if person.needs.strip() else b"",
+            language=person.language[:8],
+        )
+        rows = _index(case, IndexKind.PERSON, person.name)
+        aliases = [a.strip() for a in person.aliases if a.strip()]
+        Alias.objects.bulk_create(Alias(person=detained, name_sealed=seal(a, purpose=P_ALIAS)) for a in aliases)
+        for alias in aliases:
+            rows += _index(case, IndexKind.ALIAS, alias)
+        for contact in person.family:
+            FamilyContact.objects.create(
+                case=case,
+                name_sealed=seal(contact.name.strip(), purpose=P_FAMILY_NAME),
+                phone_sealed=seal(contact.phone.strip(), purpose=P_FAMILY_PHONE) if contact.phone.strip() else b"",
+                relationship=contact.relationship[:40],
+                language=contact.language[:8],
+            )
+            rows += _index(case, IndexKind.FAMILY, contact.name)
+        if a_number:
+            digest = blind.a_number_digest(a_number)
+            rows.append(NameIndex(case=case, kind=IndexKind.A_NUMBER, form="exact", digest=digest))
+        NameIndex.objects.bulk_create(rows)
+        _event(case, "opened", opened_by, source=source, incident=incident.pk if incident else None)
+        if attorney is not None:
+            _event(case, "attorney_assigned", opened_by, attorney=attorney.pk)
+    return case
+
+
+def open_from_incident(*, incident: Incident, actor: User, person: PersonInput) -> Case:
+    """Record "person detained" on a confirmed incident: a case in intake, linked to the incident and its evidence."""
+    from vigil.hotline import events
+    from vigil.hotline.models import Verdict
+
+    if incident.verdict != Verdict.CONFIRMED:
+        raise VigilError(_("Only a confirmed incident can record a person detained."), code="not_confirmed", status=409)
+    group = incident.zone.group if incident.zone is not None else None
+    if group is None:
+        membership = Membership.objects.filter(user=actor).select_related("group").order_by("pk").first()
+        if membership is None:
+            raise VigilError(_("You hold no role in any group."), code="no_group", status=403)
+        group = membership.group
+    with transaction.atomic():
+        case = open_case(group=group, opened_by=actor, source=CaseSource.INCIDENT, person=person, incident=incident)
+        events.record(incident, "person_detained", actor=actor, case=case.pk)
+    return case
+
+
+def move_case(case: Case, to: str, actor: AnyUser, reason: str = "") -> Case:
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if to not in TRANSITIONS[locked.state]:
+            raise VigilError(
+                _("A case in %(state)s cannot become %(to)s.")
+                % {"state": CaseState(locked.state).label, "to": CaseState(to).label},
+                code="illegal_transition",
+                status=409,
+            )
+        locked.state = to
+        if reason:
+            locked.reason = reason
+        locked.save(update_fields=["state", "reason", "updated_at"])
+        _event(locked, to, actor, reason=reason)
+    return locked
+
+
+def start_screening(*, case: Case, actor: AnyUser) -> Case:
+    return move_case(case, CaseState.SCREENING, actor)
+
+
+
+
+def close_case(*, case: Case, actor: AnyUser, reason: str) -> Case:
+    """Close a case (from intake or after a decision) with a reason the text guard passed."""
+    reason = reason.strip()
+    if not reason:
+        raise VigilError(_("Give the reason for the decision."), code="invalid")
+    try:
+        guard_text(reason)
+    except ValidationError as e:
+        raise VigilError.invalid({"reason": [e]}) from None
+    return move_case(case, CaseState.CLOSED, actor, reason[:MAX_TEXT])
+
+
+def assign_attorney(*, case: Case, attorney: User, actor: AnyUser) -> Case:
+    """Make `attorney` (an attorney of the case's group) the case's attorney."""
+    if not _is_attorney(attorney, case.group_id):
+        raise VigilError(_("Only an attorney of the case's group can take the case."), code="not_attorney")
+    with transaction.atomic():
+        Case.objects.filter(pk=case.pk).update(attorney=attorney, updated_at=timezone.now())
+        case.attorney = attorney
+        _event(case, "attorney_assigned", actor, attorney=attorney.pk)
+    return case
+
+
+def add_member(*, case: Case, user: User, actor: AnyUser) -> CaseMember:
+    """The case's attorney adds a colleague of the group to the case team."""
+    if actor.pk != case.attorney_id:
+        raise VigilError(_("Only the case's attorney adds people to the case team."), code="forbidden", status=403)
+    if not Membership.objects.filter(user=user, group_id=case.group_id).exists():
+        raise VigilError(_("Only members of the case's group can join its team."), code="not_member")
+    with transaction.atomic():
+        member, _created = CaseMember.objects.get_or_create(case=case, user=user, defaults={"added_by_id": actor.pk})
+        _event(case, "member_added", actor, user=user.pk)
+    return member
+
+
+def add_note(*, case: Case, author: User, text: str) -> CaseNote:
+    text = text.strip()
+    if not text:
+        raise VigilError(_("The note is empty."), code="invalid")
+    if len(text) > MAX_TEXT:
+        raise VigilError(_("At most 4000 characters."), code="invalid")
+    try:
+        guard_text(text)
+    except ValidationError as e:
+        raise VigilError.invalid({"text": [e]}) from None
+    with transaction.atomic():
+        note = CaseNote.objects.create(case=case, author=author, text_sealed=seal(text, purpose=P_NOTE))
+        _event(case, "note_added", author, note=note.pk)
+    return note

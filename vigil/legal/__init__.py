@@ -1,0 +1,1 @@
+"""The legal team's pages (/cases/): the case list, opening a case, screening, the case file. No business logic."""
