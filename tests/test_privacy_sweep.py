@@ -29,6 +29,17 @@ PUBLIC = {
     "api/v1/openapi.json",
     "api/v1/docs",
     "api/v1/reports",
+    # The public side: everything through vigil.safety.publication (tests/site/test_public_sweep.py proves it).
+    "rumours/",
+    "rumours/feed.atom",
+    "rumours/feed.json",
+    "map/",
+    "map/cells.json",
+    "stats/",
+    "rights/",
+    "rights/card.pdf",
+    "rights/poster.pdf",
+    "rights/<str:topic>/",
 }
 # Pages any signed-in user may open (they show only the user's own things).
 ANY_SIGNED_IN = {"home/"}

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "vigil.network",
     "vigil.tlog",
     "vigil.evidence",
+    "vigil.public",
+    "vigil.site",  # the public site's template tags (the debunk box on the console's incident page)
     "vigil.ops",
 ]
 
@@ -229,6 +231,9 @@ VIGIL_MAX_TEXT_CHARS = envint("VIGIL_MAX_TEXT_CHARS", 2000, minimum=100)
 VIGIL_PROXY_HOPS = envint("VIGIL_PROXY_HOPS", 0, minimum=0)
 # How long an SMS reporter has to answer the follow-up questions before a new message starts a new report.
 VIGIL_SMS_CONVERSATION_MINUTES = envint("VIGIL_SMS_CONVERSATION_MINUTES", 120, minimum=5)
+
+# Public side: the hotline number(s) shown on the public home, e.g. "612-555-0100,612-555-0101".
+VIGIL_HOTLINE_NUMBERS = envlist("VIGIL_HOTLINE_NUMBERS", [])
 
 # Network / dispatch
 # Minutes after a missed check-in is due before the coordinators are alerted.

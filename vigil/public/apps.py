@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class PublicConfig(AppConfig):
+    name = "vigil.public"
+    label = "public"
+    verbose_name = "Public information"
+    default_auto_field = "django.db.models.BigAutoField"
