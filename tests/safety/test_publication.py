@@ -87,12 +87,6 @@ def test_a_cell_centre_is_the_coarse_cell_centre_rounded_to_three_decimals() -> 
         publication.cell_centre(fine(HERE))
 
 
-def test_days_group_by_cell_and_local_day() -> None:
-    items = [confirmed(HERE, 7), confirmed(HERE, 8), confirmed(HERE, 9), confirmed(HERE, 30), confirmed(HERE, 31)]
-    days = publication.confirmed_days(items, now=NOW, rules=RULES)
-    assert [(d.day, d.count.value) for d in days] == [(dt.date(2026, 12, 1), 3)]
-
-
 def test_verified_and_unverified_counts_never_mix() -> None:
     assert publication.verified(2) + publication.verified(3) == publication.verified(5)
     assert publication.unverified(2) + publication.unverified(1) == publication.unverified(3)

@@ -99,14 +99,6 @@ def confirmed_cells(now: dt.datetime | None = None) -> list[publication.CellCoun
     return publication.confirmed_cells(_confirmed(moment, policy), now=moment, rules=policy)
 
 
-def confirmed_days(now: dt.datetime | None = None) -> list[publication.CellDay]:
-    policy = rules()
-    moment = now or timezone.now()
-    return publication.confirmed_days(
-        _confirmed(moment, policy), now=moment, rules=policy, tz=timezone.get_current_timezone()
-    )
-
-
 # --- public statistics ----------------------------------------------------------------------------------------------
 
 

@@ -27,7 +27,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import h3
 from django.utils.translation import gettext_lazy as _
@@ -223,16 +222,6 @@ class CellCount:
         return cell_centre(self.cell)
 
 
-@dataclass(frozen=True)
-class CellDay:
-    """A cell's confirmed incidents on one local day, as a feed entry."""
-
-    cell: str
-    day: dt.date
-    count: Count
-    last_hour: dt.datetime
-
-
 def is_public(item: Confirmed, *, now: dt.datetime, rules: Policy) -> bool:
     return item.last_report_at <= rules.cutoff(now)
 
@@ -259,22 +248,6 @@ def confirmed_cells(items: Iterable[Confirmed], *, now: dt.datetime, rules: Poli
         if len(group) >= rules.min_count
     ]
     return sorted(cells, key=lambda c: (-c.count.value, c.cell))
-
-
-def confirmed_days(
-    items: Iterable[Confirmed], *, now: dt.datetime, rules: Policy, tz: dt.tzinfo | None = None
-) -> list[CellDay]:
-    """Per cell and local day, the confirmed incidents of the window: one feed entry each, k or more only."""
-    zone = tz or ZoneInfo("UTC")
-    grouped: dict[tuple[str, dt.date], list[Confirmed]] = defaultdict(list)
-    for item in _public(items, now, rules):
-        grouped[(coarse_cell(item.cell), item.last_report_at.astimezone(zone).date())].append(item)
-    days = [
-        CellDay(cell=cell, day=day, count=verified(len(g)), last_hour=to_hour(max(i.last_report_at for i in g)))
-        for (cell, day), g in grouped.items()
-        if len(g) >= rules.min_count
-    ]
-    return sorted(days, key=lambda d: (d.last_hour, d.cell), reverse=True)
 
 
 # --- statistics -----------------------------------------------------------------------------------------------------

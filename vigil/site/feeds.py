@@ -53,20 +53,26 @@ def debunk_title(d: selectors.PublicDebunk) -> str:
     }
 
 
-def confirmed_title(day: publication.CellDay) -> str:
+def confirmed_title(cell: publication.CellCount, window_days: int) -> str:
     return ngettext(
-        "%(count)d confirmed incident of immigration enforcement on %(day)s",
-        "%(count)d confirmed incidents of immigration enforcement on %(day)s",
-        day.count.value,
-    ) % {"count": day.count.value, "day": formats.date_format(day.day, "DATE_FORMAT")}
+        "%(count)d confirmed incident of immigration enforcement in one area in %(days)d days",
+        "%(count)d confirmed incidents of immigration enforcement in one area in %(days)d days",
+        cell.count.value,
+    ) % {"count": cell.count.value, "days": window_days}
 
 
-def confirmed_text(day: publication.CellDay, delay_hours: int) -> str:
-    lat, lon = publication.cell_centre(day.cell)
+def confirmed_text(cell: publication.CellCount, delay_hours: int) -> str:
+    lat, lon = cell.centre
     return _(
-        "In the map area around %(lat).3f, %(lon).3f (about 5 km²), last report around %(hour)s. "
-        "Confirmed by trained observers; published %(delay)d hours or more afterwards."
-    ) % {"lat": lat, "lon": lon, "hour": _hour_text(day.last_hour), "delay": delay_hours}
+        "In the map area around %(lat).3f, %(lon).3f (about 5 km²), between %(first)s and %(last)s. "
+        "Confirmed by trained observers; published %(delay)d hours or more after the last report."
+    ) % {
+        "lat": lat,
+        "lon": lon,
+        "first": _hour_text(cell.first_hour),
+        "last": _hour_text(cell.last_hour),
+        "delay": delay_hours,
+    }
 
 
 def entries(language: str) -> list[Entry]:
@@ -84,19 +90,27 @@ def entries(language: str) -> list[Entry]:
                 extra={"verdict": d.verdict, "area": d.area, "hour": d.hour.isoformat()},
             )
         )
-    delay = int(selectors.rules().delay.total_seconds() // 3600)
-    for day in selectors.confirmed_days():
-        lat, lon = publication.cell_centre(day.cell)
+    rules = selectors.rules()
+    delay = int(rules.delay.total_seconds() // 3600)
+    for cell in selectors.confirmed_cells():
+        lat, lon = cell.centre
         found.append(
             Entry(
-                id=_tag(f"confirmed/{day.cell}/{day.day.isoformat()}"),
+                # A new entry each time the cell's latest confirmed hour moves on.
+                id=_tag(f"confirmed/{cell.cell}/{cell.last_hour:%Y%m%dT%H}"),
                 kind="confirmed",
-                title=confirmed_title(day),
-                text=confirmed_text(day, delay),
-                url=f"{_site()}/map/#{day.cell}",
-                updated=day.last_hour,
+                title=confirmed_title(cell, rules.window.days),
+                text=confirmed_text(cell, delay),
+                url=f"{_site()}/map/#{cell.cell}",
+                updated=cell.last_hour,
                 language=language,
-                extra={"cell": day.cell, "count": day.count.value, "centre": [lat, lon], "day": day.day.isoformat()},
+                extra={
+                    "cell": cell.cell,
+                    "count": cell.count.value,
+                    "centre": [lat, lon],
+                    "first_hour": cell.first_hour.isoformat(),
+                    "last_hour": cell.last_hour.isoformat(),
+                },
             )
         )
     found.sort(key=lambda e: e.updated, reverse=True)

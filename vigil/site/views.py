@@ -40,7 +40,7 @@ def rumours(request: HttpRequest) -> HttpResponse:
     found = selectors.debunks(language=_language())
     ctx = {
         "debunks": [(d, debunk_title(d)) for d in found],
-        "confirmed": selectors.confirmed_days(),
+        "confirmed": selectors.confirmed_cells(),
         "rules": selectors.rules(),
         "delay_hours": int(selectors.rules().delay.total_seconds() // 3600),
     }
