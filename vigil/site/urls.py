@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.site import debunk, manage, views
+from vigil.site import dashboard, debunk, manage, views
 
 app_name = "site"
 urlpatterns = [
@@ -13,6 +13,8 @@ urlpatterns = [
     path("map/", views.map_page, name="map"),
     path("map/cells.json", views.map_cells, name="map_cells"),
     path("stats/", views.stats, name="stats"),
+    path("stats/manage/", dashboard.index, name="dashboard"),
+    path("stats/manage/<slug:slug>.csv", dashboard.table_csv, name="dashboard_csv"),
     path("rights/", views.rights_index, name="rights"),
     path("rights/card.pdf", views.rights_card, name="rights_card"),
     path("rights/poster.pdf", views.rights_poster, name="rights_poster"),
