@@ -15,7 +15,14 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import artifacts, browser, new_context, playwright, spanish  # noqa: F401  (fixtures)
+from tests.browser.conftest import (  # noqa: F401  (fixtures)
+    Watch,
+    artifacts,
+    browser,
+    new_context,
+    playwright,
+    spanish,
+)
 from tests.factories import make_incident
 from tests.site.conftest import judged
 from tests.world import NORTH_CENTER, World
@@ -33,7 +40,7 @@ def signed_in(context: BrowserContext, url: str, world: World) -> BrowserContext
 
 
 @pytest.fixture
-def phones(browser: Browser, live_server: object) -> Iterator[tuple[BrowserContext, BrowserContext, list]]:  # noqa: F811
+def phones(browser: Browser, live_server: object) -> Iterator[tuple[BrowserContext, BrowserContext, list[Watch]]]:  # noqa: F811
     url = str(live_server)
     staff, staff_watch = new_context(browser, url, locale="es-US")
     public, public_watch = new_context(browser, url, locale="es-US")
@@ -43,7 +50,7 @@ def phones(browser: Browser, live_server: object) -> Iterator[tuple[BrowserConte
 
 
 def test_a_false_alarm_is_debunked_from_the_console_and_shows_in_spanish_on_a_phone(
-    phones: tuple[BrowserContext, BrowserContext, list],
+    phones: tuple[BrowserContext, BrowserContext, list[Watch]],
     live_server: object,
     world: World,
     artifacts: Path,  # noqa: F811
@@ -78,7 +85,7 @@ def test_a_false_alarm_is_debunked_from_the_console_and_shows_in_spanish_on_a_ph
 
 
 def test_a_confirmed_incident_reaches_the_map_only_after_the_delay_and_only_as_a_cell(
-    phones: tuple[BrowserContext, BrowserContext, list],
+    phones: tuple[BrowserContext, BrowserContext, list[Watch]],
     browser: Browser,  # noqa: F811
     live_server: object,
     world: World,
@@ -115,7 +122,7 @@ def test_a_confirmed_incident_reaches_the_map_only_after_the_delay_and_only_as_a
 
 
 def test_switching_language_keeps_what_was_typed_in_the_report_form(
-    phones: tuple[BrowserContext, BrowserContext, list],
+    phones: tuple[BrowserContext, BrowserContext, list[Watch]],
     world: World,
 ) -> None:
     _staff, public, watches = phones
