@@ -33,6 +33,7 @@ PUBLIC = {
     "rumours/",
     "rumours/feed.atom",
     "rumours/feed.json",
+    "rumours/alerts/",
     "map/",
     "map/cells.json",
     "stats/",

@@ -94,7 +94,7 @@ CHECKS = """(width) => {
     .map(describe);
   const noAlt = [...document.querySelectorAll("img")].filter((el) => !el.hasAttribute("alt")).map(describe);
   const links = [...document.querySelectorAll("a[href]")]
-    .filter((a) => !a.hasAttribute("download"))
+    .filter((a) => !a.hasAttribute("download") && !a.hasAttribute("hreflang"))  // files; switching language
     .map((a) => a.href);
   return {
     lang: document.documentElement.getAttribute("lang") || "",

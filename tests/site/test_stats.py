@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -70,3 +71,6 @@ def test_the_page_shows_them_and_withholds_small_counts(november: None) -> None:
     assert "50 %" in page
     assert "25 minutes" in page
     assert "&lt;3" in page  # the single operator report
+    chart = json.loads(page.split('id="chart-reports-per-day" type="application/json">', 1)[1].split("</script>")[0])
+    assert chart["columns"] == ["", "Hotline operator", "SMS", "Web form"]
+    assert chart["rows"][-1] == ["2026-11-19", None, 3, 4]

@@ -79,3 +79,24 @@ class RightsVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page} v{self.number}"
+
+
+class SmsSubscriber(models.Model):
+    """A number that asked for rumour-control alerts by SMS and proved it is theirs with a code.
+
+    The number is sealed (vigil.vault); `number_index` is a keyed hash to find the row when the same number asks
+    again, never the number itself. Rows never confirmed are deleted once their code expires (see services).
+    """
+
+    number_sealed = models.BinaryField()
+    number_index = models.CharField(max_length=64, unique=True)
+    language = models.CharField(max_length=8)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_purpose = models.CharField(max_length=12, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"sms subscriber {self.pk}"

@@ -58,7 +58,14 @@ def publish_debunk(*, incident: Incident, actor: AnyUser, area: str, statements:
     events.record(locked, "debunk_published", actor=actor, debunk=found.pk)
     audit(actor, "public.debunk_published", object_type="debunk", object_id=found.pk, incident=locked.pk)
     _changed()
+    transaction.on_commit(lambda: _alert_subscribers(found.pk))
     return found
+
+
+def _alert_subscribers(debunk_id: int) -> None:
+    from vigil.public.tasks import send_debunk_alerts
+
+    send_debunk_alerts.enqueue(debunk_id)
 
 
 @transaction.atomic

@@ -281,7 +281,9 @@ _VIOLENCE_EN = (
     r"|hurt|burn|torch|attack|punch|smash|bash|lynch|hang|slash|firebomb|bomb|blow up|strangle|choke|knife|whoop"
     r"|rough (?:\w+ )?up|mess (?:\w+ )?up|f(?:u|\*|#|@)[a-z*#@]{0,3} (?:\w+ )?up|kick (?:his|her|their) ass(?:es)?"
     r"|run (?:\w+ ){0,2}?over|break (?:his|her|their) (?:legs?|arms?|neck|face|jaw|bones)"
-    r"|(?:jump|hit|go after|hunt(?: down)?|dox|get)" + r" " + _PERSON_OBJECT
+    r"|(?:jump|hit|go after|hunt(?: down)?|dox|get)"
+    + r" "
+    + _PERSON_OBJECT
     + r"(?! (?:out|a |an |help|released|back|home|some|to (?:a|the) (?:lawyer|attorney|hospital|doctor)))"
     r"|teach (?:\w+ ){1,3}?a lesson)"
 )
@@ -553,7 +555,7 @@ _SPELLED_NUMBER = re.compile(
 
 
 def _is_range(number: str) -> bool:
-    """"1200-1300" is a block of a street, not a phone number."""
+    """ "1200-1300" is a block of a street, not a phone number."""
     parts = re.split(r"[ .-]", number)
     if len(parts) != 2 or len(parts[0]) != len(parts[1]) or not all(p.isdigit() for p in parts):
         return False

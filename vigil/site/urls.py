@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.site import dashboard, debunk, manage, views
+from vigil.site import alerts, dashboard, debunk, manage, views
 
 app_name = "site"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("rumours/", views.rumours, name="rumours"),
     path("rumours/feed.atom", views.rumours_atom, name="rumours_atom"),
     path("rumours/feed.json", views.rumours_json, name="rumours_json"),
+    path("rumours/alerts/", alerts.alerts_page, name="alerts"),
     path("rumours/incident/<int:pk>/debunk", debunk.publish, name="debunk"),
     path("rumours/debunk/<int:pk>/withdraw", debunk.withdraw, name="withdraw"),
     path("map/", views.map_page, name="map"),

@@ -129,6 +129,12 @@ def stats(request: HttpRequest) -> HttpResponse:
         "channels": [found.channel_labels.get(ch, ch) for ch in found.reports_by_channel],
         "rows": rows,
         "share_percent": None if found.false_alarm_share is None else round(100 * found.false_alarm_share),
+        "chart": {
+            "slug": "reports-per-day",
+            "stacked": True,
+            "columns": ["", *[found.channel_labels.get(ch, ch) for ch in found.reports_by_channel]],
+            "rows": [[day.isoformat(), *values] for day, values in rows],
+        },
     }
     return render(request, "site/stats.html", ctx)
 

@@ -98,8 +98,10 @@ def _insert(model: type[Leaf | Subtree], columns: Sequence[str], rows: Sequence[
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             arrays = ", ".join(f"%s::{model._meta.get_field(c).db_type(connection)}[]" for c in columns)
-            cursor.execute(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})",  # noqa: S608
-                           [list(column) for column in zip(*rows, strict=True)])
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})",  # noqa: S608
+                [list(column) for column in zip(*rows, strict=True)],
+            )
         else:
             one = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({one})", rows)  # noqa: S608

@@ -1,4 +1,4 @@
-// Draws each dashboard table as a bar chart (Chart.js, vendored); the table below each chart stays the source.
+// Draws each table of numbers (dashboard, public statistics) as a bar chart (Chart.js, vendored); the table below each chart stays the source.
 (function () {
   "use strict";
   if (typeof Chart === "undefined") return;
@@ -21,7 +21,10 @@
     new Chart(canvas, {
       type: "bar",
       data: { labels: table.rows.map(function (row) { return row[0]; }), datasets: datasets },
-      options: { responsive: true, maintainAspectRatio: false, animation: false }
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        scales: table.stacked ? { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } : {}
+      }
     });
     canvas.setAttribute("data-drawn", "true");
   });
