@@ -23,10 +23,10 @@ from tests.browser.conftest import (  # noqa: F401  (fixtures)
     playwright,
     spanish,
 )
-from tests.factories import make_incident
+from tests.factories import salute
 from tests.site.conftest import judged
 from tests.world import NORTH_CENTER, World
-from vigil.hotline.models import Channel
+from vigil.hotline.services import submit_report
 from vigil.public.models import Debunk
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,7 +56,9 @@ def test_a_false_alarm_is_debunked_from_the_console_and_shows_in_spanish_on_a_ph
     artifacts: Path,  # noqa: F811
 ) -> None:
     staff, public, watches = phones
-    incident = make_incident(world.north_zone, NORTH_CENTER, channels=[Channel.WEB])  # a report arrives
+    report = submit_report(**salute(language="es", activity="Dicen que hay agentes en la esquina"))  # a report arrives
+    assert report.incident is not None
+    incident = report.incident
     bob = signed_in(staff, str(live_server), world).new_page()
     bob.goto(f"/console/incident/{incident.pk}/")
     bob.locator("input[name=verdict][value=false_alarm]").check()

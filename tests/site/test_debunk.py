@@ -146,3 +146,23 @@ def test_a_kept_page_is_replaced_within_a_minute_even_in_another_process(world: 
 
     cache.clear()  # what the expiry does after CACHE_SECONDS
     assert "Seward" in anyone.get("/rumours/").content.decode()
+
+
+def test_a_debunk_leaves_the_feed_when_the_verdict_no_longer_clears_the_rumour(
+    world: World, incident: Incident
+) -> None:
+    from vigil.hotline import triage
+
+    judge(world, incident)
+    world.client_for(world.bob).post(f"/rumours/incident/{incident.pk}/debunk", STATEMENTS)
+    assert "Powderhorn" in Client().get("/rumours/feed.json").content.decode()
+    triage.record_verdict(incident=incident, verdict=Verdict.CONFIRMED, note="observers saw agents", actor=world.bob)
+    assert "Powderhorn" not in Client().get("/rumours/feed.json").content.decode()
+    assert "Powderhorn" not in Client().get("/").content.decode()
+    triage.record_verdict(incident=incident, verdict=Verdict.FALSE_ALARM, note="it was a film crew", actor=world.bob)
+    assert "Powderhorn" in Client().get("/rumours/").content.decode()
+    triage.reopen_incident(incident=incident, reason="new report", actor=world.bob)
+    from django.core.cache import cache
+
+    cache.clear()  # reopening sends no signal: kept pages follow within CACHE_SECONDS
+    assert "Powderhorn" not in Client().get("/rumours/").content.decode()

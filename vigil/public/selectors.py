@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -55,7 +55,12 @@ def debunks(*, language: str | None = None, limit: int = FEED_DEBUNKS) -> list[P
     """Published debunks, newest first, each with its statement in `language` where written (else another)."""
     lang = language or get_language() or settings.LANGUAGE_CODE
     found = []
-    for row in Debunk.objects.filter(withdrawn_at__isnull=True).only(
+    # Shown only while the incident's verdict still clears the rumour: a verdict changed to "confirmed", a reopened
+    # or a merged incident takes its debunk off at once (the row stays, for the history).
+    still_clears = Q(incident__isnull=True) | Q(
+        incident__verdict__in=publication.DEBUNK_VERDICTS, incident__merged_into__isnull=True
+    )
+    for row in Debunk.objects.filter(still_clears, withdrawn_at__isnull=True).only(
         "pk", "verdict", "area", "hour", "statements", "published_at"
     )[:limit]:
         text, text_lang = _statement(dict(row.statements), lang)
