@@ -170,3 +170,11 @@ def test_saving_in_a_language_the_site_does_not_speak_is_refused(world: World) -
     with pytest.raises(VigilError):
         services.save_rights_page(topic="door", language="xx", title="t", body="b", actor=world.alice)
     assert world.client_for(world.alice).get("/rights/manage/door/xx/").status_code == 404
+
+
+def test_with_no_page_in_the_database_the_shipped_text_is_shown(world: World) -> None:
+    RightsPage.objects.all().delete()
+    english = Client().get("/rights/door/?lang=en").content.decode()
+    assert "You do not have to open the door." in english
+    assert "No tiene que abrir la puerta." in Client().get("/rights/door/?lang=es").content.decode()
+    assert "remain silent" in " ".join(pdf_text(Client().get("/rights/card.pdf?lang=en").content).split())

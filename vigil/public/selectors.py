@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 
 from vigil.hotline.models import Channel, Incident, IncidentEvent, Report, Verdict
 from vigil.places import config
+from vigil.public import markdown, rights_content
 from vigil.public.models import Debunk, DebunkVerdict, RightsPage
 from vigil.public.topics import PAGES, TOPICS
 from vigil.safety import publication
@@ -162,6 +163,16 @@ def rights_page(topic: str, language: str) -> RightsPage | None:
     for code in (language, settings.LANGUAGE_CODE, *sorted(pages)):
         if code in pages:
             return pages[code]
+    return _shipped(topic, language)
+
+
+def _shipped(topic: str, language: str) -> RightsPage | None:
+    """The text Vigil ships (vigil.public.rights_content), unsaved, for a database where nobody wrote the page."""
+    texts = rights_content.PAGES.get(topic, {})
+    for code in (language, settings.LANGUAGE_CODE):
+        if code in texts:
+            title, body = texts[code]
+            return RightsPage(topic=topic, language=code, title=title, body=body, body_html=markdown.render(body))
     return None
 
 
