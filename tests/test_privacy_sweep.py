@@ -34,6 +34,8 @@ PUBLIC = {
     "rumours/feed.atom",
     "rumours/feed.json",
     "rumours/alerts/",
+    "rumours/alerts/push",
+    "sw.js",
     "map/",
     "map/cells.json",
     "stats/",

@@ -234,6 +234,14 @@ VIGIL_SMS_CONVERSATION_MINUTES = envint("VIGIL_SMS_CONVERSATION_MINUTES", 120, m
 
 # Public side: the hotline number(s) shown on the public home, e.g. "612-555-0100,612-555-0101".
 VIGIL_HOTLINE_NUMBERS = envlist("VIGIL_HOTLINE_NUMBERS", [])
+# Web Push of debunks (vigil/public/push.py): the VAPID key, created on first use, and the push services a browser's
+# subscription may point at (anything else is refused, so nobody can make the server post to an address they chose).
+VIGIL_VAPID_KEY_FILE = envpath("VIGIL_VAPID_KEY_FILE", DATA_DIR / "keys" / "vapid.pem")
+VIGIL_PUSH_CONTACT = envstr("VIGIL_PUSH_CONTACT", "mailto:vigil@localhost")
+VIGIL_PUSH_SERVICE_HOSTS = envlist(
+    "VIGIL_PUSH_SERVICE_HOSTS",
+    ["fcm.googleapis.com", "updates.push.services.mozilla.com", "web.push.apple.com", ".notify.windows.com"],
+)
 
 # Network / dispatch
 # Minutes after a missed check-in is due before the coordinators are alerted.

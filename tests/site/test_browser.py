@@ -142,3 +142,19 @@ def test_switching_language_keeps_what_was_typed_in_the_report_form(
     assert page.evaluate("sessionStorage.getItem('vigil-keep-form')") is None
     for watch in watches:
         watch.assert_clean()
+
+
+def test_the_alerts_page_offers_browser_alerts_and_its_service_worker_registers(
+    phones: tuple[BrowserContext, BrowserContext, list[Watch]],
+    world: World,
+) -> None:
+    _staff, public, watches = phones
+    page = public.new_page()
+    page.goto("/rumours/alerts/")
+    expect(page.locator("#push-box")).to_be_visible()
+    scope = page.evaluate(
+        "navigator.serviceWorker.register('/sw.js').then(() => navigator.serviceWorker.ready).then(r => r.scope)"
+    )
+    assert scope.endswith("/")
+    for watch in watches:
+        watch.assert_clean()

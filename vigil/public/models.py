@@ -100,3 +100,16 @@ class SmsSubscriber(models.Model):
 
     def __str__(self) -> str:
         return f"sms subscriber {self.pk}"
+
+
+class PushSubscriber(models.Model):
+    """A browser that asked for rumour-control alerts by Web Push. Its subscription (endpoint and keys) is sealed;
+    `endpoint_index` is a keyed hash to find it again. Deleted when the push service says it is gone."""
+
+    subscription_sealed = models.BinaryField()
+    endpoint_index = models.CharField(max_length=64, unique=True)
+    language = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"push subscriber {self.pk}"

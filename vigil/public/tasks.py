@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from vigil.public import alerts
+from vigil.public import alerts, push
 
 
 @task()
 def send_debunk_alerts(debunk_id: int) -> int:
-    return alerts.send_debunk(debunk_id)
+    """SMS and Web Push of a debunk that just committed."""
+    return alerts.send_debunk(debunk_id) + push.send_debunk(debunk_id)
 
 
 @task()
