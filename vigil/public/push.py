@@ -42,16 +42,26 @@ def _key_file() -> Path:
     return Path(settings.VIGIL_VAPID_KEY_FILE)
 
 
-def vapid() -> Vapid02:
+def ensure_vapid_key() -> bool:
+    """Create the VAPID key file if missing (init_keys does it at install; first use otherwise). True if created."""
     path = _key_file()
-    if not path.exists():
-        key = Vapid02()
-        key.generate_keys()
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        return False
+    key = Vapid02()
+    key.generate_keys()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(key.private_pem())
-    return Vapid02.from_file(str(path))
+    except FileExistsError:  # another process made it first: use theirs
+        return False
+    with os.fdopen(fd, "wb") as out:
+        out.write(key.private_pem())
+    return True
+
+
+def vapid() -> Vapid02:
+    ensure_vapid_key()
+    return Vapid02.from_file(str(_key_file()))
 
 
 def application_server_key() -> str:

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from vigil.public.push import ensure_vapid_key
 from vigil.tlog.keys import ensure_signing_key
 from vigil.vault.keyfile import write_master_key
 
@@ -23,3 +24,5 @@ class Command(BaseCommand):
         if not signing.exists():
             ensure_signing_key(signing)
             self.stdout.write(f"created evidence log signing key {signing}")
+        if ensure_vapid_key():
+            self.stdout.write(f"created Web Push (VAPID) key {settings.VIGIL_VAPID_KEY_FILE}")
