@@ -42,6 +42,20 @@ PUBLIC = {
     "observer/manifest.webmanifest",
     "observer/sw.js",
     "plan/",  # the family plan: creating one is public; opening one needs its code and passphrase
+    # The public side: everything through vigil.safety.publication (tests/site/test_public_sweep.py proves it).
+    "rumours/",
+    "rumours/feed.atom",
+    "rumours/feed.json",
+    "rumours/alerts/",
+    "rumours/alerts/push",
+    "sw.js",
+    "map/",
+    "map/cells.json",
+    "stats/",
+    "rights/",
+    "rights/card.pdf",
+    "rights/poster.pdf",
+    "rights/<str:topic>/",
 }
 # Pages any signed-in user may open (they show only the user's own things).
 ANY_SIGNED_IN = {"home/", "observer/push/key"}  # the push key: the server's public VAPID key, nothing personal

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "vigil.tlog",
     "vigil.evidence",
     "vigil.cases",
+    "vigil.public",
+    "vigil.site",  # the public site's template tags (the debunk box on the console's incident page)
     "vigil.ops",
 ]
 
@@ -237,6 +239,16 @@ VIGIL_PROXY_HOPS = envint("VIGIL_PROXY_HOPS", 0, minimum=0)
 # How long an SMS reporter has to answer the follow-up questions before a new message starts a new report.
 VIGIL_SMS_CONVERSATION_MINUTES = envint("VIGIL_SMS_CONVERSATION_MINUTES", 120, minimum=5)
 
+# Public side: the hotline number(s) shown on the public home, e.g. "612-555-0100,612-555-0101".
+VIGIL_HOTLINE_NUMBERS = envlist("VIGIL_HOTLINE_NUMBERS", [])
+# Web Push of debunks (vigil/public/push.py) signs with the same VAPID key as the observers' push (above); these are
+# the push services a browser's subscription may point at (anything else is refused, so nobody can make the server
+# post to an address they chose).
+VIGIL_PUSH_SERVICE_HOSTS = envlist(
+    "VIGIL_PUSH_SERVICE_HOSTS",
+    ["fcm.googleapis.com", "updates.push.services.mozilla.com", "web.push.apple.com", ".notify.windows.com"],
+)
+
 # Network / dispatch
 # Minutes after a missed check-in is due before the coordinators are alerted.
 VIGIL_CHECKIN_GRACE_MINUTES = envint("VIGIL_CHECKIN_GRACE_MINUTES", 5, minimum=0)
@@ -278,6 +290,8 @@ VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.escalate_unacknowledged_pages", 60))
 VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.send_case_reminders", 3600))
 VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.purge_expired_plans", 3600))
 VIGIL_PLAN_DOCUMENT_MAX_BYTES = envint("VIGIL_PLAN_DOCUMENT_MAX_BYTES", 5 * 1024**2, minimum=1024, maximum=50 * 1024**2)
+# Public side: forget numbers that asked for rumour alerts by SMS and never confirmed.
+VIGIL_CLOCK_JOBS.append(("vigil.public.tasks.forget_unconfirmed_subscribers", 3600))
 # Evidence: abandon chunked uploads nobody touched for two days (their staged bytes go; nothing was logged).
 VIGIL_CLOCK_JOBS.append(("vigil.evidence.tasks.expire_stale_uploads", 3600))
 

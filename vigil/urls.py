@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("vigil.accounts.urls")),
     path("home/", home_views.home, name="home"),
     path("home/read", home_views.mark_notifications_read, name="notifications_read"),
+    path("", include("vigil.site.urls")),
     path("", include("vigil.intake.urls")),
     path("", include("vigil.volunteer.urls")),
     path("console/", include("vigil.console.urls")),

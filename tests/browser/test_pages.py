@@ -94,7 +94,7 @@ CHECKS = """(width) => {
     .map(describe);
   const noAlt = [...document.querySelectorAll("img")].filter((el) => !el.hasAttribute("alt")).map(describe);
   const links = [...document.querySelectorAll("a[href]")]
-    .filter((a) => !a.hasAttribute("download"))
+    .filter((a) => !a.hasAttribute("download") && !a.hasAttribute("hreflang"))  // files; switching language
     .map((a) => a.href);
   return {
     lang: document.documentElement.getAttribute("lang") || "",
@@ -193,14 +193,14 @@ def pages_for(role: str, scene: Scene, world: World) -> list[str]:
         reverse("evidence:item", args=[scene.photo_item]),
     ]
     public = [
-        reverse("intake:landing"),
+        reverse("site:home"),
         reverse("intake:report"),
         f"{reverse('intake:report')}?receipt={scene.receipt}",
         reverse("accounts:login"),
         reverse("tlog:checkpoint"),
         reverse("tlog:key"),
     ]
-    signed_in = [reverse("home"), reverse("intake:landing")]
+    signed_in = [reverse("home"), reverse("site:home")]
     return {
         "anonymous": public,
         "operator": [*signed_in, reverse("intake:operator"), reverse("intake:place", args=[scene.unplaced_report])],

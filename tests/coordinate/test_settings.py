@@ -16,6 +16,8 @@ GOOD = {
     "dispatch_accept_seconds": 120,
     "checkin_minutes": 15,
     "contact_retention_days": 7,
+    "publication_delay_hours": 8,
+    "publication_min_count": 4,
 }
 
 

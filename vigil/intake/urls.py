@@ -4,7 +4,6 @@ from vigil.intake import views
 
 app_name = "intake"
 urlpatterns = [
-    path("", views.landing, name="landing"),
     path("report", views.report, name="report"),
     path("operator/", views.operator, name="operator"),
     path("operator/queue", views.operator_queue, name="operator_queue"),

@@ -63,10 +63,6 @@ def _submit(form: ReportForm, *, channel: str, entered_by: User | None = None) -
         return None
 
 
-def landing(request: HttpRequest) -> HttpResponse:
-    return render(request, "intake/landing.html")
-
-
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     """The public report form. No account, no cookie needed beyond CSRF, nothing about the sender stored."""

@@ -30,6 +30,8 @@ class Config:
     dispatch_accept_seconds: int
     checkin_minutes: int
     contact_retention_days: int
+    publication_delay_hours: int
+    publication_min_count: int
 
 
 def defaults() -> Config:

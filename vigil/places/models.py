@@ -56,6 +56,8 @@ class NetworkSettings(models.Model):
     dispatch_accept_seconds = setting_field("dispatch_accept_seconds")
     checkin_minutes = setting_field("checkin_minutes")
     contact_retention_days = setting_field("contact_retention_days")
+    publication_delay_hours = setting_field("publication_delay_hours")
+    publication_min_count = setting_field("publication_min_count")
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

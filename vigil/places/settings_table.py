@@ -40,6 +40,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dispatch_accept_seconds", 180, 30, 1800, _("Seconds to accept before escalating to the next observers")),
     Setting("checkin_minutes", 20, 5, 180, _("Observers on scene check in every (minutes)")),
     Setting("contact_retention_days", 14, 1, 90, _("Delete reporters' call-back contacts after (days)")),
+    # The public side (vigil.safety.publication): never under an hour, never a map cell of one or two incidents.
+    Setting("publication_delay_hours", 6, 1, 168, _("Publish confirmed incidents after (hours)")),
+    Setting("publication_min_count", 3, 2, 50, _("Show a public map cell only with at least (confirmed incidents)")),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -33,6 +33,7 @@ from vigil.network import shifts as shifts
 from vigil.network.models import Dispatch, Observer, Shift
 from vigil.ops import demo_cases
 from vigil.ops.demo_observers import seed_observers
+from vigil.ops.demo_public import seed_public_demo
 from vigil.places.models import Zone, ZoneCell
 
 DEMO_LABEL = "Demo city — fictional data"
@@ -249,6 +250,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Every demo observer (demo-obs-…) signs in with {OBSERVER_PASSWORD}.")
         seed_observers(self.stdout.write)
         demo_cases.seed(self.stdout)
+        self.stdout.write(seed_public_demo())
 
 
 def reset_demo() -> int:
