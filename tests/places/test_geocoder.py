@@ -61,7 +61,7 @@ def test_it_finds_an_address(words: str) -> None:
     assert result.confident is not None
     assert result.confident.kind == "address"
     assert result.confident.label == "120 Lake St"
-    assert near(result.confident, city.LAKE_LAT, -93.305 + 5 * 0.0004, metres=5)
+    assert near(result.confident, city.LAKE_LAT, city.LAKE_100_LON + 5 * 0.0004, metres=5)
 
 
 @pytest.mark.parametrize(
@@ -125,3 +125,12 @@ def test_a_number_that_is_not_on_the_street_is_not_invented() -> None:
     result = geocode("121 Lake St")
     assert all(m.kind != "address" for m in result.matches)
     assert result.confident is None
+
+
+@pytest.mark.parametrize(
+    "words", ["Lake & 5th stopping people", "officers at Lake & 5th", "ICE agents at the corner of Lake and 5th now"]
+)
+def test_words_around_the_crossing_do_not_hide_it(words: str) -> None:
+    result = geocode(words)
+    assert result.confident is not None, result
+    assert near(result.confident, *LAKE_AND_5TH)

@@ -16,9 +16,9 @@ from vigil.accounts.models import Role, User
 from vigil.hotline import selectors, services, sms
 from vigil.hotline.access import client_address, report_for, within_rate
 from vigil.hotline.models import Channel, Report
-from vigil.intake.forms import OperatorReportForm, PlaceForm, ReceiptForm, ReportForm
+from vigil.intake.forms import OperatorReportForm, PlaceForm, PlaceSearchForm, ReceiptForm, ReportForm
 from vigil.lib.errors import VigilError
-from vigil.places import config
+from vigil.places import config, geocoder
 
 PLACERS = [Role.OPERATOR, Role.DISPATCHER]
 
@@ -198,7 +198,11 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.place_report(
-                    report=report, lat=form.cleaned_data["lat"], lon=form.cleaned_data["lon"], actor=user
+                    report=report,
+                    lat=form.cleaned_data["lat"],
+                    lon=form.cleaned_data["lon"],
+                    actor=user,
+                    match=form.cleaned_data.get("match") or "",
                 )
             except VigilError as refused:
                 for name, errors in refused.as_validation_error().message_dict.items():
@@ -207,7 +211,18 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 report.refresh_from_db()
                 status = 200
-    ctx = {"report": report, "form": form, "map": _map_settings(), "receipt": services.format_receipt(report.receipt)}
+    search = PlaceSearchForm(request.GET or {"q": report.location_text})
+    words = search.cleaned_data["q"] if search.is_valid() else ""
+    suggestions = geocoder.geocode(words, lang=report.language).matches if words and report.lat is None else ()
+    ctx = {
+        "report": report,
+        "form": form,
+        "search": search,
+        "suggestions": suggestions,
+        "searched": words,
+        "map": _map_settings(),
+        "receipt": services.format_receipt(report.receipt),
+    }
     return render(request, "intake/place.html", ctx, status=status)
 
 

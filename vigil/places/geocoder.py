@@ -25,9 +25,11 @@ import re
 from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz
 
 from vigil.places import names
@@ -42,6 +44,14 @@ CANDIDATES = 60
 MAX_QUERY_CHARS = 200
 
 
+KIND_LABELS = {
+    "address": _("address"),
+    "intersection": _("crossing"),
+    "place": _("landmark"),
+    "street": _("street"),
+}
+
+
 @dataclass(frozen=True)
 class Match:
     label: str  # how the place is written in the gazetteer, e.g. "Lake St & 5th Ave"
@@ -50,6 +60,10 @@ class Match:
     lon: float
     confidence: float
     neighbourhood: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
 
 @dataclass(frozen=True)
@@ -144,13 +158,19 @@ def _split_cross(text: str) -> list[str]:
 
 def _crossings(folded: str) -> list[Match]:
     parts = _split_cross(folded)
-    if len(parts) != 2:
+    if len(parts) < 2:
         return []
     found: list[Match] = []
-    a_candidates = _street_candidates(parts[0])
-    b_candidates = _street_candidates(parts[1])
-    for a_key, a_score in a_candidates:
-        for b_key, b_score in b_candidates:
+    # "officers at Lake & 5th": of more than two parts, each pair of neighbours is a reading.
+    for first, second in pairwise(parts):
+        found += _crossing(first, second)
+    return found
+
+
+def _crossing(first: str, second: str) -> list[Match]:
+    found: list[Match] = []
+    for a_key, a_score in _trimmed_street_candidates(first, keep_end=True):
+        for b_key, b_score in _trimmed_street_candidates(second, keep_end=False):
             if a_key == b_key:
                 continue
             low, high = sorted((a_key, b_key))
@@ -162,6 +182,24 @@ def _crossings(folded: str) -> list[Match]:
             for a_name, b_name, lat, lon, hood in rows:
                 found.append(Match(f"{a_name} & {b_name}", "intersection", lat, lon, a_score * b_score, hood))
     return found
+
+
+TRIMMED = 0.95  # a street read after dropping words around it ("5th stopping people" → "5th")
+
+
+def _trimmed_street_candidates(phrase: str, *, keep_end: bool) -> list[tuple[str, float]]:
+    """Streets the phrase names, or else the words nearest the crossing do (the end of the first part, the start
+    of the second): messages run on ("Lake & 5th stopping people")."""
+    found = _street_candidates(phrase)
+    if found:
+        return found
+    words = phrase.split()
+    for count in range(min(3, len(words) - 1), 0, -1):
+        part = " ".join(words[-count:] if keep_end else words[:count])
+        found = _street_candidates(part)
+        if found:
+            return [(key, score * TRIMMED) for key, score in found]
+    return []
 
 
 def _places(folded: str) -> list[Match]:
