@@ -24,7 +24,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from vigil.accounts.access import require_role, signed_in_user
+from vigil.accounts.access import audit, require_role, signed_in_user
 from vigil.accounts.models import User
 from vigil.console import selectors
 from vigil.hotline import triage
@@ -50,6 +50,15 @@ def _state_choices() -> list[tuple[str, Any]]:
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
     zone = forms.ChoiceField(label=gettext_lazy("Zone"), required=False)
+    q = forms.CharField(
+        label=gettext_lazy("Search: words or a receipt code"), required=False, max_length=100, strip=True
+    )
+    since = forms.DateTimeField(
+        label=gettext_lazy("Reports from"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    until = forms.DateTimeField(
+        label=gettext_lazy("until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
 
     def __init__(self, data: Mapping[str, Any] | None, *, user: User) -> None:
         super().__init__(data)
@@ -245,10 +254,12 @@ def _queue_filters(request: HttpRequest, user: User) -> QueueFilterForm:
     return QueueFilterForm(request.GET or None, user=user)
 
 
-def _filter_values(form: QueueFilterForm) -> tuple[str, str]:
+def _filter_values(form: QueueFilterForm) -> tuple[str, str, selectors.Search]:
     if not form.is_bound:
-        return "", ""
-    return str(form.cleaned_data.get("state") or ""), str(form.cleaned_data.get("zone") or "")
+        return "", "", selectors.Search()
+    data = form.cleaned_data
+    search = selectors.Search(words=str(data.get("q") or ""), since=data.get("since"), until=data.get("until"))
+    return str(data.get("state") or ""), str(data.get("zone") or ""), search
 
 
 @login_required
@@ -258,11 +269,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = _queue_filters(request, user)
     if form.is_bound and not form.is_valid():
         return render(request, "console/queue.html", {"filters": form, "rows": []}, status=400)
-    state, zone = _filter_values(form)
+    state, zone, search = _filter_values(form)
     ctx = {
         "filters": form,
-        "version": selectors.queue_version(state=state, zone=zone, language=get_language()),
-        "rows": selectors.queue_rows(user, state=state, zone=zone),
+        "version": selectors.queue_version(state=state, zone=zone, language=get_language(), search=search),
+        "rows": selectors.queue_rows(user, state=state, zone=zone, search=search),
+        "can_export": selectors.can_export(user),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_TILE_ATTRIBUTION,
         "map_center": settings.MAP_CENTER,
@@ -283,8 +295,8 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
     form = _queue_filters(request, user)
     if form.is_bound and not form.is_valid():
         return HttpResponse(_form_error(form), status=400, content_type="text/plain; charset=utf-8")
-    state, zone = _filter_values(form)
-    version = selectors.queue_version(state=state, zone=zone, language=get_language())
+    state, zone, search = _filter_values(form)
+    version = selectors.queue_version(state=state, zone=zone, language=get_language(), search=search)
     if request.headers.get(VERSION_HEADER) == version:
         # Nothing changed since the caller's copy: htmx leaves the rows as they are on 204.
         response = HttpResponse(status=204)
@@ -292,7 +304,7 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
         response = render(
             request,
             "console/_queue_rows.html",
-            {"rows": selectors.queue_rows(user, state=state, zone=zone), "now": timezone.now()},
+            {"rows": selectors.queue_rows(user, state=state, zone=zone, search=search), "now": timezone.now()},
         )
     response[VERSION_HEADER] = version
     add_never_cache_headers(response)
@@ -307,8 +319,8 @@ def queue_map(request: HttpRequest) -> HttpResponse:
     form = _queue_filters(request, user)
     if form.is_bound and not form.is_valid():
         return JsonResponse({"detail": _form_error(form)}, status=400)
-    state, zone = _filter_values(form)
-    incidents = selectors.queue_incidents(user, state=state, zone=zone)
+    state, zone, search = _filter_values(form)
+    incidents = selectors.queue_incidents(user, state=state, zone=zone, search=search)
     payload: dict[str, object] = {
         "incidents": selectors.map_points(incidents),
         "url": reverse("console:incident", args=[0]),
@@ -316,6 +328,25 @@ def queue_map(request: HttpRequest) -> HttpResponse:
     if request.GET.get("zones") == "1":
         payload["zones"] = selectors.zone_outlines(user)
     response = JsonResponse(payload)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_GET
+def queue_export(request: HttpRequest) -> HttpResponse:
+    """The queue as it is filtered, as CSV, for coordinators (words and counts; no contacts, no coordinates)."""
+    user = _console_user(request)
+    if not selectors.can_export(user):
+        raise Http404
+    form = _queue_filters(request, user)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(_form_error(form), status=400, content_type="text/plain; charset=utf-8")
+    state, zone, search = _filter_values(form)
+    rows = selectors.queue_rows(user, state=state, zone=zone, search=search)
+    audit(user, "console.export", object_type="queue", object_id="csv", rows=len(rows), state=state, zone=zone)
+    response = HttpResponse(selectors.queue_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="vigil-incidents-{timezone.now():%Y%m%d-%H%M}.csv"'
     add_never_cache_headers(response)
     return response
 

@@ -339,7 +339,7 @@ def _postgres_rows(kind: str, key: str) -> list[tuple[str, int | None]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT key, place_id FROM places_gazetteername WHERE kind = %s AND %s <%% key "
-            "ORDER BY word_similarity(%s, key) DESC LIMIT %s",
+            "ORDER BY %s <<-> key LIMIT %s",
             [kind, key, key, CANDIDATES],
         )
         return [(str(row[0]), row[1]) for row in cursor.fetchall()]
