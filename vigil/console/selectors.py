@@ -624,3 +624,132 @@ def zone_outlines(user: AnyUser) -> list[dict[str, object]]:
     for zone_id, cell in ZoneCell.objects.filter(zone__in=zones).values_list("zone_id", "cell"):
         cells[zone_id].append(cell)
     return [{"id": z.pk, "name": z.name, "geometry": h3.cells_to_geo(cells[z.pk])} for z in zones if cells.get(z.pk)]
+
+
+# --- deciding from the incident page ----------------------------------------------------------------------------
+
+# Reports whose places in words lie farther apart than this are flagged: the join may be wrong.
+WORDS_DISAGREE_METRES = 250.0
+WORDS_MIN_CONFIDENCE = 0.7
+
+
+@dataclass(frozen=True)
+class ReportJoin:
+    """Why a report is part of its incident: how far from the incident it was, how long after the first report;
+    and, when the places in words of its reports disagree, with which it disagrees."""
+
+    report: Report
+    distance_m: float | None
+    minutes_after: int
+    words_label: str = ""
+    disagrees_with: str = ""
+    disagree_m: int = 0
+
+
+def report_joins(incident: Incident, reports: list[Report]) -> dict[int, ReportJoin]:
+    """For each report of the incident (by pk), why it joined, read from its `report_added` event."""
+    from vigil.places.geocoder import geocode
+
+    distances: dict[int, float] = {}
+    for data in IncidentEvent.objects.filter(incident=incident, kind="report_added").values_list("data", flat=True):
+        if isinstance(data, dict) and isinstance(data.get("report"), int):
+            distance = data.get("distance_m")
+            if isinstance(distance, int | float):
+                distances[data["report"]] = float(distance)
+    spots: dict[int, tuple[str, float, float]] = {}
+    for report in reports[:20]:  # the geocoder reads each report's words: a few ms each
+        words = report.place_match or report.location_text
+        if not words:
+            continue
+        matches = geocode(words, lang=report.language).matches
+        if matches and matches[0].confidence >= WORDS_MIN_CONFIDENCE:
+            spots[report.pk] = (matches[0].label, matches[0].lat, matches[0].lon)
+    first_spot = next((spots[r.pk] for r in reports if r.pk in spots), None)
+    joins: dict[int, ReportJoin] = {}
+    for report in reports:
+        label, disagrees, metres = "", "", 0
+        spot = spots.get(report.pk)
+        if spot is not None:
+            label = spot[0]
+            if first_spot is not None and spot is not first_spot:
+                apart = h3.great_circle_distance(spot[1:], first_spot[1:], unit="m")
+                if apart > WORDS_DISAGREE_METRES:
+                    disagrees, metres = first_spot[0], round(apart)
+        joins[report.pk] = ReportJoin(
+            report=report,
+            distance_m=distances.get(report.pk),
+            minutes_after=max(int((report.received_at - incident.first_report_at).total_seconds() // 60), 0),
+            words_label=label,
+            disagrees_with=disagrees,
+            disagree_m=metres,
+        )
+    return joins
+
+
+@dataclass(frozen=True)
+class ObserverChoice:
+    """An observer the dispatcher may send, with why they are suggested (or not)."""
+
+    observer_id: int
+    name: str
+    km: float | None
+    speaks: bool
+    suggested: bool
+    why: str
+    cell: str
+
+
+def observer_choices(incident: Incident, *, pair_size: int, now: dt.datetime | None = None) -> list[ObserverChoice]:
+    """Available observers nearest first (the dispatch rule); the first `pair_size` are the suggested pair."""
+    from vigil.network.selectors import observers_nearby
+
+    already = Dispatch.objects.filter(incident=incident).values_list("observer_id", flat=True)
+    nearby = observers_nearby(incident=incident, exclude_ids=set(already), now=now)
+    choices = []
+    for index, near in enumerate(nearby):
+        far = _("about %(km)s km away") % {"km": f"{near.km:.1f}"} if near.km is not None else _("distance unknown")
+        speaks = _("speaks the reporter's language") if near.speaks else _("does not speak the reporter's language")
+        choices.append(
+            ObserverChoice(
+                observer_id=near.observer.pk,
+                name=_person(near.observer.user),
+                km=near.km,
+                speaks=near.speaks,
+                suggested=index < pair_size,
+                why=f"{far}, {speaks}",
+                cell=near.cell,
+            )
+        )
+    return choices
+
+
+def incident_map(incident: Incident, reports: list[Report], choices: list[ObserverChoice]) -> dict[str, object]:
+    """What the incident page's map draws: the incident, its reports, and observers as coarse cells (never points)."""
+    return {
+        "incident": {"lat": round(incident.lat, 6), "lon": round(incident.lon, 6), "id": incident.pk},
+        "reports": [
+            {"lat": round(r.lat, 6), "lon": round(r.lon, 6), "receipt": f"{r.receipt[:4]}-{r.receipt[4:]}"}
+            for r in reports
+            if r.lat is not None and r.lon is not None
+        ],
+        "observers": [
+            {
+                "name": c.name,
+                "km": None if c.km is None else round(c.km, 1),
+                "suggested": c.suggested,
+                "cell": h3.cells_to_geo([c.cell]) if c.cell and h3.is_valid_cell(c.cell) else None,
+            }
+            for c in choices
+        ],
+    }
+
+
+def public_copies(incident: Incident, *, limit: int = 12) -> list[dict[str, str]]:
+    """Public-safe image copies (blurred, stripped) of the incident's evidence, newest first, for thumbnails."""
+    from vigil.evidence.models import Derivative
+
+    found = Derivative.objects.filter(item__incident=incident, media_type__startswith="image/").order_by("-made_at")
+    return [
+        {"url": reverse("evidence:derivative", args=[str(d.pk)]), "made_at": d.made_at.isoformat()}
+        for d in found[:limit]
+    ]

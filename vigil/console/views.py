@@ -32,6 +32,7 @@ from vigil.hotline.access import incident_for, report_contact_for
 from vigil.hotline.models import Incident, IncidentState, Verdict
 from vigil.lib.errors import VigilError
 from vigil.network import dispatch as network_dispatch
+from vigil.places import config
 
 VERSION_HEADER = "X-Queue-Version"
 INCIDENT_VERSION_HEADER = "X-Incident-Version"
@@ -147,6 +148,26 @@ class SplitForm(forms.Form):
         field.error_messages["invalid_choice"] = _("Report %(value)s is not part of this incident.")
 
 
+class ObserverIdsField(forms.Field):
+    """Observer ids from checkboxes (whether they may be sent is checked by the dispatch service)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = []
+        for v in values:
+            text = str(v).strip()
+            if not text.isdigit() or not 0 < int(text) < 2**62:
+                raise forms.ValidationError(_("Choose observers from the list."))
+            ids.append(int(text))
+        if len(ids) > network_dispatch.MAX_DISPATCH_COUNT:
+            raise forms.ValidationError(
+                _("Send between 1 and %(max)s observers.") % {"max": network_dispatch.MAX_DISPATCH_COUNT}
+            )
+        return ids
+
+
 class DispatchForm(forms.Form):
     count = forms.IntegerField(
         label=gettext_lazy("How many observers"),
@@ -154,6 +175,7 @@ class DispatchForm(forms.Form):
         min_value=1,
         max_value=network_dispatch.MAX_DISPATCH_COUNT,
     )
+    observers = ObserverIdsField(label=gettext_lazy("Or send exactly these observers"), required=False)
 
 
 class ReopenForm(forms.Form):
@@ -183,9 +205,19 @@ def _incident_context(request: HttpRequest, user: User, incident: Incident, **ov
     candidates = selectors.merge_candidates(user, incident) if incident.is_open else []
     reports = selectors.incident_reports(incident)
     dispatches = selectors.incident_dispatches(incident)
+    can_dispatch = incident.is_open and incident.merged_into_id is None
+    choices = (
+        selectors.observer_choices(incident, pair_size=config.current().dispatch_pair_size) if can_dispatch else []
+    )
     ctx: dict[str, object] = {
         "incident": incident,
         "reports": reports,
+        "joins": selectors.report_joins(incident, reports),
+        "observer_choices": choices,
+        "incident_map": selectors.incident_map(incident, reports, choices),
+        "public_copies": selectors.public_copies(incident),
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_attribution": settings.MAP_TILE_ATTRIBUTION,
         "dispatches": dispatches,
         "events": selectors.incident_events(incident),
         "measures": selectors.incident_measures(incident),
@@ -201,7 +233,7 @@ def _incident_context(request: HttpRequest, user: User, incident: Incident, **ov
         "reopen_form": ReopenForm(),
         "split_errors": [],
         "error": None,
-        "can_dispatch": incident.is_open and incident.merged_into_id is None,
+        "can_dispatch": can_dispatch,
         "can_split": incident.is_open and incident.merged_into_id is None and len(reports) > 1,
         "can_merge": incident.is_open and incident.merged_into_id is None,
         "can_verify": incident.state == IncidentState.NEW and incident.merged_into_id is None,
@@ -417,8 +449,11 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     form = DispatchForm(request.POST)
     if not form.is_valid():
         return _refuse(request, user, found, _form_error(form), dispatch_form=form)
+    chosen = form.cleaned_data.get("observers") or None
     try:
-        sent = network_dispatch.dispatch_observers(incident=found, actor=user, count=form.cleaned_data["count"])
+        sent = network_dispatch.dispatch_observers(
+            incident=found, actor=user, count=None if chosen else form.cleaned_data["count"], observer_ids=chosen
+        )
     except VigilError as refusal:
         return _refuse(request, user, found, refusal.message, status=409, dispatch_form=form)
     names = ", ".join(d.observer.user.get_full_name() or d.observer.user.get_username() for d in sent)
