@@ -369,7 +369,10 @@ def map_points(incidents: Iterable[Incident]) -> list[dict[str, object]]:
             "state": i.state,
             "verdict": i.verdict,
             "reports": i.report_count,
-            "label": _("Incident %(id)s: %(state)s, %(count)s report(s)")
+            "label": ngettext(
+                "Incident %(id)s: %(state)s, %(count)s report", "Incident %(id)s: %(state)s, %(count)s reports",
+                i.report_count,
+            )
             % {"id": i.pk, "state": i.get_state_display(), "count": i.report_count},
         }
         for i in incidents
@@ -479,6 +482,9 @@ def _event_labels() -> dict[str, str]:
     return {
         "incident_opened": _("Incident opened"),
         "report_added": _("Report added"),
+        "report_placed": _("Report placed on the map"),
+        "report_updated": _("Report completed"),
+        "evidence_added": _("Evidence added"),
         "dispatched": _("Observers dispatched"),
         "dispatch_failed": _("Nobody could be dispatched"),
         "state_changed": _("State changed"),
@@ -541,17 +547,17 @@ def _event_details(event: IncidentEvent, observers: Mapping[int, str]) -> str:
         note = str(data.get("note") or "")
         return f"{text} — {note}" if note else text
     if kind == "merged":
-        return _("from %(incidents)s (%(count)s reports moved)") % {
-            "incidents": incidents("sources"),
-            "count": len(_ids(data.get("reports"))),
-        }
+        moved = len(_ids(data.get("reports")))
+        return ngettext(
+            "from %(incidents)s (%(count)s report moved)", "from %(incidents)s (%(count)s reports moved)", moved
+        ) % {"incidents": incidents("sources"), "count": moved}
     if kind == "merged_into":
         return _("into %(incident)s") % {"incident": incidents("target")}
     if kind == "split":
-        return _("%(count)s report(s) to new incident %(incident)s") % {
-            "count": len(_ids(data.get("reports"))),
-            "incident": incidents("new_incident"),
-        }
+        split = len(_ids(data.get("reports")))
+        return ngettext(
+            "%(count)s report to new incident %(incident)s", "%(count)s reports to new incident %(incident)s", split
+        ) % {"count": split, "incident": incidents("new_incident")}
     if kind == "split_from":
         return _("from incident %(incident)s") % {"incident": incidents("source")}
     if kind == "reopened":
@@ -560,6 +566,15 @@ def _event_details(event: IncidentEvent, observers: Mapping[int, str]) -> str:
         return " — ".join(part for part in (previous, reason) if part)
     if kind == "dispatch_failed":
         return _("no observer available")
+    if kind == "report_placed":
+        placed = {"report": data.get("report", "?"), "match": str(data.get("match") or "")}
+        if data.get("by") == "words":
+            return _("report #%(report)s placed from words: %(match)s") % placed
+        if placed["match"]:
+            return _("report #%(report)s placed at %(match)s") % placed
+        return _("report #%(report)s") % placed
+    if kind == "report_updated":
+        return _("report #%(report)s") % {"report": data.get("report", "?")}
     return ""
 
 
@@ -575,11 +590,17 @@ def incident_events(incident: Incident) -> list[EventView]:
         EventView(
             event=event,
             actor_name=_person(event.actor),
-            label=labels.get(event.kind, event.kind),
-            details=_event_details(event, observers),
+            label=labels.get(event.kind, _("Other change")),
+            details=_without_actor(_event_details(event, observers), _person(event.actor) if event.actor else ""),
         )
         for event in events
     ]
+
+
+def _without_actor(details: str, actor_name: str) -> str:
+    """The details of an event line, without the actor's name when the line already shows it (an observer who
+    accepted is named once)."""
+    return "" if actor_name and details == actor_name else details
 
 
 def merge_candidates(

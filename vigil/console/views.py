@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -113,7 +113,11 @@ class MergeForm(forms.Form):
         widget.choices = [
             (
                 i.pk,
-                _("#%(id)s — %(state)s, %(count)s report(s), %(meters)s m away, last report %(age)s ago")
+                ngettext(
+                    "#%(id)s — %(state)s, %(count)s report, %(meters)s m away, last report %(age)s ago",
+                    "#%(id)s — %(state)s, %(count)s reports, %(meters)s m away, last report %(age)s ago",
+                    i.report_count,
+                )
                 % {
                     "id": i.pk,
                     "state": i.get_state_display(),
@@ -512,7 +516,11 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
         new = triage.split_reports(incident=found, report_ids=form.cleaned_data["reports"], actor=user)
     except VigilError as refusal:
         return _refuse_triage(request, user, found, refusal)
-    moved = _("%(count)s report(s) moved to new incident #%(id)s.") % {"count": new.report_count, "id": new.pk}
+    moved = ngettext(
+        "%(count)s report moved to new incident #%(id)s.",
+        "%(count)s reports moved to new incident #%(id)s.",
+        new.report_count,
+    ) % {"count": new.report_count, "id": new.pk}
     return _done(request, found, moved)
 
 

@@ -103,6 +103,11 @@ class Report(models.Model):
     def __str__(self) -> str:
         return self.receipt
 
+    @property
+    def receipt_code(self) -> str:
+        """The receipt as it is always shown: two groups of four with a dash (hotline.services.format_receipt)."""
+        return f"{self.receipt[:4]}-{self.receipt[4:]}"
+
 
 class IncidentEvent(models.Model):
     """Every change to an incident, in order: its history. Measures are read from these rows."""

@@ -219,7 +219,7 @@ def _notify_offer(dispatch: Dispatch, *, origin: str, accept_seconds: int) -> No
     km = selectors.distance_km(origin, shift.cell) if shift is not None else None
     # The message travels through mail and SMS providers: it says how far, never where. The place is on the page.
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = _("Vigil dispatch: please answer within %(minutes)s min") % {"minutes": max(1, accept_seconds // 60)}
+        subject = _("Vigil dispatch: please answer within %(window)s") % {"window": answer_window(accept_seconds)}
         lines = [
             _("An incident about %(km).1f km from you needs observers.") % {"km": km}
             if km is not None and km >= 1
@@ -235,6 +235,16 @@ def _notify_offer(dispatch: Dispatch, *, origin: str, accept_seconds: int) -> No
             link=absolute_url("observer:dispatch", dispatch.pk),
             dispatch=dispatch,
         )
+
+
+def answer_window(seconds: int) -> str:
+    """How long an observer has to answer, in words: "3 min", "1 min 30 s", "45 s" (never "3 min 0 s")."""
+    minutes, rest = divmod(max(int(seconds), 0), 60)
+    if not minutes:
+        return _("%(seconds)d s") % {"seconds": rest}
+    if not rest:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": rest}
 
 
 def absolute_url(name: str, *args: object) -> str:

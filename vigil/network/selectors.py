@@ -228,7 +228,13 @@ def recent_dispatches(observer: Observer, *, limit: int = 10) -> QuerySet[Dispat
 
 
 def unread_notifications(user_id: int, *, limit: int = 20) -> QuerySet[Notification]:
-    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).order_by("-created_at")[:limit]
+    """Unread messages, but not those about a dispatch that is over (answered elsewhere, expired, withdrawn, left
+    safe): they would stay on the observer's screen for something nobody can act on any more."""
+    return (
+        Notification.objects.filter(user_id=user_id, read_at__isnull=True)
+        .filter(Q(dispatch__isnull=True) | Q(dispatch__status__in=ACTIVE_STATUSES))
+        .order_by("-created_at")[:limit]
+    )
 
 
 # An engaged observer's last sign of life is the first of these that is set: one rule, read in Python by
