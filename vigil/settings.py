@@ -172,6 +172,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAP_TILE_URL = envstr("VIGIL_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = envstr("VIGIL_MAP_TILE_ATTRIBUTION", "")
 MAP_CENTER = (float(envstr("VIGIL_MAP_CENTER_LAT", "44.9778")), float(envstr("VIGIL_MAP_CENTER_LON", "-93.2650")))
+# An optional geocoder the network runs itself (nominatim or photon), asked when the local gazetteer finds nothing.
+VIGIL_GEOCODER_URL = envstr("VIGIL_GEOCODER_URL", "")
+VIGIL_GEOCODER_KIND = envstr("VIGIL_GEOCODER_KIND", "nominatim")
 
 
 def _tile_origin(url: str) -> list[str]:

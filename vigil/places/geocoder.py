@@ -105,7 +105,21 @@ def geocode(query: str, *, lang: str = "en", limit: int = 8) -> Geocoding:
     finally:
         _STREETS.reset(token)
     ranked = _rank(matches, context)
+    if not ranked:
+        ranked = _remote(text, lang=lang)
     return Geocoding(query=query, matches=tuple(ranked[:limit]))
+
+
+def _remote(text: str, *, lang: str) -> list[Match]:
+    """The network's own Nominatim or Photon, if one is configured (vigil.places.remote); suggestions only."""
+    from vigil.places import remote
+
+    if not remote.configured():
+        return []
+    try:
+        return remote.search(text, lang=lang)
+    except remote.RemoteFailed:
+        return []
 
 
 # Street look-ups of the query being read: "Lake" is looked up once whether read as an address, a crossing or alone.
