@@ -31,6 +31,7 @@ from vigil.lib.errors import VigilError
 from vigil.network import dispatch as network_dispatch
 from vigil.network import shifts as shifts
 from vigil.network.models import Dispatch, Observer, Shift
+from vigil.ops.demo_places import seed_demo_places
 from vigil.places.models import Zone, ZoneCell
 
 DEMO_LABEL = "Demo city — fictional data"
@@ -231,6 +232,7 @@ class Command(BaseCommand):
         if removed:
             self.stdout.write(f"Removed the previous demo ({removed} groups); seeding afresh.")
         seeded = seed_demo()
+        self.stdout.write(seed_demo_places())
         self.stdout.write(
             f"{DEMO_LABEL}: {len(seeded.groups)} groups, {len(seeded.zones)} zones, {seeded.observers} observers "
             f"({seeded.on_shift} on shift now), {seeded.incidents} incidents."
