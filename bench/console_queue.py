@@ -52,6 +52,7 @@ def run_here(incidents: int, rounds: int) -> dict[str, object]:
     from vigil.places.models import Zone, ZoneCell
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)  # production serves hashed names from the manifest
     group = Group.objects.create(name="Bench group (fictional)", slug="bench")
     zone = Zone.objects.create(group=group, name="Bench zone")
     origin = h3.latlng_to_cell(CENTRE[0], CENTRE[1], settings.VIGIL_H3_RES_ZONE)

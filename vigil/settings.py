@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vigil.lib.compression.CompressedPages",  # HTML and JSON compressed; see the module on BREACH
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,12 +146,15 @@ else:
 STORAGES = {
     "default": _media_backend,
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        # Hashed names (cached for a year) and the gzip/Brotli copies collectstatic writes; run collectstatic to deploy.
+        "BACKEND": "vigil.lib.compression.StaticFiles"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = True
+# Finders serve the uncompressed sources straight from static/: for development only. In production WhiteNoise serves
+# what collectstatic wrote (compressed copies, hashed names).
+WHITENOISE_USE_FINDERS = DEBUG
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 TASKS = {"default": {"BACKEND": envstr("VIGIL_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}

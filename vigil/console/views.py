@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +30,7 @@ from vigil.console import selectors
 from vigil.hotline import triage
 from vigil.hotline.access import incident_for, report_contact_for
 from vigil.hotline.models import Incident, IncidentState, Verdict
+from vigil.lib.compression import never_compress
 from vigil.lib.errors import VigilError
 from vigil.network import dispatch as network_dispatch
 from vigil.places import config
@@ -424,7 +425,7 @@ def incident_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reveal_contact(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+def reveal_contact(request: HttpRequest, pk: int, report_pk: int) -> HttpResponseBase:
     """Unseal one report's call-back contact for a dispatcher of the incident's zone; the read is audited."""
     user, found = _incident(request, pk)
     # Check the report belongs to this incident before anything is unsealed (and audited).
@@ -440,7 +441,7 @@ def reveal_contact(request: HttpRequest, pk: int, report_pk: int) -> HttpRespons
             _incident_context(request, user, found, revealed={report.pk: contact}),
         )
     add_never_cache_headers(response)
-    return response
+    return never_compress(response)  # a secret beside text others wrote: see vigil/lib/compression.py
 
 
 # --- actions ----------------------------------------------------------------------------------------------------
