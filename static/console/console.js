@@ -28,7 +28,7 @@
   var COLORS = { "new": "#b45309", "verifying": "#1d4ed8", "verdict": "#4b5563", "closed": "#9ca3af" };
   var center = [parseFloat(el.dataset.centerLat) || 0, parseFloat(el.dataset.centerLon) || 0];
   var map = L.map(el, { zoomControl: true, attributionControl: true }).setView(center, 12);
-  if (el.dataset.tileUrl) {
+  if (!(window.vigilBasemap && window.vigilBasemap(map, el)) && el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
   }
   var zonesLayer = L.featureGroup().addTo(map);

@@ -46,7 +46,7 @@
   var map_ = JSON.parse(data.textContent || "{}");
   if (!map_.incident) { return; }
   var map = L.map(el).setView([map_.incident.lat, map_.incident.lon], 15);
-  if (el.dataset.tileUrl) {
+  if (!(window.vigilBasemap && window.vigilBasemap(map, el)) && el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
   }
   var all = L.featureGroup().addTo(map);

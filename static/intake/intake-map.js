@@ -26,7 +26,9 @@
 
     var center = [parseFloat(el.dataset.centerLat), parseFloat(el.dataset.centerLon)];
     var map = L.map(el, { tap: true }).setView(center, 13);
-    if (el.dataset.tileUrl) {
+    if (window.vigilBasemap && window.vigilBasemap(map, el)) {
+      /* Vigil's own basemap */
+    } else if (el.dataset.tileUrl) {
       L.tileLayer(el.dataset.tileUrl, { maxZoom: 19, attribution: el.dataset.tileAttribution || "" }).addTo(map);
     } else {
       gridLayer().addTo(map);

@@ -6,13 +6,18 @@ import pytest
 from django.conf import settings
 
 from vigil.ops.demo_places import SOURCE, seed_demo_places
+from vigil.places import basemap
 from vigil.places.geocoder import geocode
 from vigil.places.models import AddressPoint, GazetteerSource
 
 
 @pytest.mark.django_db
-def test_the_demo_gazetteer_places_the_examples_and_reseeds_in_place() -> None:
+def test_the_demo_gazetteer_places_the_examples_and_reseeds_in_place(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(settings, "DATA_DIR", tmp_path)
     line = seed_demo_places()
+    assert basemap.available() and "a basemap of" in line
     assert "Lake y la 5" in line
     centre = settings.MAP_CENTER
     lake_and_fifth = geocode("Lake y la 5", lang="es").confident

@@ -4,6 +4,7 @@ picks a suggestion for an ambiguous place; a dispatcher chooses the observers to
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -15,6 +16,7 @@ from vigil.accounts.models import User
 from vigil.hotline import services
 from vigil.hotline.models import Channel, PlacedBy, Report
 from vigil.network.models import Dispatch
+from vigil.places import basemap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("gazetteer")]
 
@@ -47,21 +49,27 @@ def _page(chromium: Browser, url: str, user: User, holder: list[BrowserContext],
     return page
 
 
-def test_an_sms_placed_from_words_shows_on_the_console_map(
+def test_an_sms_placed_from_words_shows_on_the_console_map_with_streets(
     browser: Browser,  # noqa: F811
     pages: tuple[str, list[BrowserContext], list[str]],
     world: World,
+    settings: object,
+    tmp_path: Path,
 ) -> None:
     url, contexts, problems = pages
     report = services.submit_report(
         channel=Channel.SMS, language="es", activity="ICE deteniendo gente", location_text="Lake y la 5"
     )
     assert report.placed_by == PlacedBy.WORDS
+    settings.DATA_DIR = tmp_path  # type: ignore[attr-defined]
+    basemap.build_from_gazetteer()
     page = _page(browser, url, world.bob, contexts, problems)
     page.goto(f"{url}/console/")
     row = page.locator(f'tr[data-incident="{report.incident_id}"]')
     expect(row).to_contain_text("5th Ave & Lake St")
     expect(page.locator("#console-map path.leaflet-interactive")).to_have_count(1)  # the incident (zones are not)
+    # Vigil's own basemap (streets from the gazetteer) is drawn under it, from /basemap/city.pmtiles only.
+    expect(page.locator('#console-map[data-basemap="on"] canvas').first).to_be_attached()
 
 
 def test_an_operator_picks_a_suggestion_for_an_ambiguous_place(

@@ -6,7 +6,7 @@ requests, (2) put chosen text into the same response as the secret, and (3) see 
 - Django's GZipMiddleware adds Heal-The-Breach padding (random length in the gzip header), blurring sizes;
 - pages that show a secret a person typed elsewhere (an unsealed call-back contact) are sent uncompressed: the view
   marks them with `never_compress(response)` and this middleware leaves them alone.
-Everything else (the queue polled every 2 s, the public form on a cheap phone) is worth compressing.
+Every other page (the queue's rows polled every 2 s, the public form on a cheap phone) is worth compressing.
 """
 
 from __future__ import annotations
@@ -25,8 +25,10 @@ def never_compress(response: HttpResponseBase) -> HttpResponseBase:
 
 
 class CompressedPages(GZipMiddleware):
+    """Pages (text/html) compressed; the JSON API is left as it is (small answers, clients of every kind)."""
+
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
-        if getattr(response, _FLAG, False):
+        if getattr(response, _FLAG, False) or not response.get("Content-Type", "").startswith("text/html"):
             return response
         return super().process_response(request, response)
 

@@ -4,7 +4,8 @@ A grid of named streets (east-west) and numbered avenues (north-south) about 250
 neighbourhoods (Old Mill north-west, Riverside north-east, Lakeview south-west, Cedar Flats south-east), house
 numbers along the main streets, a handful of landmarks, and two Main Streets that both cross 1st Ave, in Old Mill
 and in Lakeview, so that "Main St & 1st" is ambiguous as it is in real cities. It is imported through the real
-importer as the source "demo city (fictional data)"; seeding again replaces it.
+importer as the source "demo city (fictional data)", and the basemap every map of the demo draws is built from it;
+seeding again replaces both.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 
+from vigil.places import basemap
 from vigil.places.gazetteer import import_file
 
 SOURCE = "demo city (fictional data)"
@@ -107,7 +109,9 @@ def seed_demo_places() -> str:
         path = Path(directory) / "demo-city.geojson"
         path.write_text(json.dumps({"type": "FeatureCollection", "features": features(centre)}))
         summary = import_file(path, source=SOURCE)
+    _target, tiles = basemap.build_from_gazetteer()
     return (
         f"Gazetteer ({SOURCE}): {summary.addresses} addresses, {summary.streets} street segments, "
-        f"{summary.intersections} crossings, {summary.places} landmarks. Try \"Lake y la 5\" or \"Main St & 1st\"."
+        f"{summary.intersections} crossings, {summary.places} landmarks; a basemap of {tiles} tiles. "
+        f"Try \"Lake y la 5\" or \"Main St & 1st\"."
     )
