@@ -64,3 +64,18 @@ def test_the_dispatcher_sees_the_match_a_report_was_placed_by(
     assert "placed from words: 5th Ave &amp; Lake St" in page
     queue = client_for(world.dave).get("/operator/").content.decode()
     assert "placed from words: 5th Ave &amp; Lake St" in queue
+
+
+def test_the_public_form_finds_words_in_the_gazetteer(db: None, fresh_rate_limits: None) -> None:
+    body = Client().get("/report/places", {"q": "Lake y la 5", "language": "es"}).json()
+    assert body == {"matches": [{"label": "5th Ave & Lake St", "lat": city.LAKE_LAT, "lon": city.FIFTH_LON}]}
+    assert Client().get("/report/places", {"q": ""}).json() == {"matches": []}
+    assert Report.objects.count() == 0
+    page = Client().get("/report").content.decode()
+    assert 'data-place-finder="/report/places"' in page
+
+
+def test_the_public_finder_is_rate_limited(db: None, fresh_rate_limits: None) -> None:
+    client = Client()
+    answers = [client.get("/report/places", {"q": "Lake"}).status_code for _ in range(61)]
+    assert answers[:60] == [200] * 60 and answers[60] == 429

@@ -6,6 +6,7 @@ app_name = "intake"
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("report", views.report, name="report"),
+    path("report/places", views.report_places, name="report_places"),
     path("operator/", views.operator, name="operator"),
     path("operator/queue", views.operator_queue, name="operator_queue"),
     path("operator/report/<int:pk>/place", views.place, name="place"),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.accounts.access import require_role, signed_in_user
 from vigil.accounts.models import Role, User
@@ -224,6 +224,25 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
         "receipt": services.format_receipt(report.receipt),
     }
     return render(request, "intake/place.html", ctx, status=status)
+
+
+PUBLIC_SUGGESTIONS = 5
+
+
+@require_GET
+def report_places(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the public form's place in words, from the local gazetteer (open data: streets, landmarks).
+
+    Anonymous like the form; rate-limited per client; nothing is stored. Only the gazetteer's own labels and points
+    come back, never anything about reports."""
+    words = (request.GET.get("q") or "").strip()[:200]
+    if not within_rate(client_address(request), scope="places", per_minute=60):
+        return JsonResponse({"matches": [], "detail": "Too many searches; wait a minute."}, status=429)
+    language = _language_of(request.GET)
+    matches = geocoder.geocode(words, lang=language).matches[:PUBLIC_SUGGESTIONS] if words else ()
+    return JsonResponse(
+        {"matches": [{"label": m.label, "lat": round(m.lat, 6), "lon": round(m.lon, 6)} for m in matches]}
+    )
 
 
 @csrf_exempt
