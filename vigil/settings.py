@@ -65,7 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "vigil.lib.compression.CompressedPages",  # HTML and JSON compressed; see the module on BREACH
+    "vigil.lib.compression.CompressedPages",  # HTML pages compressed; see the module on BREACH
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -147,7 +147,7 @@ else:
 STORAGES = {
     "default": _media_backend,
     "staticfiles": {
-        # Hashed names (cached for a year) and the gzip/Brotli copies collectstatic writes; run collectstatic to deploy.
+        # Hashed names (cached for a year) and the compressed copies collectstatic writes; run collectstatic to deploy.
         "BACKEND": "vigil.lib.compression.StaticFiles"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
