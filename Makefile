@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 export VIGIL_DATA_DIR ?= $(CURDIR)/data
+# Links in the demo's messages (seeded dispatches included) point at the port the demo runs on.
+export VIGIL_SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: demo test install install-test system-deps lint typecheck pytest bench clean
 

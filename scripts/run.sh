@@ -3,6 +3,8 @@
 set -euo pipefail
 BIN=.venv/bin
 PORT=${PORT:-8000}
+# Links in messages (dispatch offers) point at this server unless a public address is configured.
+export VIGIL_SITE_URL=${VIGIL_SITE_URL:-http://127.0.0.1:${PORT}}
 trap 'kill 0' EXIT INT TERM
 $BIN/python manage.py db_worker --interval 1 >/dev/null 2>&1 &
 $BIN/python manage.py clock &

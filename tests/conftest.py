@@ -4,6 +4,7 @@ incident. Helpers that make objects directly live in tests/factories.py."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -15,6 +16,7 @@ from tests.factories import place_incident
 from tests.world import NORTH_CENTER, SOUTH_CENTER, World, make_observer, make_user, make_zone
 from vigil.accounts.models import Group, Role, User
 from vigil.hotline.models import Incident
+from vigil.places.gazetteer import ImportSummary, import_file
 
 
 @pytest.fixture
@@ -81,3 +83,11 @@ def fresh_rate_limits() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def gazetteer(db: None, tmp_path: Path) -> ImportSummary:
+    """The fictional city of tests/places/city.py (its Northside on the world's north zone), imported."""
+    from tests.places import city
+
+    return import_file(city.write(tmp_path / "city.geojson"))

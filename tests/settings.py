@@ -12,6 +12,7 @@ from vigil.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True  # the browser tests' server serves static/ without a collectstatic
 
 # Keys for this test run only, in the throwaway data directory.
 from vigil.vault.keyfile import write_master_key  # noqa: E402

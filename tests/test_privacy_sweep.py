@@ -19,6 +19,8 @@ PUBLIC = {
     "healthz",
     "favicon.ico",
     "report",
+    "report/places",  # the gazetteer's streets and landmarks (open data), for the public form's place finder
+    "basemap/city.pmtiles",  # the basemap: streets from open data
     "accounts/login/",
     "hooks/sms",
     "i18n/setlang/",

@@ -3,6 +3,8 @@
 from ninja import NinjaAPI
 
 from vigil.intake.api import router as intake_router
+from vigil.places.api import router as places_router
 
 api = NinjaAPI(title="Vigil API", version="1", urls_namespace="api")
 api.add_router("/", intake_router)
+api.add_router("/", places_router)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "vigil.lib.compression.CompressedPages",  # HTML pages compressed; see the module on BREACH
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -98,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vigil.accounts.context.roles",
+                "vigil.places.context.basemap_urls",
             ],
         },
     },
@@ -148,12 +150,15 @@ else:
 STORAGES = {
     "default": _media_backend,
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        # Hashed names (cached for a year) and the compressed copies collectstatic writes; run collectstatic to deploy.
+        "BACKEND": "vigil.lib.compression.StaticFiles"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = True
+# Finders serve the uncompressed sources straight from static/: for development only. In production WhiteNoise serves
+# what collectstatic wrote (compressed copies, hashed names).
+WHITENOISE_USE_FINDERS = DEBUG
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 TASKS = {"default": {"BACKEND": envstr("VIGIL_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -175,6 +180,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 MAP_TILE_URL = envstr("VIGIL_MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = envstr("VIGIL_MAP_TILE_ATTRIBUTION", "")
 MAP_CENTER = (float(envstr("VIGIL_MAP_CENTER_LAT", "44.9778")), float(envstr("VIGIL_MAP_CENTER_LON", "-93.2650")))
+# An optional geocoder the network runs itself (nominatim or photon), asked when the local gazetteer finds nothing.
+VIGIL_GEOCODER_URL = envstr("VIGIL_GEOCODER_URL", "")
+VIGIL_GEOCODER_KIND = envstr("VIGIL_GEOCODER_KIND", "nominatim")
 
 
 def _tile_origin(url: str) -> list[str]:

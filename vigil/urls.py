@@ -5,9 +5,11 @@ from django.views.generic import RedirectView
 
 from vigil.api import api
 from vigil.home import views as home_views
+from vigil.places import views as places_views
 
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
+    path("basemap/city.pmtiles", places_views.pmtiles, name="basemap"),
     # Browsers ask for /favicon.ico on pages without an icon link (the log's plain-text pages).
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}vigil/favicon.svg", permanent=True)),
     path("admin/", admin.site.urls),

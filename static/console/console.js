@@ -28,7 +28,7 @@
   var COLORS = { "new": "#b45309", "verifying": "#1d4ed8", "verdict": "#4b5563", "closed": "#9ca3af" };
   var center = [parseFloat(el.dataset.centerLat) || 0, parseFloat(el.dataset.centerLon) || 0];
   var map = L.map(el, { zoomControl: true, attributionControl: true }).setView(center, 12);
-  if (el.dataset.tileUrl) {
+  if (!(window.vigilBasemap && window.vigilBasemap(map, el)) && el.dataset.tileUrl) {
     L.tileLayer(el.dataset.tileUrl, { attribution: el.dataset.attribution || "", maxZoom: 19 }).addTo(map);
   }
   var zonesLayer = L.featureGroup().addTo(map);
@@ -120,4 +120,85 @@
   }
 
   poll(true);
+})();
+
+/* What is new: rows that appeared or changed since the page last looked are highlighted for a minute; while the tab
+   is hidden or unfocused, the title counts the incidents that appeared; an optional beep announces them. */
+(function () {
+  "use strict";
+  var rows = document.getElementById("queue-rows");
+  if (!rows) { return; }
+  var HIGHLIGHT_MS = 60000;
+  var known = null;
+  var marks = {};
+  var unseen = {};
+  var info = document.getElementById("queue-unseen");
+  var sound = document.getElementById("queue-sound");
+  var baseTitle = document.title;
+  var audio = null;
+
+  if (sound) {
+    try { sound.checked = window.localStorage.getItem(sound.dataset.storageKey) === "1"; } catch (e) { /* private mode */ }
+    sound.addEventListener("change", function () {
+      try { window.localStorage.setItem(sound.dataset.storageKey, sound.checked ? "1" : "0"); } catch (e) { /* ignore */ }
+    });
+  }
+
+  function beep() {
+    if (!sound || !sound.checked) { return; }
+    var Ctx = window.AudioContext || window.webkitAudioContext;
+    if (!Ctx) { return; }
+    audio = audio || new Ctx();
+    var osc = audio.createOscillator();
+    var gain = audio.createGain();
+    osc.frequency.value = 880;
+    gain.gain.value = 0.08;
+    osc.connect(gain);
+    gain.connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.25);
+  }
+
+  function looking() { return !document.hidden && document.hasFocus(); }
+
+  function showUnseen() {
+    var count = Object.keys(unseen).length;
+    document.title = count ? "(" + count + ") " + baseTitle : baseTitle;
+    if (info) {
+      info.textContent = count === 0 ? "" : count === 1 ? info.dataset.unseenOne
+        : (info.dataset.unseenMany || "").replace("{count}", String(count));
+    }
+    document.body.dataset.unseen = String(count);
+  }
+
+  function scan() {
+    var now = Date.now();
+    var seen = {};
+    var fresh = 0;
+    rows.querySelectorAll("tr[data-incident]").forEach(function (tr) {
+      var id = tr.dataset.incident;
+      var sig = tr.dataset.signature || "";
+      seen[id] = sig;
+      if (known !== null) {
+        if (!(id in known)) {
+          marks[id] = { kind: "row-new", until: now + HIGHLIGHT_MS };
+          fresh += 1;
+          if (!looking()) { unseen[id] = true; }
+        } else if (known[id] !== sig) {
+          marks[id] = { kind: "row-changed", until: now + HIGHLIGHT_MS };
+        }
+      }
+      var mark = marks[id];
+      if (mark && mark.until > now) { tr.classList.add(mark.kind); } else { delete marks[id]; }
+    });
+    known = seen;
+    if (fresh) { beep(); }
+    showUnseen();
+  }
+
+  function caughtUp() { if (looking()) { unseen = {}; showUnseen(); } }
+  document.addEventListener("visibilitychange", caughtUp);
+  window.addEventListener("focus", caughtUp);
+  document.addEventListener("htmx:afterSwap", function (evt) { if (evt.detail.target === rows) { scan(); } });
+  scan();
 })();

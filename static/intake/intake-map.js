@@ -26,7 +26,9 @@
 
     var center = [parseFloat(el.dataset.centerLat), parseFloat(el.dataset.centerLon)];
     var map = L.map(el, { tap: true }).setView(center, 13);
-    if (el.dataset.tileUrl) {
+    if (window.vigilBasemap && window.vigilBasemap(map, el)) {
+      /* Vigil's own basemap */
+    } else if (el.dataset.tileUrl) {
       L.tileLayer(el.dataset.tileUrl, { maxZoom: 19, attribution: el.dataset.tileAttribution || "" }).addTo(map);
     } else {
       gridLayer().addTo(map);
@@ -82,4 +84,48 @@
   }
 
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();
+
+/* The public form's place finder: the words in the location field, looked up in Vigil's own gazetteer
+   (/report/places, same origin); picking a suggestion fills the coordinates and moves the map's marker. */
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-place-finder]").forEach(function (box) {
+    var form = box.closest("form");
+    var words = form.querySelector("[name=location_text]");
+    var lat = form.querySelector("input[name=lat]");
+    var lon = form.querySelector("input[name=lon]");
+    var status = box.querySelector("[data-finder-status]");
+    var list = box.querySelector("[data-finder-list]");
+    var button = box.querySelector("[data-find-place]");
+    box.classList.remove("hidden");
+    button.addEventListener("click", function () {
+      var q = (words.value || "").trim();
+      list.textContent = "";
+      if (!q) { return; }
+      var lang = (form.querySelector("[name=language]") || {}).value || document.documentElement.lang || "en";
+      fetch(box.dataset.placeFinder + "?" + new URLSearchParams({ q: q, language: lang }).toString(), {
+        credentials: "omit", headers: { Accept: "application/json" }
+      }).then(function (r) { return r.json(); }).then(function (body) {
+        var matches = body.matches || [];
+        status.textContent = matches.length ? status.dataset.pick : status.dataset.none;
+        matches.forEach(function (m) {
+          var item = document.createElement("li");
+          var pick = document.createElement("button");
+          pick.type = "button";
+          pick.className = "link";
+          pick.textContent = m.label;
+          pick.addEventListener("click", function () {
+            lat.value = Number(m.lat).toFixed(6);
+            lon.value = Number(m.lon).toFixed(6);
+            lat.dispatchEvent(new Event("change"));
+            list.textContent = "";
+            status.textContent = m.label;
+          });
+          item.appendChild(pick);
+          list.appendChild(item);
+        });
+      }).catch(function () { status.textContent = status.dataset.none; });
+    });
+  });
 })();

@@ -64,7 +64,7 @@ def test_it_answers_the_same_404_for_unknown_incidents(world: World, north: Inci
 def test_it_shows_the_reports_salute_fields_but_not_the_contact(world: World, north: Incident) -> None:
     html = world.client_for(world.bob).get(f"/console/incident/{north.pk}/").content.decode()
     for report in north.reports.all():
-        assert report.receipt in html
+        assert report.receipt_code in html
     for text in ("3 agents, 2 vans", "Agents stopping cars", "Lake and 5th", "vests marked POLICE ICE", "vans"):
         assert text in html
     assert "Web form" in html and "SMS" in html and "Hotline operator" in html

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from vigil.accounts.models import User
 from vigil.console import selectors
@@ -28,6 +28,15 @@ def _state_choices() -> list[tuple[str, Any]]:
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(label=gettext_lazy("State"), required=False)
     zone = forms.ChoiceField(label=gettext_lazy("Zone"), required=False)
+    q = forms.CharField(
+        label=gettext_lazy("Search: words or a receipt code"), required=False, max_length=100, strip=True
+    )
+    since = forms.DateTimeField(
+        label=gettext_lazy("Reports from"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    until = forms.DateTimeField(
+        label=gettext_lazy("until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
 
     def __init__(self, data: Mapping[str, Any] | None, *, user: User) -> None:
         super().__init__(data)
@@ -81,7 +90,11 @@ class MergeForm(forms.Form):
         widget.choices = [
             (
                 i.pk,
-                _("#%(id)s — %(state)s, %(count)s report(s), %(meters)s m away, last report %(age)s ago")
+                ngettext(
+                    "#%(id)s — %(state)s, %(count)s report, %(meters)s m away, last report %(age)s ago",
+                    "#%(id)s — %(state)s, %(count)s reports, %(meters)s m away, last report %(age)s ago",
+                    i.report_count,
+                )
                 % {
                     "id": i.pk,
                     "state": i.get_state_display(),
@@ -116,6 +129,26 @@ class SplitForm(forms.Form):
         field.error_messages["invalid_choice"] = _("Report %(value)s is not part of this incident.")
 
 
+class ObserverIdsField(forms.Field):
+    """Observer ids from checkboxes (whether they may be sent is checked by the dispatch service)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = []
+        for v in values:
+            text = str(v).strip()
+            if not text.isdigit() or not 0 < int(text) < 2**62:
+                raise forms.ValidationError(_("Choose observers from the list."))
+            ids.append(int(text))
+        if len(ids) > network_dispatch.MAX_DISPATCH_COUNT:
+            raise forms.ValidationError(
+                _("Send between 1 and %(max)s observers.") % {"max": network_dispatch.MAX_DISPATCH_COUNT}
+            )
+        return ids
+
+
 class DispatchForm(forms.Form):
     count = forms.IntegerField(
         label=gettext_lazy("How many observers"),
@@ -123,7 +156,11 @@ class DispatchForm(forms.Form):
         min_value=1,
         max_value=network_dispatch.MAX_DISPATCH_COUNT,
     )
+    observers = ObserverIdsField(label=gettext_lazy("Or send exactly these observers"), required=False)
 
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why"), required=False, max_length=triage.MAX_NOTE_CHARS)
+
+
+# --- helpers ----------------------------------------------------------------------------------------------------

@@ -11,8 +11,10 @@ per channel and one of dispatches per status for the incidents shown.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import hashlib
+import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from vigil.accounts.access import AnyUser, group_ids
 from vigil.accounts.models import Role, User
 from vigil.hotline.access import incidents_visible_to
 from vigil.hotline.models import OPEN_STATES, Channel, Incident, IncidentEvent, IncidentState, Report, Verdict
+from vigil.hotline.services import normalise_receipt
 from vigil.network.models import Dispatch, DispatchStatus, Observation, Observer
 from vigil.places.models import Zone, ZoneCell
 
@@ -92,10 +95,71 @@ class QueueRow:
     age: str
     channels: list[tuple[str, str, int]]  # (channel, label, count), only channels with reports
     dispatches: list[tuple[str, str, int]]  # (status, label, count), in DISPATCH_ORDER
+    place: str = ""  # the place in words: the gazetteer's match a report was placed by, or a reporter's words
+    summary: str = ""  # one line of what is happening, from the first report that says
+    corroboration: str = ""
 
     @property
     def is_open(self) -> bool:
         return self.incident.state in OPEN_STATES
+
+    @property
+    def signature(self) -> str:
+        """Changes when what the row shows changes (the page highlights such rows)."""
+        i = self.incident
+        raw = f"{i.state}|{i.verdict}|{i.report_count}|{i.last_report_at.timestamp()}|{self.dispatches}"
+        return hashlib.sha256(raw.encode()).hexdigest()[:12]
+
+
+SUMMARY_CHARS = 110
+ON_SCENE_STATUSES = (DispatchStatus.ON_SCENE, DispatchStatus.LEFT_SAFE)
+
+
+@dataclass
+class _Words:
+    """What an incident's reports say, read in one pass over them (oldest first)."""
+
+    channels: dict[str, int] = field(default_factory=dict)
+    place: str = ""
+    summary: str = ""
+
+
+def _words_per_incident(ids: list[int]) -> dict[int, _Words]:
+    words: dict[int, _Words] = defaultdict(_Words)
+    rows = (
+        Report.objects.filter(incident_id__in=ids)
+        .order_by("received_at", "pk")
+        .values_list("incident_id", "channel", "place_match", "location_text", "activity", "text")
+    )
+    for incident_id, channel, match, location, activity, text in rows:
+        found = words[incident_id]
+        found.channels[channel] = found.channels.get(channel, 0) + 1
+        if not found.place and (match or location):
+            found.place = match or location
+        if not found.summary and (activity or text):
+            found.summary = " ".join((activity or text).split())
+    return words
+
+
+def _one_line(text: str, limit: int = SUMMARY_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def corroboration(reports: int, channels: int, on_scene: bool) -> str:
+    """How an incident is corroborated, in a few words."""
+    if on_scene:
+        seen = _("an observer went to the scene")
+    else:
+        seen = ""
+    if reports <= 1:
+        told = _("a single report")
+    else:
+        told = ngettext(
+            "%(reports)d reports through %(channels)d channel",
+            "%(reports)d reports through %(channels)d channels",
+            channels,
+        ) % {"reports": reports, "channels": channels}
+    return f"{told}; {seen}" if seen else told
 
 
 def _order_key(incident: Incident) -> tuple[int, int, int, float, int]:
@@ -109,17 +173,65 @@ def _order_key(incident: Incident) -> tuple[int, int, int, float, int]:
     )
 
 
+@dataclass(frozen=True)
+class Search:
+    """A search across incidents: words in their reports or a receipt code, and a time range of their reports."""
+
+    words: str = ""
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.since or self.until)
+
+    @property
+    def key(self) -> str:
+        since = self.since.isoformat() if self.since else ""
+        until = self.until.isoformat() if self.until else ""
+        return f"{self.words}|{since}|{until}"
+
+
+SEARCH_FIELDS = ("activity", "location_text", "place_match", "text", "size", "uniform", "equipment")
+
+
+def _searched(incidents: QuerySet[Incident], search: Search) -> QuerySet[Incident]:
+    receipt = normalise_receipt(search.words) if search.words else None
+    if receipt is not None:
+        incidents = incidents.filter(pk__in=Report.objects.filter(receipt=receipt).values("incident_id"))
+    else:
+        for word in search.words.split()[:8]:
+            matches = Q()
+            for name in SEARCH_FIELDS:
+                matches |= Q(**{f"{name}__icontains": word})
+            incidents = incidents.filter(pk__in=Report.objects.filter(matches).values("incident_id"))
+    if search.since is not None:
+        incidents = incidents.filter(last_report_at__gte=search.since)
+    if search.until is not None:
+        incidents = incidents.filter(first_report_at__lte=search.until)
+    return incidents
+
+
 def queue_incidents(
-    user: AnyUser, *, state: str = "", zone: str = "", now: dt.datetime | None = None, limit: int = QUEUE_LIMIT
+    user: AnyUser,
+    *,
+    state: str = "",
+    zone: str = "",
+    search: Search | None = None,
+    now: dt.datetime | None = None,
+    limit: int = QUEUE_LIMIT,
 ) -> list[Incident]:
-    """The incidents of the queue in queue order (see the module docstring). `zone` is a zone id or UNZONED."""
+    """The incidents of the queue in queue order (see the module docstring). `zone` is a zone id or UNZONED.
+
+    A search looks at every incident the user may see, of any age, unless a state is chosen too."""
     now = now or timezone.now()
     incidents = console_incidents(user).select_related("zone")
-    if state == "":
+    if search:
+        incidents = _searched(incidents, search)
+    if state == "" and not search:
         incidents = incidents.filter(Q(state__in=OPEN_STATES) | Q(last_report_at__gte=now - RECENT))
     elif state == "open":
         incidents = incidents.filter(state__in=OPEN_STATES)
-    else:
+    elif state:
         incidents = incidents.filter(state=state)
     if zone == UNZONED:
         incidents = incidents.filter(zone__isnull=True)
@@ -132,7 +244,9 @@ def queue_incidents(
     return rows
 
 
-def queue_version(*, state: str, zone: str, language: str, now: dt.datetime | None = None) -> str:
+def queue_version(
+    *, state: str, zone: str, language: str, search: Search | None = None, now: dt.datetime | None = None
+) -> str:
     """A token that changes whenever the queue's fragment could: any incident event, the minute, the filters.
 
     Every change to an incident writes an event (a report joining, a dispatch step, a verdict...), so the highest event
@@ -141,7 +255,7 @@ def queue_version(*, state: str, zone: str, language: str, now: dt.datetime | No
     now = now or timezone.now()
     last = IncidentEvent.objects.aggregate(last=Max("pk"))["last"] or 0
     minute = int(now.timestamp() // 60)
-    raw = f"{last}|{minute}|{state}|{zone}|{language}"
+    raw = f"{last}|{minute}|{state}|{zone}|{language}|{search.key if search else ''}"
     return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 
@@ -162,14 +276,22 @@ def _counts_per_incident(rows: QuerySet[Report] | QuerySet[Dispatch], by: str) -
 
 
 def queue_rows(
-    user: AnyUser, *, state: str = "", zone: str = "", now: dt.datetime | None = None, limit: int = QUEUE_LIMIT
+    user: AnyUser,
+    *,
+    state: str = "",
+    zone: str = "",
+    search: Search | None = None,
+    now: dt.datetime | None = None,
+    limit: int = QUEUE_LIMIT,
 ) -> list[QueueRow]:
     now = now or timezone.now()
-    incidents = queue_incidents(user, state=state, zone=zone, now=now, limit=limit)
+    incidents = queue_incidents(user, state=state, zone=zone, search=search, now=now, limit=limit)
     ids = [i.pk for i in incidents]
-    per_channel = _counts_per_incident(Report.objects.filter(incident_id__in=ids), "channel")
+    said = _words_per_incident(ids)  # also counts the reports per channel
+    per_channel = {pk: said[pk].channels for pk in ids}
     per_status = _counts_per_incident(Dispatch.objects.filter(incident_id__in=ids), "status")
     channel_labels = {code: str(label) for code, label in Channel.choices}
+    channel_order = list(channel_labels)
     status_labels = {code: str(label) for code, label in DispatchStatus.choices}
     state_labels = {code: str(label) for code, label in IncidentState.choices}
     verdict_labels = {code: str(label) for code, label in Verdict.choices}
@@ -184,7 +306,7 @@ def queue_rows(
             age=human_age(now - incident.first_report_at),
             channels=[
                 (c, channel_labels[c], per_channel[incident.pk][c])
-                for c in Channel.values
+                for c in channel_order
                 if per_channel[incident.pk].get(c)
             ],
             dispatches=[
@@ -192,9 +314,49 @@ def queue_rows(
                 for s in DISPATCH_ORDER
                 if per_status[incident.pk].get(s)
             ],
+            place=said[incident.pk].place,
+            summary=_one_line(said[incident.pk].summary),
+            corroboration=corroboration(
+                incident.report_count,
+                len(per_channel[incident.pk]),
+                any(per_status[incident.pk].get(s) for s in ON_SCENE_STATUSES),
+            ),
         )
         for incident in incidents
     ]
+
+
+def can_export(user: AnyUser) -> bool:
+    """Coordinators export the queue (statistics, reports to funders and lawyers); dispatchers work it."""
+    return bool(group_ids(user, (Role.COORDINATOR,)))
+
+
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (reporters' words are untrusted)."""
+    text = str(value)
+    return "'" + text if text.startswith(CSV_FORMULA_STARTS) else text
+
+
+def queue_csv(rows: Iterable[QueueRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [_("incident"), _("state"), _("verdict"), _("zone"), _("first report"), _("last report"), _("reports"),
+         _("channels"), _("place in words"), _("what"), _("corroboration"), _("observers")]
+    )  # fmt: skip
+    for row in rows:
+        i = row.incident
+        writer.writerow(
+            [_cell(v) for v in (
+                i.pk, row.state_label, row.verdict_label, row.zone_name, i.first_report_at.isoformat(),
+                i.last_report_at.isoformat(), i.report_count, " ".join(f"{label} {n}" for _c, label, n in row.channels),
+                row.place, row.summary, row.corroboration, " ".join(f"{label} {n}" for _s, label, n in row.dispatches),
+            )]
+        )  # fmt: skip
+    return out.getvalue()
 
 
 def map_points(incidents: Iterable[Incident]) -> list[dict[str, object]]:
@@ -207,7 +369,10 @@ def map_points(incidents: Iterable[Incident]) -> list[dict[str, object]]:
             "state": i.state,
             "verdict": i.verdict,
             "reports": i.report_count,
-            "label": _("Incident %(id)s: %(state)s, %(count)s report(s)")
+            "label": ngettext(
+                "Incident %(id)s: %(state)s, %(count)s report", "Incident %(id)s: %(state)s, %(count)s reports",
+                i.report_count,
+            )
             % {"id": i.pk, "state": i.get_state_display(), "count": i.report_count},
         }
         for i in incidents
@@ -317,6 +482,9 @@ def _event_labels() -> dict[str, str]:
     return {
         "incident_opened": _("Incident opened"),
         "report_added": _("Report added"),
+        "report_placed": _("Report placed on the map"),
+        "report_updated": _("Report completed"),
+        "evidence_added": _("Evidence added"),
         "dispatched": _("Observers dispatched"),
         "dispatch_failed": _("Nobody could be dispatched"),
         "state_changed": _("State changed"),
@@ -385,17 +553,17 @@ def _event_details(event: IncidentEvent, observers: Mapping[int, str]) -> str:
         note = str(data.get("note") or "")
         return f"{text} — {note}" if note else text
     if kind == "merged":
-        return _("from %(incidents)s (%(count)s reports moved)") % {
-            "incidents": incidents("sources"),
-            "count": len(_ids(data.get("reports"))),
-        }
+        moved = len(_ids(data.get("reports")))
+        return ngettext(
+            "from %(incidents)s (%(count)s report moved)", "from %(incidents)s (%(count)s reports moved)", moved
+        ) % {"incidents": incidents("sources"), "count": moved}
     if kind == "merged_into":
         return _("into %(incident)s") % {"incident": incidents("target")}
     if kind == "split":
-        return _("%(count)s report(s) to new incident %(incident)s") % {
-            "count": len(_ids(data.get("reports"))),
-            "incident": incidents("new_incident"),
-        }
+        split = len(_ids(data.get("reports")))
+        return ngettext(
+            "%(count)s report to new incident %(incident)s", "%(count)s reports to new incident %(incident)s", split
+        ) % {"count": split, "incident": incidents("new_incident")}
     if kind == "split_from":
         return _("from incident %(incident)s") % {"incident": incidents("source")}
     if kind == "reopened":
@@ -404,6 +572,15 @@ def _event_details(event: IncidentEvent, observers: Mapping[int, str]) -> str:
         return " — ".join(part for part in (previous, reason) if part)
     if kind == "dispatch_failed":
         return _("no observer available")
+    if kind == "report_placed":
+        placed = {"report": data.get("report", "?"), "match": str(data.get("match") or "")}
+        if data.get("by") == "words":
+            return _("report #%(report)s placed from words: %(match)s") % placed
+        if placed["match"]:
+            return _("report #%(report)s placed at %(match)s") % placed
+        return _("report #%(report)s") % placed
+    if kind == "report_updated":
+        return _("report #%(report)s") % {"report": data.get("report", "?")}
     return ""
 
 
@@ -419,11 +596,17 @@ def incident_events(incident: Incident) -> list[EventView]:
         EventView(
             event=event,
             actor_name=_person(event.actor),
-            label=labels.get(event.kind, event.kind),
-            details=_event_details(event, observers),
+            label=labels.get(event.kind, _("Other change")),
+            details=_without_actor(_event_details(event, observers), _person(event.actor) if event.actor else ""),
         )
         for event in events
     ]
+
+
+def _without_actor(details: str, actor_name: str) -> str:
+    """The details of an event line, without the actor's name when the line already shows it (an observer who
+    accepted is named once)."""
+    return "" if actor_name and details == actor_name else details
 
 
 def merge_candidates(
@@ -468,3 +651,132 @@ def zone_outlines(user: AnyUser) -> list[dict[str, object]]:
     for zone_id, cell in ZoneCell.objects.filter(zone__in=zones).values_list("zone_id", "cell"):
         cells[zone_id].append(cell)
     return [{"id": z.pk, "name": z.name, "geometry": h3.cells_to_geo(cells[z.pk])} for z in zones if cells.get(z.pk)]
+
+
+# --- deciding from the incident page ----------------------------------------------------------------------------
+
+# Reports whose places in words lie farther apart than this are flagged: the join may be wrong.
+WORDS_DISAGREE_METRES = 250.0
+WORDS_MIN_CONFIDENCE = 0.7
+
+
+@dataclass(frozen=True)
+class ReportJoin:
+    """Why a report is part of its incident: how far from the incident it was, how long after the first report;
+    and, when the places in words of its reports disagree, with which it disagrees."""
+
+    report: Report
+    distance_m: float | None
+    minutes_after: int
+    words_label: str = ""
+    disagrees_with: str = ""
+    disagree_m: int = 0
+
+
+def report_joins(incident: Incident, reports: list[Report]) -> dict[int, ReportJoin]:
+    """For each report of the incident (by pk), why it joined, read from its `report_added` event."""
+    from vigil.places.geocoder import geocode
+
+    distances: dict[int, float] = {}
+    for data in IncidentEvent.objects.filter(incident=incident, kind="report_added").values_list("data", flat=True):
+        if isinstance(data, dict) and isinstance(data.get("report"), int):
+            distance = data.get("distance_m")
+            if isinstance(distance, int | float):
+                distances[data["report"]] = float(distance)
+    spots: dict[int, tuple[str, float, float]] = {}
+    for report in reports[:20]:  # the geocoder reads each report's words: a few ms each
+        words = report.place_match or report.location_text
+        if not words:
+            continue
+        matches = geocode(words, lang=report.language).matches
+        if matches and matches[0].confidence >= WORDS_MIN_CONFIDENCE:
+            spots[report.pk] = (matches[0].label, matches[0].lat, matches[0].lon)
+    first_spot = next((spots[r.pk] for r in reports if r.pk in spots), None)
+    joins: dict[int, ReportJoin] = {}
+    for report in reports:
+        label, disagrees, metres = "", "", 0
+        spot = spots.get(report.pk)
+        if spot is not None:
+            label = spot[0]
+            if first_spot is not None and spot is not first_spot:
+                apart = h3.great_circle_distance(spot[1:], first_spot[1:], unit="m")
+                if apart > WORDS_DISAGREE_METRES:
+                    disagrees, metres = first_spot[0], round(apart)
+        joins[report.pk] = ReportJoin(
+            report=report,
+            distance_m=distances.get(report.pk),
+            minutes_after=max(int((report.received_at - incident.first_report_at).total_seconds() // 60), 0),
+            words_label=label,
+            disagrees_with=disagrees,
+            disagree_m=metres,
+        )
+    return joins
+
+
+@dataclass(frozen=True)
+class ObserverChoice:
+    """An observer the dispatcher may send, with why they are suggested (or not)."""
+
+    observer_id: int
+    name: str
+    km: float | None
+    speaks: bool
+    suggested: bool
+    why: str
+    cell: str
+
+
+def observer_choices(incident: Incident, *, pair_size: int, now: dt.datetime | None = None) -> list[ObserverChoice]:
+    """Available observers nearest first (the dispatch rule); the first `pair_size` are the suggested pair."""
+    from vigil.network.selectors import observers_nearby
+
+    already = Dispatch.objects.filter(incident=incident).values_list("observer_id", flat=True)
+    nearby = observers_nearby(incident=incident, exclude_ids=set(already), now=now)
+    choices = []
+    for index, near in enumerate(nearby):
+        far = _("about %(km)s km away") % {"km": f"{near.km:.1f}"} if near.km is not None else _("distance unknown")
+        speaks = _("speaks the reporter's language") if near.speaks else _("does not speak the reporter's language")
+        choices.append(
+            ObserverChoice(
+                observer_id=near.observer.pk,
+                name=_person(near.observer.user),
+                km=near.km,
+                speaks=near.speaks,
+                suggested=index < pair_size,
+                why=f"{far}, {speaks}",
+                cell=near.cell,
+            )
+        )
+    return choices
+
+
+def incident_map(incident: Incident, reports: list[Report], choices: list[ObserverChoice]) -> dict[str, object]:
+    """What the incident page's map draws: the incident, its reports, and observers as coarse cells (never points)."""
+    return {
+        "incident": {"lat": round(incident.lat, 6), "lon": round(incident.lon, 6), "id": incident.pk},
+        "reports": [
+            {"lat": round(r.lat, 6), "lon": round(r.lon, 6), "receipt": f"{r.receipt[:4]}-{r.receipt[4:]}"}
+            for r in reports
+            if r.lat is not None and r.lon is not None
+        ],
+        "observers": [
+            {
+                "name": c.name,
+                "km": None if c.km is None else round(c.km, 1),
+                "suggested": c.suggested,
+                "cell": h3.cells_to_geo([c.cell]) if c.cell and h3.is_valid_cell(c.cell) else None,
+            }
+            for c in choices
+        ],
+    }
+
+
+def public_copies(incident: Incident, *, limit: int = 12) -> list[dict[str, str]]:
+    """Public-safe image copies (blurred, stripped) of the incident's evidence, newest first, for thumbnails."""
+    from vigil.evidence.models import Derivative
+
+    found = Derivative.objects.filter(item__incident=incident, media_type__startswith="image/").order_by("-made_at")
+    return [
+        {"url": reverse("evidence:derivative", args=[str(d.pk)]), "made_at": d.made_at.isoformat()}
+        for d in found[:limit]
+    ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("queue/rows", views.queue_rows, name="queue_rows"),
     path("queue/map.json", views.queue_map, name="queue_map"),
+    path("queue/export.csv", views.queue_export, name="queue_export"),
     path("incident/<int:pk>/", views.incident, name="incident"),
     path("incident/<int:pk>/live", views.incident_live, name="incident_live"),
     path("incident/<int:pk>/dispatch", views.dispatch, name="dispatch"),

@@ -12,24 +12,26 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from vigil.accounts.access import require_role, signed_in_user
+from vigil.accounts.access import audit, require_role, signed_in_user
 from vigil.accounts.models import User
 from vigil.console import selectors
 from vigil.console.forms import DispatchForm, MergeForm, QueueFilterForm, ReopenForm, SplitForm, VerdictForm
 from vigil.hotline import triage
 from vigil.hotline.access import incident_for, report_contact_for
 from vigil.hotline.models import Incident, Verdict
+from vigil.lib.compression import never_compress
 from vigil.lib.errors import VigilError
 from vigil.network import dispatch as network_dispatch
+from vigil.places import config
 
 VERSION_HEADER = "X-Queue-Version"
 INCIDENT_VERSION_HEADER = "X-Incident-Version"
@@ -77,9 +79,18 @@ def _incident_context(request: HttpRequest, user: User, incident: Incident, **ov
     reports = selectors.incident_reports(incident)
     dispatches = selectors.incident_dispatches(incident)
     actions = triage.allowed_actions(incident, report_count=len(reports))
+    choices = (
+        selectors.observer_choices(incident, pair_size=config.current().dispatch_pair_size) if actions.dispatch else []
+    )
     ctx: dict[str, object] = {
         "incident": incident,
         "reports": reports,
+        "joins": selectors.report_joins(incident, reports),
+        "observer_choices": choices,
+        "incident_map": selectors.incident_map(incident, reports, choices),
+        "public_copies": selectors.public_copies(incident),
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_attribution": settings.MAP_TILE_ATTRIBUTION,
         "dispatches": dispatches,
         "events": selectors.incident_events(incident),
         "measures": selectors.incident_measures(incident),
@@ -147,10 +158,12 @@ def _queue_filters(request: HttpRequest, user: User) -> QueueFilterForm:
     return QueueFilterForm(request.GET or None, user=user)
 
 
-def _filter_values(form: QueueFilterForm) -> tuple[str, str]:
+def _filter_values(form: QueueFilterForm) -> tuple[str, str, selectors.Search]:
     if not form.is_bound:
-        return "", ""
-    return str(form.cleaned_data.get("state") or ""), str(form.cleaned_data.get("zone") or "")
+        return "", "", selectors.Search()
+    data = form.cleaned_data
+    search = selectors.Search(words=str(data.get("q") or ""), since=data.get("since"), until=data.get("until"))
+    return str(data.get("state") or ""), str(data.get("zone") or ""), search
 
 
 @login_required
@@ -160,11 +173,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = _queue_filters(request, user)
     if form.is_bound and not form.is_valid():
         return render(request, "console/queue.html", {"filters": form, "rows": []}, status=400)
-    state, zone = _filter_values(form)
+    state, zone, search = _filter_values(form)
     ctx = {
         "filters": form,
-        "version": selectors.queue_version(state=state, zone=zone, language=get_language()),
-        "rows": selectors.queue_rows(user, state=state, zone=zone),
+        "version": selectors.queue_version(state=state, zone=zone, language=get_language(), search=search),
+        "rows": selectors.queue_rows(user, state=state, zone=zone, search=search),
+        "can_export": selectors.can_export(user),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_TILE_ATTRIBUTION,
         "map_center": settings.MAP_CENTER,
@@ -185,8 +199,8 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
     form = _queue_filters(request, user)
     if form.is_bound and not form.is_valid():
         return HttpResponse(_form_error(form), status=400, content_type="text/plain; charset=utf-8")
-    state, zone = _filter_values(form)
-    version = selectors.queue_version(state=state, zone=zone, language=get_language())
+    state, zone, search = _filter_values(form)
+    version = selectors.queue_version(state=state, zone=zone, language=get_language(), search=search)
     if request.headers.get(VERSION_HEADER) == version:
         # Nothing changed since the caller's copy: htmx leaves the rows as they are on 204.
         response = HttpResponse(status=204)
@@ -194,7 +208,7 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
         response = render(
             request,
             "console/_queue_rows.html",
-            {"rows": selectors.queue_rows(user, state=state, zone=zone), "now": timezone.now()},
+            {"rows": selectors.queue_rows(user, state=state, zone=zone, search=search), "now": timezone.now()},
         )
     response[VERSION_HEADER] = version
     add_never_cache_headers(response)
@@ -209,8 +223,8 @@ def queue_map(request: HttpRequest) -> HttpResponse:
     form = _queue_filters(request, user)
     if form.is_bound and not form.is_valid():
         return JsonResponse({"detail": _form_error(form)}, status=400)
-    state, zone = _filter_values(form)
-    incidents = selectors.queue_incidents(user, state=state, zone=zone)
+    state, zone, search = _filter_values(form)
+    incidents = selectors.queue_incidents(user, state=state, zone=zone, search=search)
     payload: dict[str, object] = {
         "incidents": selectors.map_points(incidents),
         "url": reverse("console:incident", args=[0]),
@@ -218,6 +232,25 @@ def queue_map(request: HttpRequest) -> HttpResponse:
     if request.GET.get("zones") == "1":
         payload["zones"] = selectors.zone_outlines(user)
     response = JsonResponse(payload)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_GET
+def queue_export(request: HttpRequest) -> HttpResponse:
+    """The queue as it is filtered, as CSV, for coordinators (words and counts; no contacts, no coordinates)."""
+    user = _console_user(request)
+    if not selectors.can_export(user):
+        raise Http404
+    form = _queue_filters(request, user)
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(_form_error(form), status=400, content_type="text/plain; charset=utf-8")
+    state, zone, search = _filter_values(form)
+    rows = selectors.queue_rows(user, state=state, zone=zone, search=search)
+    audit(user, "console.export", object_type="queue", object_id="csv", rows=len(rows), state=state, zone=zone)
+    response = HttpResponse(selectors.queue_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="vigil-incidents-{timezone.now():%Y%m%d-%H%M}.csv"'
     add_never_cache_headers(response)
     return response
 
@@ -259,7 +292,7 @@ def incident_live(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def reveal_contact(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+def reveal_contact(request: HttpRequest, pk: int, report_pk: int) -> HttpResponseBase:
     """Unseal one report's call-back contact for a dispatcher of the incident's zone; the read is audited."""
     user, found = _incident(request, pk)
     # Check the report belongs to this incident before anything is unsealed (and audited).
@@ -275,7 +308,7 @@ def reveal_contact(request: HttpRequest, pk: int, report_pk: int) -> HttpRespons
             _incident_context(request, user, found, revealed={report.pk: contact}),
         )
     add_never_cache_headers(response)
-    return response
+    return never_compress(response)  # a secret beside text others wrote: see vigil/lib/compression.py
 
 
 # --- actions ----------------------------------------------------------------------------------------------------
@@ -288,8 +321,11 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     form = DispatchForm(request.POST)
     if not form.is_valid():
         return _refuse(request, user, found, _form_error(form), dispatch_form=form)
+    chosen = form.cleaned_data.get("observers") or None
     try:
-        sent = network_dispatch.dispatch_observers(incident=found, actor=user, count=form.cleaned_data["count"])
+        sent = network_dispatch.dispatch_observers(
+            incident=found, actor=user, count=None if chosen else form.cleaned_data["count"], observer_ids=chosen
+        )
     except VigilError as refusal:
         return _refuse(request, user, found, refusal.message, status=409, dispatch_form=form)
     names = ", ".join(d.observer.user.get_full_name() or d.observer.user.get_username() for d in sent)
@@ -348,7 +384,11 @@ def split(request: HttpRequest, pk: int) -> HttpResponse:
         new = triage.split_reports(incident=found, report_ids=form.cleaned_data["reports"], actor=user)
     except VigilError as refusal:
         return _refuse_triage(request, user, found, refusal)
-    moved = _("%(count)s report(s) moved to new incident #%(id)s.") % {"count": new.report_count, "id": new.pk}
+    moved = ngettext(
+        "%(count)s report moved to new incident #%(id)s.",
+        "%(count)s reports moved to new incident #%(id)s.",
+        new.report_count,
+    ) % {"count": new.report_count, "id": new.pk}
     return _done(request, found, moved)
 
 

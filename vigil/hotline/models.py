@@ -59,6 +59,14 @@ class Incident(models.Model):
         return self.state in OPEN_STATES
 
 
+class PlacedBy(models.TextChoices):
+    """How a report got its coordinates (empty: it has none yet, or they came with the report)."""
+
+    REPORTER = "", _("Sent with the report")
+    WORDS = "words", _("Placed from words")
+    OPERATOR = "operator", _("Placed by staff")
+
+
 class Report(models.Model):
     """One report as received (SALUTE), whatever the channel. No reporter IP or user agent is ever stored."""
 
@@ -76,6 +84,10 @@ class Report(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     cell = models.CharField(max_length=16, blank=True, db_index=True)
+    # When the coordinates came from the location words: who placed it and the gazetteer's match it was placed by.
+    placed_by = models.CharField(max_length=16, choices=PlacedBy.choices, blank=True, default="")
+    place_match = models.CharField(max_length=200, blank=True)
+    place_confidence = models.FloatField(null=True, blank=True)
     uniform = models.CharField(max_length=300, blank=True)
     seen_at = models.DateTimeField()
     equipment = models.CharField(max_length=300, blank=True)
@@ -90,6 +102,11 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return self.receipt
+
+    @property
+    def receipt_code(self) -> str:
+        """The receipt as it is always shown: two groups of four with a dash (hotline.services.format_receipt)."""
+        return f"{self.receipt[:4]}-{self.receipt[4:]}"
 
 
 class IncidentEvent(models.Model):

@@ -13,7 +13,7 @@ import threading
 import unicodedata
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import h3
 from django.conf import settings
@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 from vigil.accounts.access import AnyUser, audit
 from vigil.hotline import clustering, events
 from vigil.hotline.access import CONTACT_PURPOSE
-from vigil.hotline.models import Channel, Report, SmsConversation
+from vigil.hotline.models import Channel, Incident, PlacedBy, Report, SmsConversation
 from vigil.lib.errors import VigilError
-from vigil.places import config
+from vigil.places import config, geocoder
+from vigil.places.match import Match
 from vigil.safety.validators import guard_text
 
 # Crockford's base32: no I, L, O, U, so a receipt read aloud or copied by hand is not ambiguous.
@@ -229,10 +230,11 @@ def submit_report(
 ) -> Report:
     """Take one report: validate, guard the text, place it, seal the contact, store it and put it into an incident.
 
-    A report with coordinates joins or opens an incident at once. One with a location only in words is kept "unplaced"
-    (no incident yet): it heads the operators' queue until someone places it on the map (place_report). Vigil never
-    sends addresses to a third-party geocoder. `require_location=False` (SMS) accepts a first message without any
-    location; the conversation asks for it.
+    A report with coordinates joins or opens an incident at once. One with a location only in words is placed by the
+    local geocoder when it has one confident match (placed_by "words", the match kept to show staff); otherwise it is
+    kept "unplaced" (no incident yet) and heads the operators' queue, with the geocoder's suggestions, until someone
+    places it on the map (place_report). Vigil never sends addresses to a third-party geocoder.
+    `require_location=False` (SMS) accepts a first message without any location; the conversation asks for it.
     """
     clean = clean_report(
         channel=channel,
@@ -249,6 +251,11 @@ def submit_report(
         contact=contact,
         require_location=require_location,
     )
+    words: Match | None = None
+    if clean.lat is None and clean.fields["location_text"]:
+        words = place_from_words(clean.fields["location_text"], language=clean.language)
+        if words is not None:
+            clean = replace(clean, lat=words.lat, lon=words.lon)
     now = timezone.now()
     # A report that doesn't say when gets exactly its receipt time: seen_at == received_at means "time not given".
     seen = clean.seen_at if seen_at is not None else now
@@ -266,7 +273,7 @@ def submit_report(
         receipt = random_receipt()
         try:
             return _store_report(
-                clean, receipt=receipt, cell=cell, seen_at=seen, now=now, entered_by=entered_by, cfg=cfg
+                clean, receipt=receipt, cell=cell, seen_at=seen, now=now, entered_by=entered_by, cfg=cfg, words=words
             )
         except IntegrityError:
             if attempt >= _RECEIPT_ATTEMPTS or not Report.objects.filter(receipt=receipt).exists():
@@ -299,6 +306,7 @@ def _store_report(
     now: dt.datetime,
     entered_by: AnyUser | None,
     cfg: config.Config,
+    words: Match | None = None,
 ) -> Report:
     with _one_writer_per_process(), transaction.atomic():
         sealed: bytes | None = None
@@ -322,15 +330,45 @@ def _store_report(
             received_at=now,
             **clean.fields,
         )
+        if words is not None:
+            _mark_placed_from_words(report, words)
         if report.lat is not None:
-            clustering.place(report, actor=entered_by, cfg=cfg)  # saves the report inside its incident
+            placement = clustering.place(report, actor=entered_by, cfg=cfg)  # saves the report inside its incident
+            if words is not None:
+                _record_placed_from_words(placement.incident, report, words)
         else:
             report.save()
     return report
 
 
-def place_report(*, report: Report, lat: float, lon: float, actor: AnyUser) -> Report:
-    """Put an unplaced report on the map (an operator or dispatcher read its location words) and cluster it."""
+def place_from_words(text: str, *, language: str) -> Match | None:
+    """The local gazetteer's one confident match for a place in words, or None (none, or several to choose from)."""
+    return geocoder.geocode(text, lang=language).confident
+
+
+def _mark_placed_from_words(report: Report, words: Match) -> None:
+    report.lat, report.lon = words.lat, words.lon
+    report.cell = h3.latlng_to_cell(words.lat, words.lon, settings.VIGIL_H3_RES_REPORT)
+    report.placed_by = PlacedBy.WORDS
+    report.place_match = words.label[:200]
+    report.place_confidence = words.confidence
+
+
+def _record_placed_from_words(incident: Incident, report: Report, words: Match) -> None:
+    events.record(
+        incident,
+        "report_placed",
+        report=report.pk,
+        by=PlacedBy.WORDS.value,
+        match=words.label,
+        confidence=words.confidence,
+    )
+
+
+def place_report(*, report: Report, lat: float, lon: float, actor: AnyUser, match: str = "") -> Report:
+    """Put an unplaced report on the map (an operator or dispatcher read its location words) and cluster it.
+
+    `match` is the gazetteer's label of the suggestion they picked, if they picked one."""
     errors = check_coordinates(lat, lon)
     if errors:
         raise VigilError.invalid(errors)
@@ -342,9 +380,21 @@ def place_report(*, report: Report, lat: float, lon: float, actor: AnyUser) -> R
             )
         fresh.lat, fresh.lon = lat, lon
         fresh.cell = h3.latlng_to_cell(lat, lon, settings.VIGIL_H3_RES_REPORT)
-        fresh.save(update_fields=["lat", "lon", "cell"])
+        fresh.placed_by = PlacedBy.OPERATOR
+        fresh.place_match = match.strip()[:200]
+        fresh.save(update_fields=["lat", "lon", "cell", "placed_by", "place_match"])
         placement = clustering.place(fresh, actor=actor)
-        events.record(placement.incident, "report_placed", actor=actor, report=fresh.pk)
+        if fresh.place_match:
+            events.record(
+                placement.incident,
+                "report_placed",
+                actor=actor,
+                report=fresh.pk,
+                by="operator",
+                match=fresh.place_match,
+            )
+        else:
+            events.record(placement.incident, "report_placed", actor=actor, report=fresh.pk)
         audit(actor, "report.place", object_type="hotline.Report", object_id=fresh.pk)
     return fresh
 
@@ -368,6 +418,14 @@ def fill_report(*, report: Report, field: str, value: str, actor: AnyUser | None
         fresh.save(update_fields=[field])
         if fresh.incident is not None:
             events.record(fresh.incident, "report_updated", actor=actor, report=fresh.pk, field=field)
+        elif field == "location_text" and fresh.lat is None:
+            # An SMS reporter answered "where?" in words: place it now if the gazetteer is sure.
+            words = place_from_words(cleaned, language=fresh.language)
+            if words is not None:
+                _mark_placed_from_words(fresh, words)
+                fresh.save(update_fields=["lat", "lon", "cell", "placed_by", "place_match", "place_confidence"])
+                placement = clustering.place(fresh)
+                _record_placed_from_words(placement.incident, fresh, words)
     return fresh
 
 

@@ -107,6 +107,12 @@ class OperatorReportForm(ReportForm):
 class PlaceForm(forms.Form):
     lat = forms.FloatField(label=_("Latitude"), widget=forms.NumberInput(attrs={"step": "any"}))
     lon = forms.FloatField(label=_("Longitude"), widget=forms.NumberInput(attrs={"step": "any"}))
+    # The gazetteer's label of the suggestion picked (a hidden field of each suggestion's button), if one was.
+    match = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+
+class PlaceSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search the city's streets and places"), required=False, max_length=200)
 
 
 class ReceiptForm(forms.Form):

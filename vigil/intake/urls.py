@@ -5,6 +5,7 @@ from vigil.intake import views
 app_name = "intake"
 urlpatterns = [
     path("report", views.report, name="report"),
+    path("report/places", views.report_places, name="report_places"),
     path("operator/", views.operator, name="operator"),
     path("operator/queue", views.operator_queue, name="operator_queue"),
     path("operator/report/<int:pk>/place", views.place, name="place"),

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.accounts.access import require_role, signed_in_user
 from vigil.accounts.models import Role, User
 from vigil.hotline import selectors, services, sms
 from vigil.hotline.access import client_address, report_for, within_rate
 from vigil.hotline.models import Channel, Report
-from vigil.intake.forms import OperatorReportForm, PlaceForm, ReceiptForm, ReportForm
+from vigil.intake.forms import OperatorReportForm, PlaceForm, PlaceSearchForm, ReceiptForm, ReportForm
 from vigil.lib.errors import VigilError
-from vigil.places import config
+from vigil.places import config, geocoder
 
 PLACERS = [Role.OPERATOR, Role.DISPATCHER]
 
@@ -194,7 +194,11 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.place_report(
-                    report=report, lat=form.cleaned_data["lat"], lon=form.cleaned_data["lon"], actor=user
+                    report=report,
+                    lat=form.cleaned_data["lat"],
+                    lon=form.cleaned_data["lon"],
+                    actor=user,
+                    match=form.cleaned_data.get("match") or "",
                 )
             except VigilError as refused:
                 for name, errors in refused.as_validation_error().message_dict.items():
@@ -203,8 +207,38 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 report.refresh_from_db()
                 status = 200
-    ctx = {"report": report, "form": form, "map": _map_settings(), "receipt": services.format_receipt(report.receipt)}
+    search = PlaceSearchForm(request.GET or {"q": report.location_text})
+    words = search.cleaned_data["q"] if search.is_valid() else ""
+    suggestions = geocoder.geocode(words, lang=report.language).matches if words and report.lat is None else ()
+    ctx = {
+        "report": report,
+        "form": form,
+        "search": search,
+        "suggestions": suggestions,
+        "searched": words,
+        "map": _map_settings(),
+        "receipt": services.format_receipt(report.receipt),
+    }
     return render(request, "intake/place.html", ctx, status=status)
+
+
+PUBLIC_SUGGESTIONS = 5
+
+
+@require_GET
+def report_places(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the public form's place in words, from the local gazetteer (open data: streets, landmarks).
+
+    Anonymous like the form; rate-limited per client; nothing is stored. Only the gazetteer's own labels and points
+    come back, never anything about reports."""
+    words = (request.GET.get("q") or "").strip()[:200]
+    if not within_rate(client_address(request), scope="places", per_minute=60):
+        return JsonResponse({"matches": [], "detail": "Too many searches; wait a minute."}, status=429)
+    language = _language_of(request.GET)
+    matches = geocoder.geocode(words, lang=language).matches[:PUBLIC_SUGGESTIONS] if words else ()
+    return JsonResponse(
+        {"matches": [{"label": m.label, "lat": round(m.lat, 6), "lon": round(m.lon, 6)} for m in matches]}
+    )
 
 
 @csrf_exempt

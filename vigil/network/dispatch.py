@@ -60,16 +60,38 @@ class NoObserverAvailable(VigilError):
 # --- sending observers ------------------------------------------------------------------------------------------
 
 
+class ObserverNotAvailable(VigilError):
+    def __init__(self) -> None:
+        super().__init__(
+            gettext_lazy(
+                "One of the observers you chose can no longer be sent (off shift, busy, untrained or of another "
+                "group). Nobody was dispatched: choose again."
+            ),
+            code="observer_not_available",
+            status=409,
+        )
+
+
 def dispatch_observers(
-    *, incident: Incident, actor: AnyUser | None, count: int | None = None, now: dt.datetime | None = None
+    *,
+    incident: Incident,
+    actor: AnyUser | None,
+    count: int | None = None,
+    observer_ids: Sequence[int] | None = None,
+    now: dt.datetime | None = None,
 ) -> list[Dispatch]:
-    """Send the `count` nearest available observers (default: the pair size) to `incident` and notify them.
+    """Send the `count` nearest available observers (default: the pair size) to `incident` and notify them; or, with
+    `observer_ids`, exactly those the dispatcher chose, each checked by the same rule of availability.
 
     The incident moves new → verifying. Raises NoObserverAvailable (after recording a `dispatch_failed` event) when
-    nobody can be sent, VigilError when the incident is not open or `count` is out of range.
+    nobody can be sent, ObserverNotAvailable when a chosen observer cannot be (nobody is sent then), VigilError when
+    the incident is not open or `count` is out of range.
     """
     now = now or timezone.now()
     cfg = config.current()
+    if observer_ids is not None:
+        chosen_ids = sorted(set(observer_ids))
+        count = len(chosen_ids)
     wanted = cfg.dispatch_pair_size if count is None else count
     if not 1 <= wanted <= MAX_DISPATCH_COUNT:
         raise VigilError(
@@ -79,9 +101,14 @@ def dispatch_observers(
         locked = _lock_incident(incident.pk)
         if not locked.is_open or locked.merged_into_id is not None:
             raise VigilError(gettext_lazy("This incident is no longer open."), code="incident_not_open")
-        dispatches = _send_wave(
-            incident=locked, actor=actor, count=wanted, now=now, accept_seconds=cfg.dispatch_accept_seconds
-        )
+        if observer_ids is not None:
+            dispatches = _send_chosen(
+                incident=locked, actor=actor, ids=chosen_ids, now=now, accept_seconds=cfg.dispatch_accept_seconds
+            )
+        else:
+            dispatches = _send_wave(
+                incident=locked, actor=actor, count=wanted, now=now, accept_seconds=cfg.dispatch_accept_seconds
+            )
         if not dispatches:
             events.record(
                 locked,
@@ -104,6 +131,20 @@ def _lock_incident(pk: int) -> Incident:
 
 def _next_wave(incident: Incident) -> int:
     return int(Dispatch.objects.filter(incident=incident).aggregate(m=Max("wave"))["m"] or 0) + 1
+
+
+def _send_chosen(
+    *, incident: Incident, actor: AnyUser | None, ids: Sequence[int], now: dt.datetime, accept_seconds: int
+) -> list[Dispatch]:
+    """Lock and send exactly the observers the dispatcher chose, all or none. In a transaction."""
+    list(Observer.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    already = set(Dispatch.objects.filter(incident=incident, observer_id__in=ids).values_list("observer_id", flat=True))
+    available = {o.pk: o for o in selectors.available_among(ids, incident=incident, now=now)}
+    if already or set(ids) - set(available):
+        raise ObserverNotAvailable()
+    return _send_to(
+        incident=incident, actor=actor, chosen=[available[i] for i in ids], now=now, accept_seconds=accept_seconds
+    )
 
 
 def _send_wave(
@@ -132,6 +173,12 @@ def _send_wave(
             break
     if not chosen:
         return []
+    return _send_to(incident=incident, actor=actor, chosen=chosen, now=now, accept_seconds=accept_seconds)
+
+
+def _send_to(
+    *, incident: Incident, actor: AnyUser | None, chosen: Sequence[Observer], now: dt.datetime, accept_seconds: int
+) -> list[Dispatch]:
     wave = _next_wave(incident)
     answer_by = now + dt.timedelta(seconds=accept_seconds)
     sender = actor if isinstance(actor, User) else None
@@ -172,7 +219,7 @@ def _notify_offer(dispatch: Dispatch, *, origin: str, accept_seconds: int) -> No
     km = selectors.distance_km(origin, shift.cell) if shift is not None else None
     # The message travels through mail and SMS providers: it says how far, never where. The place is on the page.
     with translation.override(user.language or settings.LANGUAGE_CODE):
-        subject = _("Vigil dispatch: please answer within %(minutes)s min") % {"minutes": max(1, accept_seconds // 60)}
+        subject = _("Vigil dispatch: please answer within %(window)s") % {"window": answer_window(accept_seconds)}
         lines = [
             _("An incident about %(km).1f km from you needs observers.") % {"km": km}
             if km is not None and km >= 1
@@ -188,6 +235,16 @@ def _notify_offer(dispatch: Dispatch, *, origin: str, accept_seconds: int) -> No
             link=absolute_url("observer:dispatch", dispatch.pk),
             dispatch=dispatch,
         )
+
+
+def answer_window(seconds: int) -> str:
+    """How long an observer has to answer, in words: "3 min", "1 min 30 s", "45 s" (never "3 min 0 s")."""
+    minutes, rest = divmod(max(int(seconds), 0), 60)
+    if not minutes:
+        return _("%(seconds)d s") % {"seconds": rest}
+    if not rest:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": rest}
 
 
 def absolute_url(name: str, *args: object) -> str:

@@ -122,6 +122,61 @@ def nearest_available_observers(
     return [observer for _, observer in found[:count]]
 
 
+@dataclass(frozen=True)
+class NearbyObserver:
+    """An available observer near an incident, as the dispatcher sees them: coarse cell and distance, never more."""
+
+    observer: Observer
+    cell: str  # the shift's coarse cell (VIGIL_H3_RES_ZONE)
+    ring: int
+    km: float | None
+    speaks: bool  # speaks the incident's language
+
+
+def observers_nearby(
+    *, incident: Incident, limit: int = 12, exclude_ids: Collection[int] = (), now: dt.datetime | None = None
+) -> list[NearbyObserver]:
+    """Up to `limit` available observers for `incident`, in the order dispatch would pick them (the same rule)."""
+    now = now or timezone.now()
+    language = primary_language(incident.language or "")
+    origin = incident_cell(incident)
+    found: list[tuple[int, Observer]] = []
+    for band in _candidates(origin=origin, now=now, zone_id=incident.zone_id, exclude_ids=exclude_ids):
+        found.extend(band)
+        if len(found) >= limit:
+            break
+    found.sort(key=lambda row: (row[0], _speaks(row[1].languages or [], language), row[1].pk))
+    found = found[:limit]
+    cells = dict(
+        Shift.objects.filter(Q(observer_id__in=[o.pk for _r, o in found]) & on_shift_at(now)).values_list(
+            "observer_id", "cell"
+        )
+    )
+    return [
+        NearbyObserver(
+            observer=o,
+            cell=cells.get(o.pk, ""),
+            ring=ring,
+            km=distance_km(origin, cells.get(o.pk, "")),
+            speaks=_speaks(o.languages or [], language) == 0,
+        )
+        for ring, o in found
+    ]
+
+
+def available_among(
+    observer_ids: Collection[int], *, incident: Incident, now: dt.datetime | None = None
+) -> list[Observer]:
+    """Of these observers, those dispatch may send to `incident` now (available, on shift with a cell, of its group)."""
+    now = now or timezone.now()
+    on_shift = set(
+        Shift.objects.filter(Q(observer_id__in=list(observer_ids)) & on_shift_at(now))
+        .exclude(cell="")
+        .values_list("observer_id", flat=True)
+    )
+    return _eligible(on_shift, now=now, zone_id=incident.zone_id)
+
+
 def _speaks(languages: Sequence[str], language: str) -> int:
     """0 when the observer speaks `language` (sorts first), else 1."""
     return 0 if language and any(primary_language(code) == language for code in languages) else 1
@@ -173,7 +228,13 @@ def recent_dispatches(observer: Observer, *, limit: int = 10) -> QuerySet[Dispat
 
 
 def unread_notifications(user_id: int, *, limit: int = 20) -> QuerySet[Notification]:
-    return Notification.objects.filter(user_id=user_id, read_at__isnull=True).order_by("-created_at")[:limit]
+    """Unread messages, but not those about a dispatch that is over (answered elsewhere, expired, withdrawn, left
+    safe): they would stay on the observer's screen for something nobody can act on any more."""
+    return (
+        Notification.objects.filter(user_id=user_id, read_at__isnull=True)
+        .filter(Q(dispatch__isnull=True) | Q(dispatch__status__in=ACTIVE_STATUSES))
+        .order_by("-created_at")[:limit]
+    )
 
 
 # An engaged observer's last sign of life is the first of these that is set: one rule, read in Python by

@@ -65,3 +65,114 @@ class NetworkSettings(models.Model):
 
     def __str__(self) -> str:
         return "network settings"
+
+
+# --- The gazetteer: what the city's open data says is where (imported by `manage.py import_places`). ---
+
+
+class GazetteerSource(models.Model):
+    """One imported file (by name): re-importing the same name replaces everything it brought, in one transaction."""
+
+    name = models.CharField(max_length=200, unique=True)
+    imported_at = models.DateTimeField()
+    counts = models.JSONField(default=dict, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AddressPoint(models.Model):
+    """A house number on a street, with its coordinates (OpenAddresses' LON, LAT, NUMBER, STREET, …)."""
+
+    source = models.ForeignKey(GazetteerSource, on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(max_length=20)
+    street = models.CharField(max_length=200)
+    street_key = models.CharField(max_length=200, help_text="the street's name as the geocoder compares it")
+    unit = models.CharField(max_length=40, blank=True)
+    neighbourhood = models.CharField(max_length=120, blank=True)
+    city = models.CharField(max_length=120, blank=True)
+    postcode = models.CharField(max_length=20, blank=True)
+    lat = models.FloatField()
+    lon = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["street_key", "number"], name="places_address_street_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.street}"
+
+
+class StreetSegment(models.Model):
+    """A piece of a street's centreline: its name and its points ([[lon, lat], …], as in GeoJSON)."""
+
+    source = models.ForeignKey(GazetteerSource, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    name_key = models.CharField(max_length=200, db_index=True)
+    neighbourhood = models.CharField(max_length=120, blank=True)
+    coords = models.JSONField()
+    lat = models.FloatField(help_text="middle of the segment")
+    lon = models.FloatField(help_text="middle of the segment")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Intersection(models.Model):
+    """Where two differently named streets cross (found from their centrelines at import); a_key < b_key."""
+
+    source = models.ForeignKey(GazetteerSource, on_delete=models.CASCADE, related_name="+")
+    a_key = models.CharField(max_length=200)
+    b_key = models.CharField(max_length=200)
+    a_name = models.CharField(max_length=200)
+    b_name = models.CharField(max_length=200)
+    neighbourhood = models.CharField(max_length=120, blank=True)
+    lat = models.FloatField()
+    lon = models.FloatField()
+
+    class Meta:
+        indexes = [models.Index(fields=["a_key", "b_key"], name="places_intersection_keys")]
+
+    def __str__(self) -> str:
+        return f"{self.a_name} & {self.b_name}"
+
+
+class NamedPlace(models.Model):
+    """A landmark people name a place by: a school, a shop, a park, a church; with its other names (aliases)."""
+
+    source = models.ForeignKey(GazetteerSource, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=40, blank=True, help_text="school, shop, park, … (English word)")
+    aliases = models.JSONField(default=list, blank=True)
+    street = models.CharField(max_length=200, blank=True)
+    street_key = models.CharField(max_length=200, blank=True)
+    neighbourhood = models.CharField(max_length=120, blank=True)
+    lat = models.FloatField()
+    lon = models.FloatField()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GazetteerName(models.Model):
+    """Every name the geocoder searches, normalised: one row per street name and per landmark name or alias.
+
+    The database's own text index covers `key`: an FTS5 trigram table on SQLite (places_name_fts), a pg_trgm GIN
+    index on PostgreSQL (see migration 0002)."""
+
+    class Kind(models.TextChoices):
+        STREET = "street", "street"
+        PLACE = "place", "place"
+
+    source = models.ForeignKey(GazetteerSource, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    key = models.CharField(max_length=200)
+    display = models.CharField(max_length=200)
+    # The key's letters in order (no spaces): catches swapped letters ("Laek") that share no trigram with the key.
+    letters = models.CharField(max_length=200, db_index=True, default="")
+    place = models.ForeignKey(NamedPlace, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "key"], name="places_name_kind_key")]
+
+    def __str__(self) -> str:
+        return self.display

@@ -33,6 +33,7 @@ from vigil.network import shifts as shifts
 from vigil.network.models import Dispatch, Observer, Shift
 from vigil.ops import demo_cases
 from vigil.ops.demo_observers import seed_observers
+from vigil.ops.demo_places import seed_demo_places
 from vigil.ops.demo_public import seed_public_demo
 from vigil.places.models import Zone, ZoneCell
 
@@ -235,6 +236,7 @@ class Command(BaseCommand):
         if removed:
             self.stdout.write(f"Removed the previous demo ({removed} groups); seeding afresh.")
         seeded = seed_demo()
+        self.stdout.write(seed_demo_places())
         self.stdout.write(
             f"{DEMO_LABEL}: {len(seeded.groups)} groups, {len(seeded.zones)} zones, {seeded.observers} observers "
             f"({seeded.on_shift} on shift now), {seeded.incidents} incidents."

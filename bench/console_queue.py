@@ -1,0 +1,184 @@
+#!/usr/bin/env python
+"""The dispatcher's queue page with 300 open incidents: p50/p99 of GET /console/ (and of its polled fragment).
+
+    python bench/console_queue.py                     # SQLite, then PostgreSQL (scripts/with-postgres.sh)
+    python bench/console_queue.py --database current  # only the database DATABASE_URL names (SQLite if unset)
+
+Each run seeds a throwaway database: one group and zone, a dispatcher, 300 open incidents of 1 to 4 reports each
+(web and SMS, fictional words, a third in Spanish), a dispatch on every fifth. The page and the fragment are fetched
+through Django's test client in this process (no network), 200 times each, after 20 warm-up requests. The reference
+in the same run is GET /healthz through the same client: the floor of a request in this process.
+Target: page p99 < 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CENTRE = (44.9778, -93.2650)
+INCIDENTS = 300
+ROUNDS = 200
+
+
+def run_here(incidents: int, rounds: int) -> dict[str, object]:
+    os.environ.setdefault("VIGIL_DATA_DIR", tempfile.mkdtemp(prefix="vigil-bench-queue-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
+    os.environ.setdefault("VIGIL_DEBUG", "0")
+    os.environ.setdefault("VIGIL_ALLOWED_HOSTS", "testserver")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import datetime as dt
+
+    import h3
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from vigil.accounts.models import Group, Membership, Role, User
+    from vigil.hotline.models import Incident, Report
+    from vigil.network.models import Dispatch, Observer
+    from vigil.places.models import Zone, ZoneCell
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)  # production serves hashed names from the manifest
+    group = Group.objects.create(name="Bench group (fictional)", slug="bench")
+    zone = Zone.objects.create(group=group, name="Bench zone")
+    origin = h3.latlng_to_cell(CENTRE[0], CENTRE[1], settings.VIGIL_H3_RES_ZONE)
+    ZoneCell.objects.bulk_create(ZoneCell(zone=zone, cell=c) for c in h3.grid_disk(origin, 8))
+    user = User.objects.create_user(username="bench-dispatcher", password="bench-pass")  # noqa: S106
+    Membership.objects.create(user=user, group=group, role=Role.DISPATCHER)
+    observer_user = User.objects.create_user(username="bench-observer", password="bench-pass")  # noqa: S106
+    observer = Observer.objects.create(user=observer_user, group=group)
+    now = timezone.now()
+    made = []
+    for n in range(incidents):
+        lat, lon = CENTRE[0] + (n % 20) * 0.001, CENTRE[1] + (n // 20) * 0.001
+        made.append(
+            Incident(
+                cell=h3.latlng_to_cell(lat, lon, settings.VIGIL_H3_RES_REPORT),
+                zone_cell=h3.latlng_to_cell(lat, lon, settings.VIGIL_H3_RES_ZONE),
+                zone=zone,
+                lat=lat,
+                lon=lon,
+                state="new" if n % 2 else "verifying",
+                language="es" if n % 3 == 0 else "en",
+                report_count=1 + n % 4,
+                first_report_at=now - dt.timedelta(minutes=n),
+                last_report_at=now - dt.timedelta(minutes=n // 2),
+            )
+        )
+    made = Incident.objects.bulk_create(made)
+    reports = []
+    for incident in made:
+        for k in range(incident.report_count):
+            reports.append(
+                Report(
+                    receipt=f"B{incident.pk:05d}{k:02d}"[:8],
+                    channel="sms" if k % 2 else "web",
+                    language=incident.language,
+                    incident=incident,
+                    activity=f"Agents stopping cars near the market, incident {incident.pk} report {k}",
+                    location_text=f"Lake St and {incident.pk % 12 + 1}th Ave",
+                    lat=incident.lat,
+                    lon=incident.lon,
+                    cell=incident.cell,
+                    seen_at=incident.first_report_at,
+                    received_at=incident.first_report_at + dt.timedelta(minutes=k),
+                )
+            )
+    Report.objects.bulk_create(reports, batch_size=1000)
+    Dispatch.objects.bulk_create(
+        Dispatch(incident=i, observer=observer, status="sent", sent_at=now, answer_by=now) for i in made[::5]
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    client = Client()
+    client.force_login(user)
+
+    def timed(url: str) -> list[float]:
+        for _ in range(20):
+            assert client.get(url).status_code == 200
+        out = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            response = client.get(url)
+            out.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        return sorted(out)
+
+    page = timed("/console/")
+    fragment = timed("/console/queue/rows")
+    noop = timed("/healthz")
+    assert client.get("/console/").content.decode().count("data-incident=") == incidents
+
+    def pct(values: list[float], p: float) -> float:
+        return round(values[min(len(values) - 1, round(p / 100 * len(values)) - 1)], 2)
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0].split()[0]}"  # type: ignore[index]
+    else:
+        import sqlite3
+
+        version = f"SQLite {sqlite3.sqlite_version}"
+    return {
+        "database": version,
+        "incidents": incidents,
+        "page_p50_ms": pct(page, 50),
+        "page_p99_ms": pct(page, 99),
+        "fragment_p50_ms": pct(fragment, 50),
+        "fragment_p99_ms": pct(fragment, 99),
+        "noop_p50_ms": pct(noop, 50),
+        "noop_p99_ms": pct(noop, 99),
+        "load_average": round(os.getloadavg()[0], 1),
+    }
+
+
+def child(extra: list[str], args: argparse.Namespace) -> dict[str, object]:
+    command = [*extra, sys.executable, str(Path(__file__).resolve()), "--database", "current", "--json"]
+    command += ["--incidents", str(args.incidents), "--rounds", str(args.rounds)]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "VIGIL_DATA_DIR")}
+    out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+    return dict(json.loads(out.strip().splitlines()[-1]))
+
+
+def line(r: dict[str, object]) -> str:
+    return (
+        f"  {r['database']:<18} page p50 {r['page_p50_ms']} ms  p99 {r['page_p99_ms']} ms;  "
+        f"fragment p50 {r['fragment_p50_ms']} ms  p99 {r['fragment_p99_ms']} ms;  "
+        f"no-op /healthz p50 {r['noop_p50_ms']} ms  p99 {r['noop_p99_ms']} ms  (load average {r['load_average']})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", choices=["both", "current"], default="both")
+    parser.add_argument("--incidents", type=int, default=INCIDENTS)
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--json", action="store_true", help="print one JSON line (used by the parent run)")
+    args = parser.parse_args()
+    if args.database == "current":
+        result = run_here(args.incidents, args.rounds)
+        print(json.dumps(result) if args.json else line(result))
+        return
+    print(f"== console queue page, {args.incidents} open incidents, {args.rounds} requests (target p99 < 150 ms)")
+    print(line(child([], args)))
+    print(line(child([str(ROOT / "scripts" / "with-postgres.sh")], args)))
+
+
+if __name__ == "__main__":
+    main()
