@@ -49,9 +49,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "vigil.accounts",
     "vigil.vault",
     "vigil.places",
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "vigil.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "vigil.lib.errors.VigilErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -79,6 +85,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "vigil.urls"
 WSGI_APPLICATION = "vigil.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/home/"
 LOGOUT_REDIRECT_URL = "/"
@@ -268,6 +275,28 @@ VIGIL_CLOCK_JOBS.append(("vigil.hotline.tasks.end_stale_sms_conversations", 600)
 # Evidence: abandon chunked uploads nobody touched for two days (their staged bytes go; nothing was logged).
 VIGIL_CLOCK_JOBS.append(("vigil.evidence.tasks.expire_stale_uploads", 3600))
 
-# Second factor: case data and evidence originals need a session verified with one (vigil.accounts.mfa).
-VIGIL_REQUIRE_SECOND_FACTOR = envbool("VIGIL_REQUIRE_SECOND_FACTOR", False)
-VIGIL_SECOND_FACTOR_URL = "/accounts/login/"
+# Sign-in (django-allauth): staff sign in with a username and a password, then a second factor (TOTP, a passkey or
+# a recovery code). Nobody signs up: coordinators invite. Changing a factor or an e-mail asks to sign in again.
+ACCOUNT_ADAPTER = "vigil.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+MFA_ADAPTER = "vigil.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Staff e-mail addresses are set by their coordinator, not confirmed by a mail round trip.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_TOTP_ISSUER = envstr("VIGIL_TOTP_ISSUER", "Vigil")
+# Passkeys need a secure context: https, or http://localhost while developing and testing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = envbool("VIGIL_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
+
+# Second factor: every staff session must pass one (staff without one may only enrol); case data and evidence
+# originals check it again (vigil.accounts.mfa). Off only for a throwaway local copy.
+VIGIL_REQUIRE_SECOND_FACTOR = envbool("VIGIL_REQUIRE_SECOND_FACTOR", True)
+VIGIL_SECOND_FACTOR_URL = "/accounts/second-factor/"

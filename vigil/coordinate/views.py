@@ -119,9 +119,11 @@ def members(request: HttpRequest, group_id: int) -> HttpResponse:
                 volunteer_form = VolunteerForm(prefix="new")
     elif request.method == "POST":
         return HttpResponse(_("Unknown action."), status=400)
+    people = account_selectors.members(group)
     ctx = {
         **_group_ctx(group, "members"),
-        "members": account_selectors.members(group),
+        "members": people,
+        "not_enrolled": sum(1 for m in people if not m.has_second_factor),
         "add_form": add_form,
         "volunteer_form": volunteer_form,
         "created": created,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.accounts.access import has_role, require_role, signed_in_user
+from vigil.accounts.mfa import require_second_factor
 from vigil.accounts.models import Role, User
 from vigil.evidence import access, selectors, services, staging
 from vigil.evidence.media import EXTENSIONS
@@ -209,6 +210,7 @@ def note_add(request: HttpRequest, dispatch_id: int) -> HttpResponse:
 
 
 @login_required
+@require_second_factor
 @require_GET
 def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
     user = signed_in_user(request)
@@ -229,6 +231,7 @@ def _may(user: object, incident_id: int, roles: tuple[Role, ...]) -> bool:
 
 
 @login_required
+@require_second_factor
 @require_GET
 def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
     user = signed_in_user(request)
@@ -261,6 +264,7 @@ def _stored_file(name: str, *, media_type: str, size: int, cache_control: str) -
 
 
 @login_required
+@require_second_factor
 @require_GET
 def item_original(request: HttpRequest, item_id: str) -> HttpResponseBase:
     """Download the untouched original (attorneys, coordinators). Audited; a custody leaf records the view."""
@@ -277,6 +281,7 @@ def item_original(request: HttpRequest, item_id: str) -> HttpResponseBase:
 
 
 @login_required
+@require_second_factor
 @require_POST
 def box_add(request: HttpRequest, item_id: str) -> HttpResponse:
     user = signed_in_user(request)
@@ -294,6 +299,7 @@ def box_add(request: HttpRequest, item_id: str) -> HttpResponse:
 
 
 @login_required
+@require_second_factor
 @require_POST
 def box_remove(request: HttpRequest, box_id: int) -> HttpResponse:
     user = signed_in_user(request)
@@ -304,6 +310,7 @@ def box_remove(request: HttpRequest, box_id: int) -> HttpResponse:
 
 
 @login_required
+@require_second_factor
 @require_POST
 def derivative_make(request: HttpRequest, item_id: str) -> HttpResponse:
     user = signed_in_user(request)
@@ -340,6 +347,7 @@ def derivative_file(request: HttpRequest, derivative_id: str) -> HttpResponseBas
 
 
 @login_required
+@require_second_factor
 @require_POST
 def incident_export(request: HttpRequest, incident_id: int) -> HttpResponseBase:
     """Export the incident's evidence as a bundle (zip) an attorney or court can verify offline."""
@@ -365,6 +373,7 @@ def incident_export(request: HttpRequest, incident_id: int) -> HttpResponseBase:
 
 
 @login_required
+@require_second_factor
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The evidence desk: incidents of the user's groups that hold evidence; for everyone, how to check the log."""
