@@ -76,8 +76,8 @@ def quiet(world: World) -> World:
 
 
 @pytest.fixture
-def fresh_rate_limits() -> Iterator[None]:
-    """Rate limits (kept in the cache) start empty and are emptied again after the test."""
+def fresh_rate_limits(db: None) -> Iterator[None]:
+    """Rate limits (kept in the shared cache, a database table) start empty and are emptied again after the test."""
     cache.clear()
     yield
     cache.clear()

@@ -110,6 +110,16 @@ TEMPLATES = [
 DATABASES = {"default": database_from_url(envstr("DATABASE_URL", ""), sqlite_default=DATA_DIR / "vigil.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds what every process and node must share: rate limits, sign-in throttles, used one-time codes,
+# the settings version. The database cache by default (its table is made by `migrate`), so four workers or two
+# nodes count against one limit; any Django cache backend that all nodes reach will do.
+CACHES = {
+    "default": {
+        "BACKEND": envstr("VIGIL_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": envstr("VIGIL_CACHE_LOCATION", "vigil_cache"),
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -286,6 +296,14 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Failed sign-ins (a wrong password or a wrong second factor) per client (a keyed hash of its address, see
+# vigil/lib/clients.py) and per account, in the shared cache: at most a few dozen guesses a day per account.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"10/m/ip,{envint('VIGIL_SIGNIN_FAILURES_PER_CLIENT_DAY', 50, minimum=1)}/d/ip,"
+        f"5/5m/key,{envint('VIGIL_SIGNIN_FAILURES_PER_ACCOUNT_DAY', 20, minimum=1)}/d/key"
+    ),
+}
 MFA_ADAPTER = "vigil.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True

@@ -18,7 +18,7 @@ LOGIN = "/accounts/login/"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> None:
+def _fresh_cache(db: None) -> None:
     cache.clear()  # allauth refuses a TOTP code already used in its period
 
 

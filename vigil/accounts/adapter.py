@@ -9,11 +9,16 @@ from django.http import HttpRequest
 
 from vigil.accounts.models import User
 from vigil.accounts.staff import PRIMARY_FACTORS, is_staff
+from vigil.lib.clients import client_pseudonym
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth keys its throttles (and its security e-mails) on this: a keyed hash, never the address."""
+        return client_pseudonym(request)
 
 
 class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]

@@ -17,7 +17,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from vigil.hotline import selectors, services
-from vigil.hotline.access import client_address, within_rate
+from vigil.hotline.access import client_address, refund_rate, within_rate
 from vigil.hotline.models import Channel
 from vigil.lib.errors import VigilError
 
@@ -111,6 +111,7 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[object]:
             entered_by=None,
         )
     except VigilError as refused:
+        refund_rate(client_address(request), scope="report")
         return Status(422, _field_errors(refused.as_validation_error()))
     # The incident a report has just joined is open and not merged (that is how it was chosen), so its state is the
     # report's status: no need to read it back.

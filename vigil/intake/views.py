@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from vigil.accounts.access import require_role, signed_in_user
 from vigil.accounts.models import Role, User
 from vigil.hotline import selectors, services, sms
-from vigil.hotline.access import client_address, report_for, within_rate
+from vigil.hotline.access import client_address, refund_rate, report_for, within_rate
 from vigil.hotline.models import Channel, Report
 from vigil.intake.forms import OperatorReportForm, PlaceForm, ReceiptForm, ReportForm
 from vigil.lib.errors import VigilError
@@ -91,6 +91,7 @@ def report(request: HttpRequest) -> HttpResponse:
         return render(request, "intake/report.html", ctx, status=429)
     created = _submit(form, channel=Channel.WEB)
     if created is None:
+        refund_rate(client_address(request), scope="report")
         return render(request, "intake/report.html", ctx, status=400)
     return render(
         request,
