@@ -6,6 +6,7 @@ DATABASE_URL=postgres://... and VIGIL_S3_* switch to PostgreSQL and an S3-compat
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -14,26 +15,38 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from vigil.lib.env import database_from_url, envbool, envint, envlist, envpath, envstr
+from vigil.lib.keylayout import key_layout_problems
 from vigil.places.settings_table import defaults_from_environment as operational_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Files this process makes (the SQLite file and its journal, media, staged uploads, keys) are its own: 0600 / 0700.
+os.umask(0o077)
 DATA_DIR = envpath("VIGIL_DATA_DIR", BASE_DIR / "data")
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 DEBUG = envbool("VIGIL_DEBUG", False)
+# Where Django's secret key is read from when VIGIL_SECRET_KEY is not set. In production (debug off) it must exist,
+# outside the data directory; only a debug install makes one in its data directory.
+VIGIL_SECRET_KEY_FILE = envpath("VIGIL_SECRET_KEY_FILE", DATA_DIR / "secret_key")
 
 
 def _secret_key() -> str:
     key = envstr("VIGIL_SECRET_KEY", "")
     if key:
         return key
-    # An embedded install keeps a generated key in its data directory (like its SQLite file).
     if envbool("VIGIL_REQUIRE_SECRET_KEY", False):
         raise ImproperlyConfigured("VIGIL_SECRET_KEY must be set")
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(50))
+    path = VIGIL_SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    if not DEBUG:
+        # A node that made its own key would sign sessions and tokens no other node accepts, and keep it with the data.
+        raise ImproperlyConfigured(
+            f"no secret key: set VIGIL_SECRET_KEY or write one to VIGIL_SECRET_KEY_FILE ({path}), "
+            "see docs/deployment.md"
+        )
+    path.touch(mode=0o600)
+    path.write_text(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -157,7 +170,11 @@ if _S3_BUCKET:
 else:
     _media_backend = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "file_permissions_mode": 0o600},
+        "OPTIONS": {
+            "location": str(MEDIA_ROOT),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     }
 STORAGES = {
     "default": _media_backend,
@@ -232,6 +249,17 @@ DEFAULT_FROM_EMAIL = envstr("VIGIL_FROM_EMAIL", "vigil@localhost")
 VIGIL_MASTER_KEY_FILE = envpath("VIGIL_MASTER_KEY_FILE", DATA_DIR / "keys" / "master.key")
 VIGIL_LOG_SIGNING_KEY_FILE = envpath("VIGIL_LOG_SIGNING_KEY_FILE", DATA_DIR / "keys" / "log-signing.key")
 VIGIL_LOG_ORIGIN = envstr("VIGIL_LOG_ORIGIN", "vigil.example/evidence-log")
+if not DEBUG:
+    _key_problems = key_layout_problems(
+        DATA_DIR,
+        {
+            "VIGIL_MASTER_KEY_FILE": VIGIL_MASTER_KEY_FILE,
+            "VIGIL_LOG_SIGNING_KEY_FILE": VIGIL_LOG_SIGNING_KEY_FILE,
+            "VIGIL_SECRET_KEY_FILE": None if envstr("VIGIL_SECRET_KEY", "") else VIGIL_SECRET_KEY_FILE,
+        },
+    )
+    if _key_problems:
+        raise ImproperlyConfigured("refusing to start with VIGIL_DEBUG=0: " + "; ".join(_key_problems))
 VIGIL_CHECKPOINT_SECONDS = envint("VIGIL_CHECKPOINT_SECONDS", 300, minimum=1)
 
 # Operational settings (cluster radius and window, pair size, accept timeout, check-in interval, contact retention):

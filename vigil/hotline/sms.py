@@ -19,7 +19,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
@@ -28,6 +27,7 @@ from vigil.hotline import services
 from vigil.hotline.access import within_rate
 from vigil.hotline.models import Channel, Report, SmsConversation
 from vigil.lib.errors import VigilError
+from vigil.vault import keyed_hash
 
 # The SALUTE parts asked for, most useful first ("location" = coordinates or words; "time" = when it was seen).
 ASK_ORDER = ("location", "activity", "size", "uniform", "time", "equipment")
@@ -217,9 +217,10 @@ def parse(text: str) -> Parsed:
 
 
 def sender_hash(number: str) -> str:
-    """A keyed hash of the sender's number: the same number gives the same hash, the hash gives no number."""
+    """A keyed hash of the sender's number (the key comes from the vault's master key, kept apart from the data): the
+    same number gives the same hash; the hash gives no number, even to someone who tries every number."""
     canonical = "".join(ch for ch in number if ch.isdigit() or ch == "+")
-    return salted_hmac("vigil.hotline.sms-sender", canonical, algorithm="sha256").hexdigest()
+    return keyed_hash(canonical, purpose="sms-sender")
 
 
 def question(part: str) -> str:
