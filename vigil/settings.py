@@ -310,6 +310,7 @@ VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.close_ended_shifts", 300))
 VIGIL_CLOCK_JOBS.append(("vigil.tlog.tasks.issue_checkpoint", VIGIL_CHECKPOINT_SECONDS))
 # Intake: forget SMS conversations (keyed hashes of senders) nobody answered in time.
 VIGIL_CLOCK_JOBS.append(("vigil.hotline.tasks.end_stale_sms_conversations", 600))
+VIGIL_CLOCK_JOBS.append(("vigil.hotline.tasks.forget_answered_requests", 3600))
 # Evidence: abandon chunked uploads nobody touched for two days (their staged bytes go; nothing was logged).
 VIGIL_CLOCK_JOBS.append(("vigil.evidence.tasks.expire_stale_uploads", 3600))
 

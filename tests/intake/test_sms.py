@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,7 @@ def _twilio() -> Iterator[None]:
 
 def _params(body: str, sender: str = SENDER, **extra: str) -> dict[str, str]:
     params = {
-        "MessageSid": "SM0123456789abcdef0123456789abcdef",
+        "MessageSid": f"SM{uuid.uuid4().hex}",  # each message its own, as the provider gives them
         "AccountSid": "AC0123456789abcdef0123456789abcdef",
         "From": sender,
         "To": "+16125550100",

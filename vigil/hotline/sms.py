@@ -3,8 +3,9 @@
 A first message becomes a report at once (whatever it says), and the reply carries the receipt code and asks for the
 first missing SALUTE part. Each answer fills the part asked for, then the next missing part is asked, one at a time,
 in the order below, each at most once. The sender's number is never stored: the conversation is found again by a
-keyed hash of it (HMAC with SECRET_KEY), and the conversation row is deleted when the questions are done, on STOP, or
-when it goes stale (tasks.end_stale_sms_conversations).
+keyed hash of it (HMAC with a key derived from the vault master key), and the conversation row is deleted when the
+questions are done, on STOP, or when it goes stale (tasks.end_stale_sms_conversations). A message the provider sends
+again (the same MessageSid) gets the first answer and changes nothing (vigil/hotline/replay.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from vigil.hotline import services
+from vigil.hotline import replay, services
 from vigil.hotline.access import within_rate
 from vigil.hotline.models import Channel, Report, SmsConversation
 from vigil.lib.errors import VigilError
@@ -370,6 +371,28 @@ def handle(request: HttpRequest) -> Outcome:
         return Outcome("Malformed message: From and Body are required.\n", 400, "text/plain")
     key = sender_hash(sender)
     body = body.strip()
+    sid = request.POST.get("MessageSid", "").strip()
+    if not sid or len(sid) > SENDER_MAX_CHARS:
+        return _converse(key, body)
+    # The provider retries a message it thinks was not delivered, and a captured request can be replayed: the same
+    # MessageSid gets the answer it got the first time, and no second report.
+    try:
+        answer = replay.once(
+            kind="sms",
+            key=sid,
+            request=f"{key}\x00{body}",
+            produce=lambda: _as_answer(_converse(key, body)),
+        )
+    except VigilError:
+        return Outcome("This MessageSid was already used for another message.\n", 409, "text/plain")
+    return Outcome(answer.body, answer.status, answer.content_type)
+
+
+def _as_answer(outcome: Outcome) -> replay.Answer:
+    return replay.Answer(outcome.status, outcome.content_type, outcome.body)
+
+
+def _converse(key: str, body: str) -> Outcome:
     if not within_rate(key, scope="sms"):
         with translation.override(detect_language(body)):
             return _twiml(_("Too many messages in a minute. Please wait a minute and send it again."))

@@ -8,6 +8,7 @@ nothing about the sender is stored. Errors share one shape: {"detail": "..."} fo
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from vigil.hotline import selectors, services
+from vigil.hotline import replay, selectors, services
 from vigil.hotline.access import client_address, refund_rate, within_rate
 from vigil.hotline.models import Channel
 from vigil.lib.errors import VigilError
@@ -91,7 +92,38 @@ def _field_errors(error: ValidationError) -> dict[str, list[dict[str, object]]]:
 )
 def create_report(request: HttpRequest, payload: ReportIn) -> Status[object]:
     """Take one report. Answers 201 with a receipt code; 422 lists every field problem (nothing is stored);
-    429 when this client sent too many reports in the last minute."""
+    429 when this client sent too many reports in the last minute.
+
+    An `Idempotency-Key` header (8 to 200 printable characters, e.g. a UUID) makes retries safe: the same key with
+    the same report gets the first answer again and stores nothing more (kept for a day); the same key with another
+    report is refused (422)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return _create_report(request, payload)
+    key = key.strip()
+    if not 8 <= len(key) <= 200 or not key.isprintable():
+        return Status(400, Message(detail="Idempotency-Key must be 8 to 200 printable characters."))
+    try:
+        answer = replay.once(
+            kind="api-report",
+            key=key,
+            request=payload.model_dump_json(),
+            produce=lambda: _kept(_create_report(request, payload)),
+        )
+    except VigilError as refused:
+        return Status(
+            422, {"detail": [{"type": refused.code, "loc": ["header", "Idempotency-Key"], "msg": str(refused)}]}
+        )
+    return Status(answer.status, json.loads(answer.body))
+
+
+def _kept(answer: Status[object]) -> replay.Answer:
+    value = answer.value
+    data = value.model_dump(mode="json") if isinstance(value, Schema) else value
+    return replay.Answer(answer.status_code, "application/json", json.dumps(data))
+
+
+def _create_report(request: HttpRequest, payload: ReportIn) -> Status[object]:
     if not within_rate(client_address(request), scope="report"):
         return Status(429, Message(detail="Too many reports from this client in the last minute; wait a minute."))
     try:
