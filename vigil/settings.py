@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "ninja",  # serves Swagger UI from its own static files (the CSP forbids the CDN it uses otherwise)
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -294,6 +295,11 @@ VIGIL_H3_RES_PUBLIC = 7
 
 # Evidence
 VIGIL_UPLOAD_MAX_BYTES = envint("VIGIL_UPLOAD_MAX_BYTES", 4 * 1024**3, minimum=1024)
+# Largest image a public-safe copy is made of (decoding and detection need several copies of its pixels in memory).
+VIGIL_DERIVATIVE_MAX_PIXELS = envint("VIGIL_DERIVATIVE_MAX_PIXELS", 50_000_000, minimum=1_000_000)
+# Open uploads one person may hold at once, and the bytes they may reserve in all.
+VIGIL_UPLOAD_MAX_OPEN = envint("VIGIL_UPLOAD_MAX_OPEN", 4, minimum=1)
+VIGIL_UPLOAD_MAX_RESERVED_BYTES = envint("VIGIL_UPLOAD_MAX_RESERVED_BYTES", 8 * 1024**3, minimum=1024)
 VIGIL_UPLOAD_CHUNK_BYTES = envint("VIGIL_UPLOAD_CHUNK_BYTES", 8 * 1024**2, minimum=64 * 1024)
 
 # Periodic jobs: (dotted path of a django-tasks task, interval in seconds), enqueued by `manage.py clock`.

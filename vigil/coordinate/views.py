@@ -13,6 +13,7 @@ import h3
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -371,6 +372,8 @@ def _week(request: HttpRequest) -> dt.date:
         day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
         raise Http404 from None
+    if not 1900 <= day.year <= 2999:  # the page links the weeks before and after: stay far from date's limits
+        raise BadRequest(_("That week is out of range."))
     return network_shifts.week_start(day)
 
 

@@ -112,6 +112,10 @@ def describe(media_type: str, size: int, read_range: ReadRange) -> Description:
         return _describe_heif(size, read_range)
     if media_type in ISO_BMFF_TYPES and media_type != "image/heic":
         return _describe_iso_bmff(size, read_range)
+    if media_type in ("audio/wav", "audio/ogg", "audio/mpeg"):
+        from vigil.evidence.audio import check_audio
+
+        check_audio(media_type, read_range(0, min(size, HEAD_BYTES)), complete=size <= HEAD_BYTES)
     return Description()
 
 

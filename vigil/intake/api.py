@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from vigil.hotline import replay, selectors, services
 from vigil.hotline.access import client_address, refund_rate, within_rate
@@ -47,6 +47,15 @@ class ReportIn(Schema):
         max_length=services.CONTACT_MAX_CHARS,
         description="Optional call-back phone or email; stored encrypted, deleted after the retention period",
     )
+
+
+    @field_validator("lat", "lon", mode="before")
+    @classmethod
+    def _a_number_not_a_boolean(cls, value: object) -> object:
+        # JSON true would otherwise be read as 1.0 and place a report at latitude 1.
+        if isinstance(value, bool) or isinstance(value, str):
+            raise ValueError("must be a number")
+        return value
 
 
 class ReceiptOut(Schema):
