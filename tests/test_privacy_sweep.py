@@ -51,6 +51,7 @@ ANY_SIGNED_IN = {
     "accounts/2fa/webauthn/",
     "accounts/2fa/webauthn/add/",
     "accounts/2fa/totp/activate/",
+    "accounts/sessions/",
 }
 _SUSPECT_FIELD = re.compile(r"(^|_)(ip|ip_address|remote_addr|user_agent|useragent|x_forwarded_for)($|_)")
 

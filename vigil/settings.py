@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "vigil.accounts.sessions.SessionTimeoutMiddleware",
     "vigil.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "vigil.lib.errors.VigilErrorMiddleware",
@@ -197,6 +198,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("VIGIL_SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = envint("VIGIL_SESSION_SECONDS", 12 * 3600, minimum=300)
+# A signed-in session unused this long is signed out (vigil/accounts/sessions.py); VIGIL_SESSION_SECONDS is the
+# absolute limit, however busy the session.
+VIGIL_IDLE_MINUTES = envint("VIGIL_IDLE_MINUTES", 30, minimum=1)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts and CSRF refuses them.
 SECURE_REFERRER_POLICY = "same-origin"

@@ -65,3 +65,18 @@ class Group(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SignedInSession(models.Model):
+    """One of a person's signed-in sessions, so they can see them and sign out everywhere.
+
+    No address and no browser string: only when it began and when it was last used.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id} since {self.signed_in_at:%Y-%m-%d %H:%M}"

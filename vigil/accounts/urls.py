@@ -10,4 +10,5 @@ urlpatterns = [
     path("login/", allauth_views.login, name="login"),
     path("logout/", allauth_views.logout, name="logout"),
     path("second-factor/", views.second_factor, name="second_factor"),
+    path("sessions/", views.my_sessions, name="sessions"),
 ]
