@@ -334,6 +334,8 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Links sent by e-mail (invitations, password resets) work once and expire after this.
+PASSWORD_RESET_TIMEOUT = envint("VIGIL_EMAIL_LINK_HOURS", 48, minimum=1) * 3600
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Failed sign-ins (a wrong password or a wrong second factor) per client (a keyed hash of its address, see
 # vigil/lib/clients.py) and per account, in the shared cache: at most a few dozen guesses a day per account.

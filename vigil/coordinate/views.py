@@ -102,7 +102,7 @@ def members(request: HttpRequest, group_id: int) -> HttpResponse:
         if volunteer_form.is_valid():
             data = volunteer_form.cleaned_data
             try:
-                new_user, password = network_members.create_volunteer(
+                new_user = network_members.create_volunteer(
                     actor=user,
                     group=group,
                     username=data["username"],
@@ -115,8 +115,7 @@ def members(request: HttpRequest, group_id: int) -> HttpResponse:
             except VigilError as exc:
                 volunteer_form.add_error(None, str(exc))
             else:
-                # Shown once on this page, never stored in plain text nor put in a message cookie.
-                created = {"username": new_user.get_username(), "password": password}
+                created = {"username": new_user.get_username(), "email": new_user.email}
                 volunteer_form = VolunteerForm(prefix="new")
     elif request.method == "POST":
         return HttpResponse(_("Unknown action."), status=400)
