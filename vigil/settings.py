@@ -201,6 +201,16 @@ SESSION_COOKIE_AGE = envint("VIGIL_SESSION_SECONDS", 12 * 3600, minimum=300)
 # A signed-in session unused this long is signed out (vigil/accounts/sessions.py); VIGIL_SESSION_SECONDS is the
 # absolute limit, however busy the session.
 VIGIL_IDLE_MINUTES = envint("VIGIL_IDLE_MINUTES", 30, minimum=1)
+# HTTPS: on by default when the site's URL is https and debug is off (docs/deployment.md has the production env).
+_HTTPS = not DEBUG and SITE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = envbool("VIGIL_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = envint("VIGIL_HSTS_SECONDS", 365 * 86400 if _HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("VIGIL_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("VIGIL_HSTS_PRELOAD", _HTTPS)
+# Behind a TLS-terminating proxy (VIGIL_PROXY_HOPS > 0) the proxy says whether the request came over https.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envint("VIGIL_PROXY_HOPS", 0, minimum=0) else None
+# The health check answers plain http on the loopback for the process supervisor.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts and CSRF refuses them.
 SECURE_REFERRER_POLICY = "same-origin"
