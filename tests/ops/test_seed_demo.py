@@ -139,3 +139,25 @@ def test_the_dispatch_selection_finds_observers_in_the_demo_city() -> None:
         assert all(o.group_id == zone.group_id for o in chosen)
         today = timezone.localdate()
         assert all(o.training_expires_on and o.training_expires_on >= today for o in chosen)
+
+
+def test_the_demo_prints_a_second_factor_and_an_admin_that_needs_it(db: None, settings: object) -> None:
+    import re
+    from io import StringIO
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from django.core.management import call_command
+    from django.test import Client
+
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    text = out.getvalue()
+    secret = re.search(r"authenticator app: ([A-Z2-7]+)", text)
+    admin = re.search(r"as demo-admin / (\S+)", text)
+    assert secret is not None and admin is not None
+    client = Client()
+    response = client.post("/accounts/login/", {"login": "demo-admin", "password": admin.group(1)})
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+    code = format_hotp_value(hotp_value(secret.group(1), int(__import__("time").time()) // 30))
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    assert client.get("/admin/").status_code == 200

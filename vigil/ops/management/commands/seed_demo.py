@@ -31,6 +31,7 @@ from vigil.lib.errors import VigilError
 from vigil.network import dispatch as network_dispatch
 from vigil.network import shifts as shifts
 from vigil.network.models import Dispatch, Observer, Shift
+from vigil.ops.demo_accounts import seed_demo_accounts
 from vigil.places.models import Zone, ZoneCell
 
 DEMO_LABEL = "Demo city — fictional data"
@@ -244,6 +245,7 @@ class Command(BaseCommand):
         for row in [header, tuple("-" * w for w in widths), *seeded.logins]:
             self.stdout.write("  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip())
         self.stdout.write(f"Every demo observer (demo-obs-…) signs in with {OBSERVER_PASSWORD}.")
+        seed_demo_accounts(self.stdout.write, prefix=USER_PREFIX)
 
 
 def reset_demo() -> int:
