@@ -34,6 +34,9 @@ NORTH_CENTER = (44.9990, -93.2700)
 
 
 SOUTH_CENTER = (44.9400, -93.2600)
+# Outside every zone but within the network's service area (the zones plus VIGIL_SERVICE_MARGIN_RINGS): a report
+# here makes an unzoned incident. Farther away a report is outside the area (vigil/places/service_area.py).
+UNZONED = (45.0330, -93.2700)
 
 
 PASSWORD = "correct horse battery"

@@ -283,6 +283,10 @@ VIGIL_OPERATIONAL_DEFAULTS = operational_defaults()
 
 # Hotline
 VIGIL_REPORT_RATE_PER_MINUTE = envint("VIGIL_REPORT_RATE_PER_MINUTE", 6, minimum=1)
+# The service area: the zones plus this many rings of zone cells (about 0.5 km each); reports outside it are told
+# where to get help instead (vigil/places/service_area.py).
+VIGIL_SERVICE_MARGIN_RINGS = envint("VIGIL_SERVICE_MARGIN_RINGS", 4, minimum=0, maximum=50)
+VIGIL_OUTSIDE_AREA_HELP = envstr("VIGIL_OUTSIDE_AREA_HELP", "")  # empty: a translated default
 VIGIL_MAX_TEXT_CHARS = envint("VIGIL_MAX_TEXT_CHARS", 2000, minimum=100)
 # Reverse proxies in front of the web server that append to X-Forwarded-For (0 = clients connect directly). Only
 # used to tell reporters apart for the intake rate limit; hashed, held briefly in the cache, never stored.

@@ -76,6 +76,8 @@ class Report(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     cell = models.CharField(max_length=16, blank=True, db_index=True)
+    # Placed outside the network's zones and their margin (vigil/places/service_area.py): kept, but in no incident.
+    outside_area = models.BooleanField(default=False)
     uniform = models.CharField(max_length=300, blank=True)
     seen_at = models.DateTimeField()
     equipment = models.CharField(max_length=300, blank=True)

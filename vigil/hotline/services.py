@@ -27,7 +27,7 @@ from vigil.hotline import clustering, events
 from vigil.hotline.access import CONTACT_PURPOSE
 from vigil.hotline.models import Channel, Report, SmsConversation
 from vigil.lib.errors import VigilError
-from vigil.places import config
+from vigil.places import config, service_area
 from vigil.safety.validators import guard_text
 
 # Crockford's base32: no I, L, O, U, so a receipt read aloud or copied by hand is not ambiguous.
@@ -322,7 +322,10 @@ def _store_report(
             received_at=now,
             **clean.fields,
         )
-        if report.lat is not None:
+        if report.lat is not None and not service_area.serves(report.cell):
+            report.outside_area = True  # kept, answered with where to get help, and in nobody's queue
+            report.save()
+        elif report.lat is not None:
             clustering.place(report, actor=entered_by, cfg=cfg)  # saves the report inside its incident
         else:
             report.save()

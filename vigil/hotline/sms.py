@@ -28,6 +28,7 @@ from vigil.hotline import replay, services
 from vigil.hotline.access import within_rate
 from vigil.hotline.models import Channel, Report, SmsConversation
 from vigil.lib.errors import VigilError
+from vigil.places import service_area
 from vigil.vault import keyed_hash
 
 # The SALUTE parts asked for, most useful first ("location" = coordinates or words; "time" = when it was seen).
@@ -285,6 +286,10 @@ def _start(body: str, key: str) -> Outcome:
         except VigilError as refused:
             return _twiml(_refusal(refused.as_validation_error()))
         receipt = services.format_receipt(report.receipt)
+        if report.outside_area:
+            return _twiml(
+                _("Report received, code %(receipt)s.") % {"receipt": receipt} + " " + service_area.help_text()
+            )
         part = _next_part(report, None)
         if part is None:
             return _twiml(_("Report received, code %(receipt)s. Thank you. Stay safe.") % {"receipt": receipt})

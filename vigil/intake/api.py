@@ -21,6 +21,7 @@ from vigil.hotline import replay, selectors, services
 from vigil.hotline.access import client_address, refund_rate, within_rate
 from vigil.hotline.models import Channel
 from vigil.lib.errors import VigilError
+from vigil.places import service_area
 
 router = Router(tags=["reports"], auth=None)
 
@@ -48,7 +49,6 @@ class ReportIn(Schema):
         description="Optional call-back phone or email; stored encrypted, deleted after the retention period",
     )
 
-
     @field_validator("lat", "lon", mode="before")
     @classmethod
     def _a_number_not_a_boolean(cls, value: object) -> object:
@@ -62,6 +62,7 @@ class ReceiptOut(Schema):
     receipt: str = Field(description="The reporter's receipt code, e.g. 7K3Q-M9XD")
     status: str = Field(description="received (not on the map yet), or the incident's state: new, verifying, …")
     placed: bool = Field(description="Whether the report is on the map (part of an incident)")
+    help: str | None = Field(None, description="Where to get help instead, when the report is outside our area")
 
 
 class StatusOut(Schema):
@@ -98,6 +99,7 @@ def _field_errors(error: ValidationError) -> dict[str, list[dict[str, object]]]:
     response={201: ReceiptOut, 400: Message, 422: FieldErrors, 429: Message},
     summary="Report what you see",
     openapi_extra={"security": []},
+    exclude_none=True,
 )
 def create_report(request: HttpRequest, payload: ReportIn) -> Status[object]:
     """Take one report. Answers 201 with a receipt code; 422 lists every field problem (nothing is stored);
@@ -128,7 +130,7 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status[object]:
 
 def _kept(answer: Status[object]) -> replay.Answer:
     value = answer.value
-    data = value.model_dump(mode="json") if isinstance(value, Schema) else value
+    data = value.model_dump(mode="json", exclude_none=True) if isinstance(value, Schema) else value
     return replay.Answer(answer.status_code, "application/json", json.dumps(data))
 
 
@@ -157,10 +159,19 @@ def _create_report(request: HttpRequest, payload: ReportIn) -> Status[object]:
     # The incident a report has just joined is open and not merged (that is how it was chosen), so its state is the
     # report's status: no need to read it back.
     incident = report.incident if report.incident_id is not None else None
+    if report.outside_area:
+        receipt = ReceiptOut(
+            receipt=services.format_receipt(report.receipt),
+            status=selectors.OUTSIDE_AREA,
+            placed=False,
+            help=service_area.help_text(),
+        )
+        return Status(201, receipt)
     receipt = ReceiptOut(
         receipt=services.format_receipt(report.receipt),
         status=str(incident.state) if incident is not None else selectors.RECEIVED,
         placed=incident is not None,
+        help=None,
     )
     return Status(201, receipt)
 

@@ -20,7 +20,7 @@ from vigil.hotline.access import client_address, refund_rate, report_for, within
 from vigil.hotline.models import Channel, Report
 from vigil.intake.forms import OperatorReportForm, PlaceForm, ReceiptForm, ReportForm
 from vigil.lib.errors import VigilError
-from vigil.places import config
+from vigil.places import config, service_area
 
 PLACERS = [Role.OPERATOR, Role.DISPATCHER]
 
@@ -120,7 +120,12 @@ def _take_report(request: HttpRequest, form: ReportForm, ctx: dict[str, object],
     return render(
         request,
         "intake/report_received.html",
-        {"receipt": services.format_receipt(created.receipt), "report": created, "retention_days": days},
+        {
+            "receipt": services.format_receipt(created.receipt),
+            "report": created,
+            "retention_days": days,
+            "outside_help": service_area.help_text() if created.outside_area else "",
+        },
         status=201,
     )
 
