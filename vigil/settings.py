@@ -359,7 +359,7 @@ ACCOUNT_RATE_LIMITS = {
         f"5/5m/key,{envint('VIGIL_SIGNIN_FAILURES_PER_ACCOUNT_DAY', 20, minimum=1)}/d/key"
     ),
 }
-MFA_ADAPTER = "vigil.accounts.adapter.MFAAdapter"
+MFA_ADAPTER = "vigil.vault.mfa.SealedMFAAdapter"  # TOTP secrets sealed by the vault
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 # Staff e-mail addresses are set by their coordinator, not confirmed by a mail round trip.

@@ -183,3 +183,14 @@ def test_the_verify_page_sends_an_enrolled_person_to_their_factor(world: World) 
     assert response.status_code == 302 and response["Location"].startswith(reverse("mfa_reauthenticate"))
     evil = client.get("/accounts/second-factor/?next=https://evil.example/")
     assert "evil.example" not in evil["Location"].split("?next=")[0] and "evil" not in evil["Location"]
+
+
+def test_totp_secrets_are_sealed_in_the_database(world: World) -> None:
+    from tests.world import TOTP_SECRET
+
+    stored = Authenticator.objects.get(user=world.bob, type="totp").data["secret"]
+    assert TOTP_SECRET not in stored and stored.startswith("vault:")
+    client = Client()
+    _password(client, "bob")
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+    assert _verified(client)  # and it still opens
