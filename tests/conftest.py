@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from tests.factories import place_incident
 from tests.world import NORTH_CENTER, SOUTH_CENTER, World, make_observer, make_user, make_zone
-from vigil.accounts.models import Group, Role, User
+from vigil.accounts.models import Group, Membership, Role, User
 from vigil.hotline.models import Incident
 
 
@@ -21,7 +21,7 @@ from vigil.hotline.models import Incident
 def world(db: None) -> World:
     north = Group.objects.create(name="Northside Rapid Response (demo)", slug="northside")
     south = Group.objects.create(name="Southside Rapid Response (demo)", slug="southside")
-    return World(
+    world = World(
         north=north,
         south=south,
         north_zone=make_zone(north, "North 1", NORTH_CENTER),
@@ -36,6 +36,9 @@ def world(db: None) -> World:
         mallory=make_user("mallory", south, Role.DISPATCHER),
         nobody=make_user("nobody"),
     )
+    # Alice also holds the network-wide settings.
+    Membership.objects.create(user=world.alice, group=north, role=Role.NETWORK_ADMIN)
+    return world
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 Two groups cover neighbouring zones of a fictional city (coordinates are central Minneapolis, chosen only so the
 map has streets). People:
-- alice: coordinator of Northside
+- alice: coordinator of Northside, and the network administrator (network-wide settings)
 - bob: dispatcher of Northside
 - carol, chris: observers of Northside (trained, code accepted, on shift near the zone's centre)
 - dave: operator of Northside

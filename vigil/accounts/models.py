@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     ATTORNEY = "attorney", _("Attorney")
     AUDITOR = "auditor", _("Auditor")
+    # Network-wide settings (vigil.places.settings_table), not any one group's; held through a membership in any group.
+    NETWORK_ADMIN = "network_admin", _("Network administrator")
 
 
 class Membership(models.Model):

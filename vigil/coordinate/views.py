@@ -456,7 +456,7 @@ def shift_delete(request: HttpRequest, shift_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def network_settings(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    account_access.require_coordinator(user)
+    account_access.require_network_admin(user)
     config = current_config()
     form = NetworkSettingsForm(initial={s.name: getattr(config, s.name) for s in SETTINGS})
     if request.method == "POST":

@@ -57,6 +57,7 @@ ROLE_USERS = [
     ("demo-observer", Role.OBSERVER, "Wren", "Calloway-Ruiz"),
     ("demo-attorney", Role.ATTORNEY, "Mirela", "Quastenberg"),
     ("demo-auditor", Role.AUDITOR, "Anselm", "Dorrity"),
+    ("demo-network_admin", Role.NETWORK_ADMIN, "Ingrid", "Halvorsen-Pike"),
 ]
 # Which demo groups each role user belongs to (slugs); the observer belongs to one group only.
 ROLE_GROUPS = {
@@ -66,6 +67,7 @@ ROLE_GROUPS = {
     Role.OBSERVER: ["demo-riverside"],
     Role.ATTORNEY: [g[0] for g in GROUPS],
     Role.AUDITOR: [g[0] for g in GROUPS],
+    Role.NETWORK_ADMIN: [GROUPS[0][0]],
 }
 
 # Forty invented observers: (first name, last name, languages).
