@@ -92,7 +92,7 @@ def start_upload(
     One person may hold at most VIGIL_UPLOAD_MAX_OPEN open uploads reserving VIGIL_UPLOAD_MAX_RESERVED_BYTES in all,
     so nobody can reserve the store's disk with sessions they never finish."""
     _check_size(size)
-    _check_reservations(user, size)
+    _check_reservations(user, size)  # early, before any staging is begun; again below under the person's lock
     session = UploadSession(
         dispatch=dispatch,
         uploaded_by=user,
@@ -109,6 +109,9 @@ def start_upload(
             raise store_error(exc) from None
     try:
         with transaction.atomic():
+            # Two starts at once by one person must not both pass the caps: they queue on the person's row.
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            _check_reservations(user, size)
             session.save()
     except BaseException:
         _discard_quietly(session)
