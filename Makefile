@@ -23,13 +23,16 @@ install-test: $(BIN)/python
 system-deps:
 	@bash scripts/system-deps.sh
 
+# The demo runs in debug mode, which lets it keep its keys in its data directory (production may not: see
+# docs/deployment.md); `migrate` also makes the shared cache's table.
+DEMO := VIGIL_DEBUG=$${VIGIL_DEBUG:-1}
 demo: install
-	[ ! -d locale ] || $(BIN)/python manage.py compilemessages --ignore ".venv" -v 0 || true
-	$(BIN)/python manage.py migrate --no-input -v 0
-	$(BIN)/python manage.py init_keys
-	VIGIL_DEBUG=$${VIGIL_DEBUG:-1} $(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py collectstatic --no-input -v 0
-	VIGIL_DEBUG=$${VIGIL_DEBUG:-1} PORT=$(PORT) bash scripts/run.sh
+	[ ! -d locale ] || $(DEMO) $(BIN)/python manage.py compilemessages --ignore ".venv" -v 0 || true
+	$(DEMO) $(BIN)/python manage.py migrate --no-input -v 0
+	$(DEMO) $(BIN)/python manage.py init_keys
+	$(DEMO) $(BIN)/python manage.py seed_demo
+	$(DEMO) $(BIN)/python manage.py collectstatic --no-input -v 0
+	$(DEMO) PORT=$(PORT) bash scripts/run.sh
 
 lint: install-test
 	$(BIN)/ruff check vigil tests bench
@@ -37,7 +40,7 @@ lint: install-test
 
 # The whole suite twice: on the embedded SQLite default, then on a throwaway PostgreSQL server on loopback.
 test: install-test system-deps lint
-	[ ! -d locale ] || $(BIN)/python manage.py compilemessages --ignore ".venv" -v 0
+	[ ! -d locale ] || VIGIL_DEBUG=1 $(BIN)/python manage.py compilemessages --ignore ".venv" -v 0
 	$(BIN)/pytest -n 2 --dist loadgroup
 	scripts/with-postgres.sh $(BIN)/pytest -n 2 --dist loadgroup
 

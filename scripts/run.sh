@@ -13,4 +13,4 @@ echo "Vigil is running on http://127.0.0.1:${PORT}  (Ctrl-C stops it)"
 # processes keep both cores busy in spite of the GIL (bench/README.md has the measurements). The access log has no
 # client address.
 $BIN/gunicorn vigil.wsgi:application --bind "127.0.0.1:${PORT}" --worker-class gthread --workers 4 --threads 4 \
-  --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(L)ss'
+  --logger-class vigil.ops.weblog.Logger --access-logfile - --access-logformat '%(t)s "%(r)s" %(s)s %(L)ss'

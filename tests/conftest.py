@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from tests.factories import place_incident
 from tests.world import NORTH_CENTER, SOUTH_CENTER, World, make_observer, make_user, make_zone
-from vigil.accounts.models import Group, Role, User
+from vigil.accounts.models import Group, Membership, Role, User
 from vigil.hotline.models import Incident
 from vigil.places.gazetteer import ImportSummary, import_file
 
@@ -23,7 +23,7 @@ from vigil.places.gazetteer import ImportSummary, import_file
 def world(db: None) -> World:
     north = Group.objects.create(name="Northside Rapid Response (demo)", slug="northside")
     south = Group.objects.create(name="Southside Rapid Response (demo)", slug="southside")
-    return World(
+    world = World(
         north=north,
         south=south,
         north_zone=make_zone(north, "North 1", NORTH_CENTER),
@@ -38,6 +38,9 @@ def world(db: None) -> World:
         mallory=make_user("mallory", south, Role.DISPATCHER),
         nobody=make_user("nobody"),
     )
+    # Alice also holds the network-wide settings.
+    Membership.objects.create(user=world.alice, group=north, role=Role.NETWORK_ADMIN)
+    return world
 
 
 @pytest.fixture
@@ -78,8 +81,8 @@ def quiet(world: World) -> World:
 
 
 @pytest.fixture
-def fresh_rate_limits() -> Iterator[None]:
-    """Rate limits (kept in the cache) start empty and are emptied again after the test."""
+def fresh_rate_limits(db: None) -> Iterator[None]:
+    """Rate limits (kept in the shared cache, a database table) start empty and are emptied again after the test."""
     cache.clear()
     yield
     cache.clear()

@@ -59,8 +59,30 @@ PUBLIC = {
     "rights/poster.pdf",
     "rights/<str:topic>/",
 }
-# Pages any signed-in user may open (they show only the user's own things).
-ANY_SIGNED_IN = {"home/", "observer/push/key"}  # the push key: the server's public VAPID key, nothing personal
+# Sign-in's own public pages (allauth): signing out, password reset by e-mail, the closed sign-up page.
+PUBLIC |= {
+    "accounts/logout/",
+    "accounts/inactive/",
+    "accounts/signup/",
+    "accounts/confirm-email/",
+    "accounts/password/reset/",
+    "accounts/password/reset/done/",
+    "accounts/password/reset/key/done/",
+}
+# Pages any signed-in user may open (they show only the user's own things: their account, factors, sessions).
+ANY_SIGNED_IN = {
+    "home/",
+    "observer/push/key",  # the push key: the server's public VAPID key, nothing personal
+    "accounts/logout/",
+    "accounts/reauthenticate/",
+    "accounts/email/",
+    "accounts/password/change/",
+    "accounts/2fa/",
+    "accounts/2fa/webauthn/",
+    "accounts/2fa/webauthn/add/",
+    "accounts/2fa/totp/activate/",
+    "accounts/sessions/",
+}
 _SUSPECT_FIELD = re.compile(r"(^|_)(ip|ip_address|remote_addr|user_agent|useragent|x_forwarded_for)($|_)")
 
 
@@ -115,7 +137,10 @@ def test_every_page_that_is_not_public_turns_strangers_away(world: World) -> Non
             if who == "nobody" and route in ANY_SIGNED_IN:
                 allowed.add(200)
             assert response.status_code in allowed, f"{who} got {response.status_code} for {path}"
-            if response.status_code == 302:
+            if response.status_code == 302 and who == "nobody" and route.startswith("accounts/"):
+                # Account pages send a signed-in person on to another of their own pages (or home), never away.
+                assert response["Location"].startswith("/") and not response["Location"].startswith("//")
+            elif response.status_code == 302:
                 assert "/accounts/login/" in response["Location"], f"{who} redirected to {response['Location']}"
         checked += 1
     assert checked > 0

@@ -10,6 +10,7 @@ import ast
 import gettext
 import re
 import shutil
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -303,7 +304,8 @@ SITE = "https://hotline.example.org"
 
 
 def _sms(body: str, sender: str = "+16125550177") -> str:
-    params = {"MessageSid": "SM" + "0" * 32, "AccountSid": "AC" + "0" * 32, "From": sender, "To": "+16125550100"}
+    params = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": "AC" + "0" * 32, "From": sender}
+    params["To"] = "+16125550100"
     params["Body"] = body
     signature = RequestValidator(TOKEN).compute_signature(f"{SITE}/hooks/sms", params)
     response = Client().post("/hooks/sms", params, HTTP_X_TWILIO_SIGNATURE=signature)

@@ -6,6 +6,7 @@ DATABASE_URL=postgres://... and VIGIL_S3_* switch to PostgreSQL and an S3-compat
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -14,26 +15,38 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from vigil.lib.env import database_from_url, envbool, envint, envlist, envpath, envstr
+from vigil.lib.keylayout import key_layout_problems
 from vigil.places.settings_table import defaults_from_environment as operational_defaults
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Files this process makes (the SQLite file and its journal, media, staged uploads, keys) are its own: 0600 / 0700.
+os.umask(0o077)
 DATA_DIR = envpath("VIGIL_DATA_DIR", BASE_DIR / "data")
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 
 DEBUG = envbool("VIGIL_DEBUG", False)
+# Where Django's secret key is read from when VIGIL_SECRET_KEY is not set. In production (debug off) it must exist,
+# outside the data directory; only a debug install makes one in its data directory.
+VIGIL_SECRET_KEY_FILE = envpath("VIGIL_SECRET_KEY_FILE", DATA_DIR / "secret_key")
 
 
 def _secret_key() -> str:
     key = envstr("VIGIL_SECRET_KEY", "")
     if key:
         return key
-    # An embedded install keeps a generated key in its data directory (like its SQLite file).
     if envbool("VIGIL_REQUIRE_SECRET_KEY", False):
         raise ImproperlyConfigured("VIGIL_SECRET_KEY must be set")
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_urlsafe(50))
+    path = VIGIL_SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    if not DEBUG:
+        # A node that made its own key would sign sessions and tokens no other node accepts, and keep it with the data.
+        raise ImproperlyConfigured(
+            f"no secret key: set VIGIL_SECRET_KEY or write one to VIGIL_SECRET_KEY_FILE ({path}), "
+            "see docs/deployment.md"
+        )
+    path.touch(mode=0o600)
+    path.write_text(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -49,9 +62,14 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
     "csp",
+    "ninja",  # serves Swagger UI from its own static files (the CSP forbids the CDN it uses otherwise)
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "vigil.accounts",
     "vigil.vault",
     "vigil.places",
@@ -74,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "vigil.accounts.sessions.SessionTimeoutMiddleware",
+    "vigil.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "vigil.lib.errors.VigilErrorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -83,6 +104,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "vigil.urls"
 WSGI_APPLICATION = "vigil.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/home/"
 LOGOUT_REDIRECT_URL = "/"
@@ -107,6 +129,16 @@ TEMPLATES = [
 
 DATABASES = {"default": database_from_url(envstr("DATABASE_URL", ""), sqlite_default=DATA_DIR / "vigil.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache holds what every process and node must share: rate limits, sign-in throttles, used one-time codes,
+# the settings version. The database cache by default (its table is made by `migrate`), so four workers or two
+# nodes count against one limit; any Django cache backend that all nodes reach will do.
+CACHES = {
+    "default": {
+        "BACKEND": envstr("VIGIL_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": envstr("VIGIL_CACHE_LOCATION", "vigil_cache"),
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -145,7 +177,11 @@ if _S3_BUCKET:
 else:
     _media_backend = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT), "file_permissions_mode": 0o600},
+        "OPTIONS": {
+            "location": str(MEDIA_ROOT),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     }
 STORAGES = {
     "default": _media_backend,
@@ -170,6 +206,19 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("VIGIL_SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https://"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = envint("VIGIL_SESSION_SECONDS", 12 * 3600, minimum=300)
+# A signed-in session unused this long is signed out (vigil/accounts/sessions.py); VIGIL_SESSION_SECONDS is the
+# absolute limit, however busy the session.
+VIGIL_IDLE_MINUTES = envint("VIGIL_IDLE_MINUTES", 30, minimum=1)
+# HTTPS: on by default when the site's URL is https and debug is off (docs/deployment.md has the production env).
+_HTTPS = not DEBUG and SITE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = envbool("VIGIL_SSL_REDIRECT", _HTTPS)
+SECURE_HSTS_SECONDS = envint("VIGIL_HSTS_SECONDS", 365 * 86400 if _HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("VIGIL_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("VIGIL_HSTS_PRELOAD", _HTTPS)
+# Behind a TLS-terminating proxy (VIGIL_PROXY_HOPS > 0) the proxy says whether the request came over https.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envint("VIGIL_PROXY_HOPS", 0, minimum=0) else None
+# The health check answers plain http on the loopback for the process supervisor.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on form posts and CSRF refuses them.
 SECURE_REFERRER_POLICY = "same-origin"
@@ -232,6 +281,17 @@ VIGIL_PUSH_TTL_SECONDS = envint("VIGIL_PUSH_TTL_SECONDS", 600, minimum=0, maximu
 VIGIL_PUSH_ALLOW_HTTP = envbool("VIGIL_PUSH_ALLOW_HTTP", False)
 VIGIL_LOG_SIGNING_KEY_FILE = envpath("VIGIL_LOG_SIGNING_KEY_FILE", DATA_DIR / "keys" / "log-signing.key")
 VIGIL_LOG_ORIGIN = envstr("VIGIL_LOG_ORIGIN", "vigil.example/evidence-log")
+if not DEBUG:
+    _key_problems = key_layout_problems(
+        DATA_DIR,
+        {
+            "VIGIL_MASTER_KEY_FILE": VIGIL_MASTER_KEY_FILE,
+            "VIGIL_LOG_SIGNING_KEY_FILE": VIGIL_LOG_SIGNING_KEY_FILE,
+            "VIGIL_SECRET_KEY_FILE": None if envstr("VIGIL_SECRET_KEY", "") else VIGIL_SECRET_KEY_FILE,
+        },
+    )
+    if _key_problems:
+        raise ImproperlyConfigured("refusing to start with VIGIL_DEBUG=0: " + "; ".join(_key_problems))
 VIGIL_CHECKPOINT_SECONDS = envint("VIGIL_CHECKPOINT_SECONDS", 300, minimum=1)
 
 # Operational settings (cluster radius and window, pair size, accept timeout, check-in interval, contact retention):
@@ -240,6 +300,10 @@ VIGIL_OPERATIONAL_DEFAULTS = operational_defaults()
 
 # Hotline
 VIGIL_REPORT_RATE_PER_MINUTE = envint("VIGIL_REPORT_RATE_PER_MINUTE", 6, minimum=1)
+# The service area: the zones plus this many rings of zone cells (about 0.5 km each); reports outside it are told
+# where to get help instead (vigil/places/service_area.py).
+VIGIL_SERVICE_MARGIN_RINGS = envint("VIGIL_SERVICE_MARGIN_RINGS", 4, minimum=0, maximum=50)
+VIGIL_OUTSIDE_AREA_HELP = envstr("VIGIL_OUTSIDE_AREA_HELP", "")  # empty: a translated default
 VIGIL_MAX_TEXT_CHARS = envint("VIGIL_MAX_TEXT_CHARS", 2000, minimum=100)
 # Reverse proxies in front of the web server that append to X-Forwarded-For (0 = clients connect directly). Only
 # used to tell reporters apart for the intake rate limit; hashed, held briefly in the cache, never stored.
@@ -276,6 +340,11 @@ VIGIL_H3_RES_PUBLIC = 7
 
 # Evidence
 VIGIL_UPLOAD_MAX_BYTES = envint("VIGIL_UPLOAD_MAX_BYTES", 4 * 1024**3, minimum=1024)
+# Largest image a public-safe copy is made of (decoding and detection need several copies of its pixels in memory).
+VIGIL_DERIVATIVE_MAX_PIXELS = envint("VIGIL_DERIVATIVE_MAX_PIXELS", 50_000_000, minimum=1_000_000)
+# Open uploads one person may hold at once, and the bytes they may reserve in all.
+VIGIL_UPLOAD_MAX_OPEN = envint("VIGIL_UPLOAD_MAX_OPEN", 4, minimum=1)
+VIGIL_UPLOAD_MAX_RESERVED_BYTES = envint("VIGIL_UPLOAD_MAX_RESERVED_BYTES", 8 * 1024**3, minimum=1024)
 VIGIL_UPLOAD_CHUNK_BYTES = envint("VIGIL_UPLOAD_CHUNK_BYTES", 8 * 1024**2, minimum=64 * 1024)
 
 # Periodic jobs: (dotted path of a django-tasks task, interval in seconds), enqueued by `manage.py clock`.
@@ -300,12 +369,45 @@ VIGIL_CLOCK_JOBS.append(("vigil.cases.tasks.purge_expired_plans", 3600))
 VIGIL_PLAN_DOCUMENT_MAX_BYTES = envint("VIGIL_PLAN_DOCUMENT_MAX_BYTES", 5 * 1024**2, minimum=1024, maximum=50 * 1024**2)
 # Public side: forget numbers that asked for rumour alerts by SMS and never confirmed.
 VIGIL_CLOCK_JOBS.append(("vigil.public.tasks.forget_unconfirmed_subscribers", 3600))
+VIGIL_CLOCK_JOBS.append(("vigil.hotline.tasks.forget_answered_requests", 3600))
 # Evidence: abandon chunked uploads nobody touched for two days (their staged bytes go; nothing was logged).
 VIGIL_CLOCK_JOBS.append(("vigil.evidence.tasks.expire_stale_uploads", 3600))
 
-# Second factor: case data and evidence originals need a session verified with one (vigil.accounts.mfa).
-VIGIL_REQUIRE_SECOND_FACTOR = envbool("VIGIL_REQUIRE_SECOND_FACTOR", False)
-VIGIL_SECOND_FACTOR_URL = "/accounts/login/"
+# Sign-in (django-allauth): staff sign in with a username and a password, then a second factor (TOTP, a passkey or
+# a recovery code). Nobody signs up: coordinators invite. Changing a factor or an e-mail asks to sign in again.
+ACCOUNT_ADAPTER = "vigil.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Links sent by e-mail (invitations, password resets) work once and expire after this.
+PASSWORD_RESET_TIMEOUT = envint("VIGIL_EMAIL_LINK_HOURS", 48, minimum=1) * 3600
+ACCOUNT_PRESERVE_USERNAME_CASING = False
+# Failed sign-ins (a wrong password or a wrong second factor) per client (a keyed hash of its address, see
+# vigil/lib/clients.py) and per account, in the shared cache: at most a few dozen guesses a day per account.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": (
+        f"10/m/ip,{envint('VIGIL_SIGNIN_FAILURES_PER_CLIENT_DAY', 50, minimum=1)}/d/ip,"
+        f"5/5m/key,{envint('VIGIL_SIGNIN_FAILURES_PER_ACCOUNT_DAY', 20, minimum=1)}/d/key"
+    ),
+}
+MFA_ADAPTER = "vigil.vault.mfa.SealedMFAAdapter"  # TOTP secrets sealed by the vault
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Staff e-mail addresses are set by their coordinator, not confirmed by a mail round trip.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_TOTP_ISSUER = envstr("VIGIL_TOTP_ISSUER", "Vigil")
+# Passkeys need a secure context: https, or http://localhost while developing and testing.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = envbool("VIGIL_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
+
+# Second factor: every staff session must pass one (staff without one may only enrol); case data and evidence
+# originals check it again (vigil.accounts.mfa). Off only for a throwaway local copy.
+VIGIL_REQUIRE_SECOND_FACTOR = envbool("VIGIL_REQUIRE_SECOND_FACTOR", True)
+VIGIL_SECOND_FACTOR_URL = "/accounts/second-factor/"
 
 # Observers from sign-up to the field: attending a certifying training is valid this many months; reminders go out
 # 30 days before it expires; the invitation link to choose a password expires after PASSWORD_RESET_TIMEOUT.

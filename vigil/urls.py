@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,6 +8,9 @@ from vigil.api import api
 from vigil.home import views as home_views
 from vigil.places import views as places_views
 
+# The Django admin signs in through allauth too (password, then the second factor), never through its own form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
 urlpatterns = [
     path("healthz", home_views.healthz, name="healthz"),
     path("basemap/city.pmtiles", places_views.pmtiles, name="basemap"),
@@ -15,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("accounts/", include("vigil.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("home/", home_views.home, name="home"),
     path("home/read", home_views.mark_notifications_read, name="notifications_read"),
     path("", include("vigil.site.urls")),

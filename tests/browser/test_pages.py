@@ -17,7 +17,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page
@@ -25,7 +24,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import Watch, new_context, sign_in
 from tests.evidence.conftest import jpeg_bytes, upload
-from tests.world import NORTH_CENTER, PASSWORD, World
+from tests.world import NORTH_CENTER, PASSWORD, World, signed_in
 from vigil.accounts.models import Membership
 from vigil.evidence import derivatives, uploads
 from vigil.evidence.models import EvidenceItem
@@ -159,8 +158,7 @@ def build_scene(world: World) -> Scene:
     note = uploads.add_note(
         dispatch=dispatch, user=world.carol, text="Two agents at the corner, vests marked ICE", device_time=None
     )
-    carol = Client()
-    carol.force_login(world.carol)
+    carol = signed_in(world.carol)
     sent = upload(carol, dispatch, jpeg_bytes(), name="corner.jpg")
     photo = EvidenceItem.objects.get(pk=str(sent["item"]))
     derivatives.make_derivative(item=photo, user=world.alice)

@@ -7,7 +7,7 @@ from django.test import Client
 
 from tests.factories import add_report, make_incident, send
 from tests.hotline.test_triage import _snapshot
-from tests.world import NORTH_CENTER, SOUTH_CENTER, World
+from tests.world import NORTH_CENTER, SOUTH_CENTER, World, verify_session
 from vigil.hotline.models import Channel, Incident, IncidentEvent, IncidentState, Verdict
 from vigil.network.models import Dispatch, DispatchStatus, Observer
 
@@ -61,6 +61,7 @@ def test_it_answers_404_for_an_unknown_incident(world: World, north: Incident, a
 def test_it_requires_the_csrf_token(world: World, north: Incident) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.bob)
+    verify_session(client)
     before = _snapshot()
     assert client.post(_url(north, "verdict"), {"verdict": "confirmed"}).status_code == 403
     assert _snapshot() == before

@@ -8,12 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import artifacts, browser, playwright  # noqa: F401  (fixtures)
 from tests.factories import make_incident, send
-from tests.world import NORTH_CENTER, World
+from tests.world import NORTH_CENTER, World, signed_in
 from vigil.hotline import events
 from vigil.hotline.models import Channel, Incident, IncidentState
 
@@ -21,8 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _context_for(chromium: Browser, live_server_url: str, world: World, width: int) -> BrowserContext:
-    client = Client()
-    client.force_login(world.bob)
+    client = signed_in(world.bob)
     context = chromium.new_context(viewport={"width": width, "height": 800}, locale="en-US")
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server_url}])
     return context

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from tests.world import World
+from tests.world import World, enrol_totp, signed_in
 from vigil.accounts.access import audit
 from vigil.accounts.models import AuditEvent, Membership, User
 from vigil.network.models import Observer
@@ -15,9 +15,8 @@ from vigil.vault import seal
 @pytest.fixture
 def admin_client(world: World) -> Client:
     root = User.objects.create_superuser("root", "root@example.org", "root-password-123")
-    client = Client()
-    client.force_login(root)
-    return client
+    enrol_totp(root)
+    return signed_in(root)
 
 
 def test_every_model_has_an_admin_page(admin_client: Client) -> None:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
+from django.core import mail
+from django.test import Client
+
 from tests.world import World, make_user
 from vigil.accounts.models import AuditEvent, Membership, Role, User
 from vigil.network.models import Observer
@@ -53,7 +59,8 @@ def test_it_refuses_unknown_users_duplicates_and_bad_roles(world: World) -> None
     assert Membership.objects.count() == before
 
 
-def test_alice_creates_a_volunteer_account_and_sees_its_password_once(world: World) -> None:
+@pytest.mark.django_db(transaction=True)  # the invitation goes after commit
+def test_alice_invites_a_volunteer_by_email_and_sees_no_password(world: World) -> None:
     client = world.client_for(world.alice)
     data = {
         "action": "create",
@@ -69,16 +76,31 @@ def test_alice_creates_a_volunteer_account_and_sees_its_password_once(world: Wor
     assert "no-store" in response["Cache-Control"]
     user = User.objects.get(username="wren")
     assert user.language == "es" and Observer.objects.filter(user=user, group=world.north).exists()
-    body = response.content.decode()
-    password = body.split('<p class="secret"><code>')[1].split("</code>")[0]
-    assert len(password) >= 12 and user.check_password(password)
+    assert not user.has_usable_password()
+    assert "wren@example.org" in response.content.decode() and 'class="secret"' not in response.content.decode()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["wren@example.org"]
+    link = re.search(r"http\S+/accounts/password/reset/key/\S+", str(mail.outbox[0].body))
+    assert link is not None and "Wren" in mail.outbox[0].body
+    # The link lets Wren choose a password once.
+    path = link.group(0).split("127.0.0.1:8000", 1)[-1]
+    stranger = Client()
+    form = stranger.get(path, follow=True)
+    assert form.status_code == 200
+    chosen = "a long passphrase of my own"
+    set_password = stranger.post(form.redirect_chain[-1][0], {"password1": chosen, "password2": chosen})
+    assert set_password.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(chosen)
+    again = Client().get(path, follow=True)
+    assert b"password1" not in again.content  # used: the link no longer works
     event = AuditEvent.objects.get(action="user.create")
-    assert password not in str(event.detail)
-    assert client.get(url(world)).content.decode().count(password) == 0
+    assert "wren@example.org" not in str(event.detail)
     taken = client.post(url(world), {**data, "new-username": "WREN"})
     assert taken.status_code == 400 and b"taken" in taken.content
     bad = client.post(url(world), {**data, "new-username": "wren smith!", "new-email": "nope"})
     assert bad.status_code == 400 and User.objects.filter(username__startswith="wren").count() == 1
+    no_mail = client.post(url(world), {**data, "new-username": "wren2", "new-email": ""})
+    assert no_mail.status_code == 400 and not User.objects.filter(username="wren2").exists()
 
 
 def test_alice_removes_a_role_but_not_the_last_coordinator(world: World) -> None:

@@ -12,7 +12,7 @@ def test_each_role_gets_a_card_with_its_groups_and_link(world: World) -> None:
     response = world.client_for(world.alice).get("/home/")
     assert response.status_code == 200
     cards = response.context["cards"]
-    assert [c.role for c in cards] == [Role.DISPATCHER, Role.COORDINATOR]
+    assert [c.role for c in cards] == [Role.DISPATCHER, Role.COORDINATOR, Role.NETWORK_ADMIN]
     assert cards[0].groups == sorted([world.north.name, world.south.name])
     body = response.content.decode()
     assert "Dispatcher console" in body and 'href="/console/"' in body

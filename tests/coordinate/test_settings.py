@@ -64,3 +64,16 @@ def test_people_who_are_not_coordinators_cannot_change_settings(world: World) ->
     for person in (world.bob, world.dave, world.mallory, world.nobody):
         assert world.client_for(person).post("/network/settings/", GOOD).status_code == 404
     assert not NetworkSettings.objects.exists()
+
+
+def test_network_settings_belong_to_the_network_admin_not_to_any_coordinator(world: World) -> None:
+    from tests.world import make_user
+    from vigil.accounts.models import Role
+
+    sam = make_user("sam", world.south, Role.COORDINATOR)
+    client = world.client_for(sam)
+    assert client.get("/network/").status_code == 200  # Sam coordinates Southside
+    assert client.get("/network/settings/").status_code == 404
+    assert client.post("/network/settings/", GOOD).status_code == 404
+    assert "/network/settings/" not in client.get("/network/").content.decode()
+    assert world.client_for(world.alice).get("/network/settings/").status_code == 200

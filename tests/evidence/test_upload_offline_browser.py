@@ -13,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import PHONE, artifacts, browser, playwright  # noqa: F401 - fixtures
 from tests.evidence.conftest import jpeg_bytes, log_key, make_dispatch, make_incident, media  # noqa: F401 - fixtures
-from tests.world import World
+from tests.world import World, verify_session
 from vigil.evidence.models import EvidenceItem
 
 pytestmark = [pytest.mark.browser]
@@ -26,6 +26,7 @@ def test_an_upload_chosen_offline_resumes_when_signal_returns(
     dispatch = make_dispatch(make_incident(world), world.carol)
     client = Client()
     client.force_login(world.carol)
+    verify_session(client)
     context = browser.new_context(
         viewport={"width": PHONE["width"], "height": PHONE["height"]}, base_url=live_server.url
     )

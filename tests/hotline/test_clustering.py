@@ -15,7 +15,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from tests.factories import east_of, north_of, salute
-from tests.world import NORTH_CENTER, SOUTH_CENTER, World
+from tests.world import NORTH_CENTER, SOUTH_CENTER, UNZONED, World
 from vigil.hotline import clustering
 from vigil.hotline.models import Incident, IncidentEvent, IncidentState, Report, Verdict
 from vigil.hotline.services import submit_report
@@ -98,7 +98,7 @@ def test_it_joins_a_verifying_incident(world: World) -> None:
 
 
 def test_it_puts_incidents_outside_every_zone_in_no_zone(world: World) -> None:
-    far = submit_report(**salute((45.5, -94.0)))
+    far = submit_report(**salute(UNZONED))
     south = submit_report(**salute(SOUTH_CENTER))
     assert far.incident is not None and far.incident.zone is None
     assert south.incident is not None and south.incident.zone == world.south_zone

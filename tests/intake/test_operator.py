@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import salute
-from tests.world import NORTH_CENTER, SOUTH_CENTER, World
+from tests.world import NORTH_CENTER, SOUTH_CENTER, UNZONED, World
 from vigil.accounts.models import AuditEvent
 from vigil.hotline.models import Channel, IncidentEvent, Report
 from vigil.hotline.services import submit_report
@@ -65,7 +65,7 @@ def test_it_keeps_what_the_operator_typed_on_bad_input(world: World) -> None:
 def test_the_queue_shows_every_channel_unplaced_first_within_the_operators_zones(world: World) -> None:
     north = submit_report(**salute(NORTH_CENTER, activity="north web report"))
     submit_report(**salute(SOUTH_CENTER, activity="south report"))
-    far = submit_report(**salute((45.6, -94.5), channel="api", activity="far away report"))
+    far = submit_report(**salute(UNZONED, channel="api", activity="far away report"))
     unplaced = submit_report(**salute(None, channel="sms", activity="unplaced sms report", require_location=False))
     html = world.client_for(world.dave).get("/operator/queue").content.decode()
     assert "north web report" in html and "far away report" in html and "unplaced sms report" in html

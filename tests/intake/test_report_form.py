@@ -145,15 +145,24 @@ def test_it_tells_clients_apart_behind_a_trusted_proxy(world: World) -> None:
 
 
 def test_the_rate_limit_keeps_only_a_keyed_hash_in_the_cache(world: World) -> None:
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
+    from django.db import connection
 
     Client(REMOTE_ADDR="198.51.100.77").post("/report", _form())
-    backend = caches["default"]
-    assert isinstance(backend, LocMemCache)
-    store: dict[str, object] = getattr(backend, "_cache")  # noqa: B009 - private, for inspection
-    assert store
-    assert all("198.51.100.77" not in str(key) and "198.51.100.77" not in str(v) for key, v in store.items())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key, value FROM vigil_cache")
+        rows = cursor.fetchall()
+    assert rows
+    assert all("198.51.100.77" not in str(key) and "198.51.100.77" not in str(v) for key, v in rows)
+
+
+def test_an_invalid_report_uses_up_no_quota(world: World) -> None:
+    with override_settings(VIGIL_REPORT_RATE_PER_MINUTE=2):
+        client = Client(REMOTE_ADDR="198.51.100.78")
+        for _ in range(5):
+            assert client.post("/report", {**_form(), "lat": "91", "lon": "0"}).status_code == 400
+        assert client.post("/report", _form()).status_code == 201
+        assert client.post("/report", _form()).status_code == 201
+        assert client.post("/report", _form()).status_code == 429
 
 
 def test_it_gives_a_reporter_the_state_of_their_report_and_nothing_else(world: World) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,7 +33,7 @@ def _twilio() -> Iterator[None]:
 
 def _params(body: str, sender: str = SENDER, **extra: str) -> dict[str, str]:
     params = {
-        "MessageSid": "SM0123456789abcdef0123456789abcdef",
+        "MessageSid": f"SM{uuid.uuid4().hex}",  # each message its own, as the provider gives them
         "AccountSid": "AC0123456789abcdef0123456789abcdef",
         "From": sender,
         "To": "+16125550100",
@@ -193,13 +195,24 @@ def test_it_limits_messages_per_sender_without_keeping_the_number(world: World) 
     assert not Report.objects.exists()
 
 
-def test_the_sender_hash_is_keyed_and_stable(world: World) -> None:
+def test_the_sender_hash_is_keyed_and_stable(world: World, tmp_path: Path) -> None:
+    from vigil.vault import crypto
+    from vigil.vault.keyfile import write_master_key
+
     assert sms.sender_hash("+1 612 555 0147") == sms.sender_hash("+16125550147")
     assert sms.sender_hash("+16125550147") != sms.sender_hash("+16125550148")
     assert len(sms.sender_hash(SENDER)) == 64
     before = sms.sender_hash(SENDER)
+    # The key is the vault's (kept apart from the data), not Django's secret key.
     with override_settings(SECRET_KEY="another-secret-key-for-this-test-only-0123456789"):
-        assert sms.sender_hash(SENDER) != before
+        assert sms.sender_hash(SENDER) == before
+    write_master_key(tmp_path / "other.key")
+    crypto.forget_keys()
+    try:
+        with override_settings(VIGIL_MASTER_KEY_FILE=tmp_path / "other.key"):
+            assert sms.sender_hash(SENDER) != before
+    finally:
+        crypto.forget_keys()
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from tests.cases.helpers import open_case
 from tests.factories import observer_of, place_incident, send
-from tests.world import World
+from tests.world import World, signed_in
 from vigil.accounts.models import AuditEvent
 from vigil.cases.models import Case, CaseState
 from vigil.hotline.models import Incident, IncidentEvent
@@ -74,7 +74,7 @@ def test_a_page_shows_no_sealed_value_until_revealed_and_the_reveal_is_audited(w
 @override_settings(VIGIL_REQUIRE_SECOND_FACTOR=True, VIGIL_SECOND_FACTOR_URL="/accounts/2fa/")
 def test_case_pages_need_a_second_factor(world: World) -> None:
     case = open_case(world)
-    response = world.client_for(world.erin).get(reverse("legal:case", args=[case.pk]))
+    response = signed_in(world.erin, verified=False).get(reverse("legal:case", args=[case.pk]))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/")
 
 

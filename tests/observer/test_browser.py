@@ -10,13 +10,12 @@ from pathlib import Path
 import h3
 import pytest
 from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Browser, expect
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import artifacts, browser, playwright  # noqa: F401 - fixtures
 from tests.factories import place_incident
-from tests.world import World
+from tests.world import World, signed_in
 from vigil.network.dispatch import dispatch_observers
 from vigil.network.models import Dispatch, DispatchStatus, Observation, Shift
 
@@ -27,8 +26,7 @@ def test_an_observer_goes_on_shift_and_answers_a_dispatch_on_a_phone(
     transactional_db: None, world: World, live_server: LiveServer, browser: Browser, artifacts: Path,  # noqa: F811
 ) -> None:  # fmt: skip
     Shift.objects.filter(observer__user=world.carol).delete()
-    client = Client()
-    client.force_login(world.carol)
+    client = signed_in(world.carol)
     here = (44.99912, -93.27034)
     context = browser.new_context(
         viewport={"width": 360, "height": 740}, geolocation={"latitude": here[0], "longitude": here[1]},

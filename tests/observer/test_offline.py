@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import send
-from tests.world import World
+from tests.world import World, verify_session
 from vigil.hotline.models import Incident, IncidentEvent
 from vigil.network import dispatch as network_dispatch
 from vigil.network import selectors
@@ -138,6 +138,7 @@ def test_the_sync_endpoint_checks_csrf(world: World, incident: Incident) -> None
     dispatch = engaged(world, incident)
     phone = Client(enforce_csrf_checks=True)
     phone.force_login(world.carol)
+    verify_session(phone)
     response = phone.post(
         "/observer/sync", json.dumps(step(dispatch, "no-csrf-0001", "check_in")), content_type="application/json"
     )

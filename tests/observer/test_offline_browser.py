@@ -17,7 +17,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import PHONE, artifacts, browser, playwright  # noqa: F401 - fixtures
 from tests.factories import place_incident, send
-from tests.world import World
+from tests.world import World, verify_session
 from vigil.hotline.models import IncidentEvent
 from vigil.network.models import DispatchStatus, Observation, Observer, QueuedAction
 
@@ -39,6 +39,7 @@ def test_steps_made_offline_arrive_once_each_and_in_order(
     dispatch = send(incident, Observer.objects.get(user=world.carol), DispatchStatus.ON_SCENE)
     client = Client()
     client.force_login(world.carol)
+    verify_session(client)
     context = browser.new_context(
         viewport={"width": PHONE["width"], "height": PHONE["height"]},
         base_url=live_server.url,
@@ -91,6 +92,7 @@ def test_steps_made_offline_arrive_once_each_and_in_order(
 
     desk = Client()
     desk.force_login(world.bob)
+    verify_session(desk)
     body = desk.get(f"/console/incident/{incident.pk}/").content.decode()
     first, second = body.find("Agents questioning people"), body.find("Two people put in an unmarked van")
     assert 0 <= first < second

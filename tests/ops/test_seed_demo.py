@@ -154,3 +154,23 @@ def test_it_seeds_volunteers_in_the_pipeline_and_training_sessions() -> None:
         assert "/trainings/?v=" in out and "/door/" in out
         seed()
     assert Volunteer.objects.count() == 6 and Training.objects.count() == 3
+def test_the_demo_prints_a_second_factor_and_an_admin_that_needs_it(db: None, settings: object) -> None:
+    import re
+    from io import StringIO
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from django.core.management import call_command
+    from django.test import Client
+
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    text = out.getvalue()
+    secret = re.search(r"authenticator app: ([A-Z2-7]+)", text)
+    admin = re.search(r"as demo-admin / (\S+)", text)
+    assert secret is not None and admin is not None
+    client = Client()
+    response = client.post("/accounts/login/", {"login": "demo-admin", "password": admin.group(1)})
+    assert response["Location"].startswith("/accounts/2fa/authenticate/")
+    code = format_hotp_value(hotp_value(secret.group(1), int(__import__("time").time()) // 30))
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
+    assert client.get("/admin/").status_code == 200

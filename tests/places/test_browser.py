@@ -11,7 +11,7 @@ from django.test import Client
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import artifacts, browser, playwright  # noqa: F401  (fixtures)
-from tests.world import World
+from tests.world import World, verify_session
 from vigil.accounts.models import User
 from vigil.hotline import services
 from vigil.hotline.models import Channel, PlacedBy, Report
@@ -24,6 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 def _signed_in(chromium: Browser, url: str, user: User) -> BrowserContext:
     client = Client()
     client.force_login(user)
+    verify_session(client)
     context = chromium.new_context(viewport={"width": 1200, "height": 900}, locale="en-US")
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}])
     return context

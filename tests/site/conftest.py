@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from tests.factories import make_incident
@@ -17,11 +16,10 @@ from vigil.places.models import Zone
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> Iterator[None]:
-    cache.clear()
+def _empty_cache(fresh_rate_limits: None) -> Iterator[None]:
+    """Kept pages and limits live in the shared cache (a database table): empty around each test."""
     config.forget()
     yield
-    cache.clear()
     config.forget()
 
 

@@ -25,7 +25,7 @@ from tests.browser.conftest import (  # noqa: F401  (fixtures)
 )
 from tests.factories import salute
 from tests.site.conftest import judged
-from tests.world import NORTH_CENTER, World
+from tests.world import NORTH_CENTER, World, verify_session
 from vigil.hotline.services import submit_report
 from vigil.public.models import Debunk
 
@@ -35,6 +35,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def signed_in(context: BrowserContext, url: str, world: World) -> BrowserContext:
     client = Client()
     client.force_login(world.bob)
+    verify_session(client)
     context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": url}])
     return context
 

@@ -79,6 +79,12 @@ def require_coordinator(user: AnyUser) -> set[int]:
     return ids
 
 
+def require_network_admin(user: AnyUser) -> None:
+    """404 unless `user` is a network administrator (the network-wide settings are theirs, not a group's)."""
+    if not has_role(user, (Role.NETWORK_ADMIN,)):
+        raise Http404
+
+
 def first_or_404(found: QuerySet[M]) -> M:
     """The one object the query finds; 404 when it finds none (missing and not yours look the same)."""
     first = found.first()

@@ -19,6 +19,8 @@ class Role(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinator")
     ATTORNEY = "attorney", _("Attorney")
     AUDITOR = "auditor", _("Auditor")
+    # Network-wide settings (vigil.places.settings_table), not any one group's; held through a membership in any group.
+    NETWORK_ADMIN = "network_admin", _("Network administrator")
 
 
 class Membership(models.Model):
@@ -65,3 +67,18 @@ class Group(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SignedInSession(models.Model):
+    """One of a person's signed-in sessions, so they can see them and sign out everywhere.
+
+    No address and no browser string: only when it began and when it was last used.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    signed_in_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id} since {self.signed_in_at:%Y-%m-%d %H:%M}"

@@ -60,7 +60,9 @@ class VolunteerForm(forms.Form):
     )
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("Email"), required=False)
+    email = forms.EmailField(
+        label=_("Email"), help_text=_("The invitation goes here: a one-time link to choose a password.")
+    )
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES, initial="en")
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.OBSERVER)
 

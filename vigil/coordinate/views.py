@@ -15,7 +15,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -113,7 +113,7 @@ def members(request: HttpRequest, group_id: int) -> HttpResponse:
         if volunteer_form.is_valid():
             data = volunteer_form.cleaned_data
             try:
-                new_user, password = network_members.create_volunteer(
+                new_user = network_members.create_volunteer(
                     actor=user,
                     group=group,
                     username=data["username"],
@@ -126,14 +126,15 @@ def members(request: HttpRequest, group_id: int) -> HttpResponse:
             except VigilError as exc:
                 volunteer_form.add_error(None, str(exc))
             else:
-                # Shown once on this page, never stored in plain text nor put in a message cookie.
-                created = {"username": new_user.get_username(), "password": password}
+                created = {"username": new_user.get_username(), "email": new_user.email}
                 volunteer_form = VolunteerForm(prefix="new")
     elif request.method == "POST":
         return HttpResponse(_("Unknown action."), status=400)
+    people = account_selectors.members(group)
     ctx = {
         **_group_ctx(group, "members"),
-        "members": account_selectors.members(group),
+        "members": people,
+        "not_enrolled": sum(1 for m in people if not m.has_second_factor),
         "add_form": add_form,
         "volunteer_form": volunteer_form,
         "created": created,
@@ -382,6 +383,8 @@ def _week(request: HttpRequest) -> dt.date:
         day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
     except ValueError:
         raise Http404 from None
+    if not 1900 <= day.year <= 2999:  # the page links the weeks before and after: stay far from date's limits
+        raise BadRequest(_("That week is out of range."))
     return network_shifts.week_start(day)
 
 
@@ -465,7 +468,7 @@ def shift_delete(request: HttpRequest, shift_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def network_settings(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    account_access.require_coordinator(user)
+    account_access.require_network_admin(user)
     config = current_config()
     form = NetworkSettingsForm(initial={s.name: getattr(config, s.name) for s in SETTINGS})
     if request.method == "POST":

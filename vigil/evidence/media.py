@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 
 import pillow_heif
 from django.conf import settings
+from django.utils.translation import gettext
 from PIL import Image, UnidentifiedImageError
+
+from vigil.evidence.audio import audio_parses
 
 ReadRange = Callable[[int, int], bytes]
 
@@ -112,6 +115,9 @@ def describe(media_type: str, size: int, read_range: ReadRange) -> Description:
         return _describe_heif(size, read_range)
     if media_type in ISO_BMFF_TYPES and media_type != "image/heic":
         return _describe_iso_bmff(size, read_range)
+    if media_type in ("audio/wav", "audio/ogg", "audio/mpeg"):
+        if not audio_parses(media_type, read_range(0, min(size, HEAD_BYTES)), complete=size <= HEAD_BYTES):
+            raise MediaError(gettext("This recording cannot be read: the file is damaged or is not the audio it says."))
     return Description()
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,8 +79,12 @@ def _check_size(size: int) -> None:
 def start_upload(
     *, dispatch: Dispatch, user: User, size: int, name: str, device_time: dt.datetime | None
 ) -> UploadSession:
-    """Open a resumable upload of `size` bytes for `dispatch` (the caller checked the observer owns it)."""
+    """Open a resumable upload of `size` bytes for `dispatch` (the caller checked the observer owns it).
+
+    One person may hold at most VIGIL_UPLOAD_MAX_OPEN open uploads reserving VIGIL_UPLOAD_MAX_RESERVED_BYTES in all,
+    so nobody can reserve the store's disk with sessions they never finish."""
     _check_size(size)
+    _check_reservations(user, size)  # early, before any staging is begun; again below under the person's lock
     session = UploadSession(
         dispatch=dispatch,
         uploaded_by=user,
@@ -97,11 +101,33 @@ def start_upload(
             raise store_error(exc) from None
     try:
         with transaction.atomic():
+            # Two starts at once by one person must not both pass the caps: they queue on the person's row.
+            User.objects.select_for_update().filter(pk=user.pk).first()
+            _check_reservations(user, size)
             session.save()
     except BaseException:
         _discard_quietly(session)
         raise
     return session
+
+
+def _check_reservations(user: User, size: int) -> None:
+    open_ones = UploadSession.objects.filter(uploaded_by=user, state=UploadState.OPEN)
+    if open_ones.count() >= settings.VIGIL_UPLOAD_MAX_OPEN:
+        raise VigilError(
+            _("You have %(n)d uploads in progress. Finish or cancel one first.")
+            % {"n": settings.VIGIL_UPLOAD_MAX_OPEN},
+            code="too_many_uploads",
+            status=429,
+        )
+    reserved = open_ones.aggregate(total=Sum("size"))["total"] or 0
+    if reserved + size > settings.VIGIL_UPLOAD_MAX_RESERVED_BYTES:
+        raise VigilError(
+            _("Your uploads in progress would hold more than %(gb)d GB. Finish or cancel one first.")
+            % {"gb": settings.VIGIL_UPLOAD_MAX_RESERVED_BYTES // 1024**3},
+            code="too_many_upload_bytes",
+            status=429,
+        )
 
 
 def _discard_quietly(session: UploadSession) -> None:

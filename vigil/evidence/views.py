@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.accounts.access import has_role, require_role, signed_in_user
+from vigil.accounts.mfa import require_second_factor
 from vigil.accounts.models import Role, User
 from vigil.evidence import access, derivatives, selectors, staging, uploads
 from vigil.evidence.media import EXTENSIONS
@@ -208,6 +209,7 @@ def note_add(request: HttpRequest, dispatch_id: int) -> HttpResponse:
 
 
 @login_required
+@require_second_factor
 @require_GET
 def incident_evidence(request: HttpRequest, incident_id: int) -> HttpResponse:
     user = signed_in_user(request)
@@ -228,6 +230,7 @@ def _may(user: object, incident_id: int, roles: tuple[Role, ...]) -> bool:
 
 
 @login_required
+@require_second_factor
 @require_GET
 def item_detail(request: HttpRequest, item_id: str) -> HttpResponse:
     user = signed_in_user(request)
@@ -260,6 +263,7 @@ def _stored_file(name: str, *, media_type: str, size: int, cache_control: str) -
 
 
 @login_required
+@require_second_factor
 @require_GET
 def item_original(request: HttpRequest, item_id: str) -> HttpResponseBase:
     """Download the untouched original (attorneys, coordinators). Audited; a custody leaf records the view."""
@@ -276,6 +280,7 @@ def item_original(request: HttpRequest, item_id: str) -> HttpResponseBase:
 
 
 @login_required
+@require_second_factor
 @require_POST
 def box_add(request: HttpRequest, item_id: str) -> HttpResponse:
     user = signed_in_user(request)
@@ -293,6 +298,7 @@ def box_add(request: HttpRequest, item_id: str) -> HttpResponse:
 
 
 @login_required
+@require_second_factor
 @require_POST
 def box_remove(request: HttpRequest, box_id: int) -> HttpResponse:
     user = signed_in_user(request)
@@ -303,6 +309,7 @@ def box_remove(request: HttpRequest, box_id: int) -> HttpResponse:
 
 
 @login_required
+@require_second_factor
 @require_POST
 def derivative_make(request: HttpRequest, item_id: str) -> HttpResponse:
     user = signed_in_user(request)
@@ -339,6 +346,7 @@ def derivative_file(request: HttpRequest, derivative_id: str) -> HttpResponseBas
 
 
 @login_required
+@require_second_factor
 @require_POST
 def incident_export(request: HttpRequest, incident_id: int) -> HttpResponseBase:
     """Export the incident's evidence as a bundle (zip) an attorney or court can verify offline."""
@@ -364,6 +372,7 @@ def incident_export(request: HttpRequest, incident_id: int) -> HttpResponseBase:
 
 
 @login_required
+@require_second_factor
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The evidence desk: incidents of the user's groups that hold evidence; for everyone, how to check the log."""

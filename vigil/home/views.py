@@ -53,7 +53,7 @@ _ROLE_CARDS: list[tuple[Role, str, Promise, Promise, Promise]] = [
         Role.COORDINATOR,
         "coordinate:home",
         _("Coordinator"),
-        _("Manage your groups: members, zones, observers and their training, shifts and network settings."),
+        _("Manage your groups: members, zones, observers and their training, and shifts."),
         _("Manage the network"),
     ),
     (
@@ -69,6 +69,13 @@ _ROLE_CARDS: list[tuple[Role, str, Promise, Promise, Promise]] = [
         _("Auditor"),
         _("Verify evidence bundles and the signed checkpoints of the evidence log, offline, with vigil-verify."),
         _("Open evidence"),
+    ),
+    (
+        Role.NETWORK_ADMIN,
+        "coordinate:settings",
+        _("Network administrator"),
+        _("Set how the whole network works: clustering, dispatch timing, check-ins and how long contacts are kept."),
+        _("Open network settings"),
     ),
 ]
 

@@ -14,12 +14,13 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.crypto import salted_hmac
 
 from vigil.accounts.access import AnyUser, audit, group_ids
 from vigil.accounts.models import Role
 from vigil.hotline.models import Incident, Report
+from vigil.lib import clients
 from vigil.places.models import Zone
 
 # Roles that also see what lies outside every zone (unzoned incidents, unplaced reports).
@@ -109,14 +110,8 @@ CONTACT_PURPOSE = "report-contact"
 # and is useless a minute later.
 
 
-def client_address(request: HttpRequest) -> str:
-    """The address of the client as this server sees it, honouring VIGIL_PROXY_HOPS trusted proxies."""
-    hops = settings.VIGIL_PROXY_HOPS
-    if hops:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if len(forwarded) >= hops:
-            return str(forwarded[-hops])
-    return str(request.META.get("REMOTE_ADDR", ""))
+# One definition of the client's address, in vigil/lib/clients.py (sign-in throttles use it too).
+client_address = clients.client_address
 
 
 def within_rate(sender: str, *, scope: str, per_minute: int | None = None) -> bool:
@@ -132,3 +127,13 @@ def within_rate(sender: str, *, scope: str, per_minute: int | None = None) -> bo
         cache.add(key, 1, timeout=90)
         count = 1
     return count <= limit
+
+
+def refund_rate(sender: str, *, scope: str) -> None:
+    """Give back the attempt `within_rate` just counted: a refused (invalid) submission uses up nobody's quota."""
+    minute = int(time.time() // 60)
+    digest = salted_hmac("vigil.hotline.rate", f"{scope}\x00{minute}\x00{sender}", algorithm="sha256").hexdigest()
+    try:
+        cache.decr(f"vigil:rate:{digest[:32]}")
+    except ValueError:  # the minute turned over; the new counter never saw this attempt
+        pass

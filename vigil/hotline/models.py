@@ -88,6 +88,8 @@ class Report(models.Model):
     placed_by = models.CharField(max_length=16, choices=PlacedBy.choices, blank=True, default="")
     place_match = models.CharField(max_length=200, blank=True)
     place_confidence = models.FloatField(null=True, blank=True)
+    # Placed outside the network's zones and their margin (vigil/places/service_area.py): kept, but in no incident.
+    outside_area = models.BooleanField(default=False)
     uniform = models.CharField(max_length=300, blank=True)
     seen_at = models.DateTimeField()
     equipment = models.CharField(max_length=300, blank=True)
@@ -141,3 +143,22 @@ class SmsConversation(models.Model):
 
     def __str__(self) -> str:
         return f"sms conversation for {self.report_id}"
+
+
+class AnsweredRequest(models.Model):
+    """A request already answered, so a retry or a replay gets the same answer and stores nothing twice: an SMS
+    provider's MessageSid, an API client's Idempotency-Key, a web form's one-time token.
+
+    Only a keyed hash of the identifier is kept (vigil.vault.keyed_hash), with a digest of the request it came with
+    and the answer given; rows older than a day are deleted (tasks.forget_answered_requests).
+    """
+
+    key_hash = models.CharField(max_length=64, unique=True)
+    request_digest = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=64, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"answered request {self.key_hash[:8]}"

@@ -17,6 +17,7 @@ from vigil.hotline.services import normalise_receipt
 QUEUE_HOURS = 24
 QUEUE_LIMIT = 100
 RECEIVED = "received"  # the status of a report not yet in an incident (not placed on the map yet)
+OUTSIDE_AREA = "outside_area"  # placed outside the network's service area: nobody is sent
 
 
 def operator_queue(user: AnyUser, *, now: dt.datetime | None = None) -> QuerySet[Report]:
@@ -24,7 +25,7 @@ def operator_queue(user: AnyUser, *, now: dt.datetime | None = None) -> QuerySet
     since = (now or timezone.now()) - dt.timedelta(hours=QUEUE_HOURS)
     return (
         reports_visible_to(user, [Role.OPERATOR])
-        .filter(received_at__gte=since)
+        .filter(received_at__gte=since, outside_area=False)
         .select_related("incident", "incident__zone")
         .annotate(
             unplaced=Case(When(incident__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
@@ -41,9 +42,11 @@ def report_status(receipt: str) -> str | None:
     code = normalise_receipt(receipt)
     if code is None:
         return None
-    row = Report.objects.filter(receipt=code).values_list("pk", "incident_id").first()
+    row = Report.objects.filter(receipt=code).values_list("pk", "incident_id", "outside_area").first()
     if row is None:
         return None
+    if row[2]:
+        return OUTSIDE_AREA
     incident_id = row[1]
     seen: set[int] = set()
     while incident_id is not None and incident_id not in seen:
@@ -62,6 +65,7 @@ def status_label(state: str) -> str:
     """A reporter-facing sentence for a status (translated)."""
     labels = {
         RECEIVED: _("Received. A volunteer will place it on the map and check it."),
+        OUTSIDE_AREA: _("Received, but it is outside the area this hotline covers: nobody will be sent."),
         "new": _("Received and being checked by a dispatcher."),
         "verifying": _("Being verified: trained observers may be on their way."),
         "verdict": _("Checked by the hotline. Thank you for reporting."),

@@ -27,7 +27,7 @@ from vigil.hotline import clustering, events
 from vigil.hotline.access import CONTACT_PURPOSE
 from vigil.hotline.models import Channel, Incident, PlacedBy, Report, SmsConversation
 from vigil.lib.errors import VigilError
-from vigil.places import config, geocoder
+from vigil.places import config, geocoder, service_area
 from vigil.places.match import Match
 from vigil.safety.validators import guard_text
 
@@ -332,7 +332,10 @@ def _store_report(
         )
         if words is not None:
             _mark_placed_from_words(report, words)
-        if report.lat is not None:
+        if report.lat is not None and not service_area.serves(report.cell):
+            report.outside_area = True  # kept, answered with where to get help, and in nobody's queue
+            report.save()
+        elif report.lat is not None:
             placement = clustering.place(report, actor=entered_by, cfg=cfg)  # saves the report inside its incident
             if words is not None:
                 _record_placed_from_words(placement.incident, report, words)

@@ -3,8 +3,9 @@
 A first message becomes a report at once (whatever it says), and the reply carries the receipt code and asks for the
 first missing SALUTE part. Each answer fills the part asked for, then the next missing part is asked, one at a time,
 in the order below, each at most once. The sender's number is never stored: the conversation is found again by a
-keyed hash of it (HMAC with SECRET_KEY), and the conversation row is deleted when the questions are done, on STOP, or
-when it goes stale (tasks.end_stale_sms_conversations).
+keyed hash of it (HMAC with a key derived from the vault master key), and the conversation row is deleted when the
+questions are done, on STOP, or when it goes stale (tasks.end_stale_sms_conversations). A message the provider sends
+again (the same MessageSid) gets the first answer and changes nothing (vigil/hotline/replay.py).
 """
 
 from __future__ import annotations
@@ -19,15 +20,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from vigil.hotline import services
+from vigil.hotline import replay, services
 from vigil.hotline.access import within_rate
 from vigil.hotline.models import Channel, Report, SmsConversation
 from vigil.lib.errors import VigilError
+from vigil.places import service_area
+from vigil.vault import keyed_hash
 
 # The SALUTE parts asked for, most useful first ("location" = coordinates or words; "time" = when it was seen).
 ASK_ORDER = ("location", "activity", "size", "uniform", "time", "equipment")
@@ -217,9 +219,10 @@ def parse(text: str) -> Parsed:
 
 
 def sender_hash(number: str) -> str:
-    """A keyed hash of the sender's number: the same number gives the same hash, the hash gives no number."""
+    """A keyed hash of the sender's number (the key comes from the vault's master key, kept apart from the data): the
+    same number gives the same hash; the hash gives no number, even to someone who tries every number."""
     canonical = "".join(ch for ch in number if ch.isdigit() or ch == "+")
-    return salted_hmac("vigil.hotline.sms-sender", canonical, algorithm="sha256").hexdigest()
+    return keyed_hash(canonical, purpose="sms-sender")
 
 
 def question(part: str) -> str:
@@ -283,6 +286,10 @@ def _start(body: str, key: str) -> Outcome:
         except VigilError as refused:
             return _twiml(_refusal(refused.as_validation_error()))
         receipt = services.format_receipt(report.receipt)
+        if report.outside_area:
+            return _twiml(
+                _("Report received, code %(receipt)s.") % {"receipt": receipt} + " " + service_area.help_text()
+            )
         part = _next_part(report, None)
         if part is None:
             return _twiml(_("Report received, code %(receipt)s. Thank you. Stay safe.") % {"receipt": receipt})
@@ -369,6 +376,28 @@ def handle(request: HttpRequest) -> Outcome:
         return Outcome("Malformed message: From and Body are required.\n", 400, "text/plain")
     key = sender_hash(sender)
     body = body.strip()
+    sid = request.POST.get("MessageSid", "").strip()
+    if not sid or len(sid) > SENDER_MAX_CHARS:
+        return _converse(key, body)
+    # The provider retries a message it thinks was not delivered, and a captured request can be replayed: the same
+    # MessageSid gets the answer it got the first time, and no second report.
+    try:
+        answer = replay.once(
+            kind="sms",
+            key=sid,
+            request=f"{key}\x00{body}",
+            produce=lambda: _as_answer(_converse(key, body)),
+        )
+    except VigilError:
+        return Outcome("This MessageSid was already used for another message.\n", 409, "text/plain")
+    return Outcome(answer.body, answer.status, answer.content_type)
+
+
+def _as_answer(outcome: Outcome) -> replay.Answer:
+    return replay.Answer(outcome.status, outcome.content_type, outcome.body)
+
+
+def _converse(key: str, body: str) -> Outcome:
     if not within_rate(key, scope="sms"):
         with translation.override(detect_language(body)):
             return _twiml(_("Too many messages in a minute. Please wait a minute and send it again."))

@@ -11,3 +11,11 @@ from vigil.hotline import services
 def end_stale_sms_conversations() -> int:
     """Forget SMS conversations nobody answered within VIGIL_SMS_CONVERSATION_MINUTES (the report stays)."""
     return services.end_stale_sms_conversations()
+
+
+@task()
+def forget_answered_requests() -> int:
+    """Forget answers kept for retries and replays (SMS MessageSid, Idempotency-Key) after a day."""
+    from vigil.hotline import replay
+
+    return replay.forget_old()

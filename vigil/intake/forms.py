@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -22,6 +23,20 @@ def _text(label: StrOrPromise, help_text: StrOrPromise, max_length: int, *, rows
     # max_length is enforced by the service (with a clear message); the browser hint is the same number.
     widget.attrs["maxlength"] = str(max_length)
     return forms.CharField(label=label, help_text=help_text, required=False, widget=widget, strip=False)
+
+
+# A coordinate as a browser's number field sends it: ASCII digits, an optional sign and one decimal point. Python's
+# float() also takes "1_0" (10.0), full-width and other scripts' digits, "1e1", "infinity"; none of them is a plain
+# decimal a reporter typed, and each has been used to put a report somewhere it was not meant to go.
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+
+
+class PlainDecimalField(forms.FloatField):
+    def to_python(self, value: Any) -> float | None:  # type: ignore[override]
+        if isinstance(value, str) and value.strip() and not _PLAIN_DECIMAL.fullmatch(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        result: float | None = super().to_python(value)
+        return result
 
 
 class ReportForm(forms.Form):
@@ -47,8 +62,8 @@ class ReportForm(forms.Form):
         _("For example: Lake St and 5th Ave, in front of the laundromat."),
         SHORT_FIELDS["location_text"],
     )
-    lat = forms.FloatField(label=_("Latitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
-    lon = forms.FloatField(label=_("Longitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+    lat = PlainDecimalField(label=_("Latitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
+    lon = PlainDecimalField(label=_("Longitude"), required=False, widget=forms.NumberInput(attrs={"step": "any"}))
     uniform = _text(
         _("What do they wear?"),
         _("Words on vests or jackets (ICE, POLICE, HSI, Border Patrol), uniforms, plain clothes."),
@@ -105,8 +120,8 @@ class OperatorReportForm(ReportForm):
 
 
 class PlaceForm(forms.Form):
-    lat = forms.FloatField(label=_("Latitude"), widget=forms.NumberInput(attrs={"step": "any"}))
-    lon = forms.FloatField(label=_("Longitude"), widget=forms.NumberInput(attrs={"step": "any"}))
+    lat = PlainDecimalField(label=_("Latitude"), widget=forms.NumberInput(attrs={"step": "any"}))
+    lon = PlainDecimalField(label=_("Longitude"), widget=forms.NumberInput(attrs={"step": "any"}))
     # The gazetteer's label of the suggestion picked (a hidden field of each suggestion's button), if one was.
     match = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 

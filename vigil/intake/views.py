@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -13,12 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from vigil.accounts.access import require_role, signed_in_user
 from vigil.accounts.models import Role, User
-from vigil.hotline import selectors, services, sms
-from vigil.hotline.access import client_address, report_for, within_rate
+from vigil.hotline import replay, selectors, services, sms
+from vigil.hotline.access import client_address, refund_rate, report_for, within_rate
 from vigil.hotline.models import Channel, Report
 from vigil.intake.forms import OperatorReportForm, PlaceForm, PlaceSearchForm, ReceiptForm, ReportForm
 from vigil.lib.errors import VigilError
-from vigil.places import config, geocoder
+from vigil.places import config, geocoder, service_area
 
 PLACERS = [Role.OPERATOR, Role.DISPATCHER]
 
@@ -70,6 +72,7 @@ def report(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, object] = {"map": _map_settings(), "retention_days": days}
     if request.method != "POST":
         ctx["form"] = ReportForm(initial={"language": translation.get_language()}, retention_days=days)
+        ctx["submission_token"] = secrets.token_urlsafe(18)
         status = 200
         if "receipt" in request.GET:
             lookup, status = _status_lookup(request)
@@ -82,16 +85,43 @@ def report(request: HttpRequest) -> HttpResponse:
     form = ReportForm(request.POST, retention_days=days)
     ctx["form"] = form
     ctx["receipt_form"] = ReceiptForm()
+    ctx["submission_token"] = secrets.token_urlsafe(18)  # a refused form is sent again with a new one
+    token = request.POST.get("submission_token", "")
+    if not 16 <= len(token) <= 64:
+        return _take_report(request, form, ctx, days)
+    # The form's one-time token: a double tap, a browser's resend or a retry after a node died mid-request shows the
+    # same receipt and stores one report.
+    fields = "\x00".join(f"{name}={request.POST.get(name, '')}" for name in sorted(form.fields))
+    answer = replay.once(
+        kind="web-report",
+        key=token,
+        request=fields,
+        produce=lambda: _kept(_take_report(request, form, ctx, days)),
+    )
+    return HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
+
+
+def _kept(response: HttpResponse) -> replay.Answer:
+    return replay.Answer(response.status_code, response["Content-Type"], response.content.decode())
+
+
+def _take_report(request: HttpRequest, form: ReportForm, ctx: dict[str, object], days: int) -> HttpResponse:
     if not within_rate(client_address(request), scope="report"):
         ctx["rate_limited"] = True
         return render(request, "intake/report.html", ctx, status=429)
     created = _submit(form, channel=Channel.WEB)
     if created is None:
+        refund_rate(client_address(request), scope="report")
         return render(request, "intake/report.html", ctx, status=400)
     return render(
         request,
         "intake/report_received.html",
-        {"receipt": services.format_receipt(created.receipt), "report": created, "retention_days": days},
+        {
+            "receipt": services.format_receipt(created.receipt),
+            "report": created,
+            "retention_days": days,
+            "outside_help": service_area.help_text() if created.outside_area else "",
+        },
         status=201,
     )
 

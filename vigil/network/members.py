@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import secrets
-
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from vigil.accounts import invitations
 from vigil.accounts.access import audit
 from vigil.accounts.models import Group, Membership, Role, User
 from vigil.lib.errors import VigilError
@@ -50,16 +49,18 @@ def create_volunteer(
     email: str,
     language: str,
     role: Role,
-) -> tuple[User, str]:
-    """Create an account with `role` in `group`; returns the user and a one-time password to hand over."""
-    password = secrets.token_urlsafe(12)
+) -> User:
+    """Create an account with `role` in `group` and e-mail the person a one-time link to choose their password
+    (vigil.accounts.invitations). Nobody, the coordinator included, ever sees a password."""
+    if not email:
+        raise VigilError(_("An e-mail address is needed to send the invitation."))
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise VigilError(_("The username %(username)s is taken.") % {"username": username})
         try:
             user = User.objects.create_user(
                 username=username,
-                password=password,
+                password=None,
                 email=email,
                 first_name=first_name,
                 last_name=last_name,
@@ -71,7 +72,8 @@ def create_volunteer(
             _ensure_observer(user=user, group=group)
         Membership.objects.create(user=user, group=group, role=role)
         audit(actor, "user.create", object_type="user", object_id=user.pk, group_id=group.pk, role=str(role))
-    return user, password
+        transaction.on_commit(lambda: invitations.send_invitation(user=user, group_name=group.name))
+    return user
 
 
 def remove_role(*, actor: User, membership: Membership) -> None:

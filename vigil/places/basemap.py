@@ -117,10 +117,10 @@ def _encode_tile(features: Iterable[tuple[str, Any, dict[str, Any]]], z: int, x:
 
 def build_from_gazetteer(target: Path | None = None) -> tuple[Path, int]:
     """Write a PMTiles basemap of the gazetteer's streets, landmarks and neighbourhoods; returns (path, tiles)."""
+    import shapely
     from pmtiles.tile import Compression, TileType, zxy_to_tileid
     from pmtiles.writer import Writer
     from shapely.geometry import LineString, MultiPoint, Point, box
-    from shapely.ops import transform
 
     from vigil.places.models import AddressPoint, NamedPlace, StreetSegment
 
@@ -144,7 +144,7 @@ def build_from_gazetteer(target: Path | None = None) -> tuple[Path, int]:
     margin = 0.01
     bounds = (west - margin, south - margin, east + margin, north + margin)
     lonlat.append(Feature("earth", box(*bounds), {"kind": "earth"}))
-    projected = [(f.layer, transform(_mercator_xy, f.geometry), f.properties) for f in lonlat]
+    projected = [(f.layer, shapely.transform(f.geometry, _mercator_coords), f.properties) for f in lonlat]
 
     target = target or path()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -191,8 +191,9 @@ def build_from_gazetteer(target: Path | None = None) -> tuple[Path, int]:
     return target, count
 
 
-def _mercator_xy(x: float, y: float, z: float | None = None) -> tuple[float, float]:
-    return _mercator(x, y)
+def _mercator_coords(coords: Any) -> list[tuple[float, float]]:
+    """shapely.transform's callback: an (N, 2) array of lon/lat to Web Mercator's unit square."""
+    return [_mercator(float(x), float(y)) for x, y in coords]
 
 
 def _bounds(geometries: Iterable[Any]) -> tuple[float, float, float, float]:

@@ -49,11 +49,13 @@ def cells_from_geojson(raw: str | bytes) -> set[str]:
         raise ZoneShapeError(_("The GeoJSON is larger than 2 MB. Simplify the shape first."))
     try:
         data = json.loads(raw)
+        geometries = _polygonal_geometries(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ZoneShapeError(
             _("This is not valid JSON: %(error)s.") % {"error": getattr(exc, "msg", str(exc))}
         ) from None
-    geometries = _polygonal_geometries(data)
+    except RecursionError:  # arrays or objects nested thousands deep: no shape is
+        raise ZoneShapeError(_("The GeoJSON is nested too deeply to be a shape.")) from None
     if not geometries:
         raise ZoneShapeError(_("The GeoJSON holds no Polygon or MultiPolygon."))
     cells: set[str] = set()

@@ -25,4 +25,11 @@ def unseal(blob: bytes | memoryview, *, purpose: str) -> str:
     return crypto.unseal(blob, purpose=purpose)
 
 
-__all__ = ["VaultError", "seal", "unseal"]
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """A keyed hash (HMAC under a key derived from the master key) of a low-entropy identifier such as a number."""
+    from vigil.vault import crypto
+
+    return crypto.keyed_hash(value, purpose=purpose)
+
+
+__all__ = ["VaultError", "keyed_hash", "seal", "unseal"]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import struct
 import threading
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.db import transaction
 from django.utils import timezone
 
@@ -95,6 +99,26 @@ def forget_keys() -> None:
     """Drop unwrapped data keys held in this process (after a master key change, and in tests)."""
     with _lock:
         _data_keys.clear()
+        _hash_keys.clear()
+
+
+_hash_keys: dict[str, bytes] = {}
+
+
+def keyed_hash(value: str, *, purpose: str) -> str:
+    """HMAC-SHA256 of a low-entropy identifier (a phone number, a provider's message id) under a key derived from
+    the master key for `purpose` (HKDF-SHA256). A copy of the database, or of the data directory without the key
+    file, cannot test guesses against it; the same value gives the same hash while the master key stays."""
+    if not purpose or "\x00" in purpose:
+        raise VaultError("purpose must be a non-empty label")
+    with _lock:
+        key = _hash_keys.get(purpose)
+    if key is None:
+        info = b"vigil-keyed-hash\x00" + purpose.encode("utf-8")
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(read_master_key())
+        with _lock:
+            _hash_keys[purpose] = key
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _aad(purpose: str, header: bytes) -> bytes:

@@ -32,6 +32,7 @@ from vigil.network import dispatch as network_dispatch
 from vigil.network import shifts as shifts
 from vigil.network.models import Dispatch, Observer, Shift
 from vigil.ops import demo_cases
+from vigil.ops.demo_accounts import seed_demo_accounts
 from vigil.ops.demo_observers import seed_observers
 from vigil.ops.demo_places import seed_demo_places
 from vigil.ops.demo_public import seed_public_demo
@@ -60,6 +61,7 @@ ROLE_USERS = [
     ("demo-observer", Role.OBSERVER, "Wren", "Calloway-Ruiz"),
     ("demo-attorney", Role.ATTORNEY, "Mirela", "Quastenberg"),
     ("demo-auditor", Role.AUDITOR, "Anselm", "Dorrity"),
+    ("demo-network_admin", Role.NETWORK_ADMIN, "Ingrid", "Halvorsen-Pike"),
 ]
 # Which demo groups each role user belongs to (slugs); the observer belongs to one group only.
 ROLE_GROUPS = {
@@ -69,6 +71,7 @@ ROLE_GROUPS = {
     Role.OBSERVER: ["demo-riverside"],
     Role.ATTORNEY: [g[0] for g in GROUPS],
     Role.AUDITOR: [g[0] for g in GROUPS],
+    Role.NETWORK_ADMIN: [GROUPS[0][0]],
 }
 
 # Forty invented observers: (first name, last name, languages).
@@ -253,6 +256,7 @@ class Command(BaseCommand):
         seed_observers(self.stdout.write)
         demo_cases.seed(self.stdout)
         self.stdout.write(seed_public_demo())
+        seed_demo_accounts(self.stdout.write, prefix=USER_PREFIX)
 
 
 def reset_demo() -> int:
