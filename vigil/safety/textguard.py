@@ -31,9 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils.functional import lazy
 from django.utils.text import format_lazy
-from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -59,43 +57,14 @@ class Reason(enum.Enum):
         return _MESSAGES[self]
 
 
-# Messages whose Spanish is not yet in locale/es's catalogue: until a translator adds them there, the Spanish below is
-# shown when Spanish is active and the catalogue has no entry (the catalogue wins as soon as it has one).
-_SPANISH_UNTIL_CATALOGUED = {
-    "identity": "Nombra o señala a la persona a la que se culpa de llamar a las autoridades, o nombra a alguien por lo "
-    "que se sabe de su vida privada. Vigil nunca ayuda a identificarlas: describa solo lo que cualquiera podía ver en "
-    "el lugar (uniforme, marcas, agencia, un nombre o número de placa que llevaba en servicio).",
-    "plate": "Da la placa del carro propio de una persona. Solo se guardan, para el equipo legal, las placas de los "
-    "vehículos usados en el operativo: deje fuera los carros de la vida privada de cualquiera.",
-    "personal_details": "Da datos privados de una persona (fecha de nacimiento, trabajo, rutina, números de "
-    "identidad). Déjelos fuera.",
-    "reads_unsafe": "Se lee como una amenaza o como algo que expone a una persona. Escríbalo de nuevo describiendo "
-    "solo lo que vio en el lugar.",
-    "review": "El filtro de texto no está seguro de este texto: puede amenazar a alguien o exponer a una persona. Se "
-    "guarda, pero no se muestra a observadores ni en mensajes de despacho hasta que un operador lo apruebe, lo "
-    "corrija o lo rechace.",
-}
-
-
-def _bridged(english: str, key: str) -> StrPromise:
-    def resolve() -> str:
-        translated = gettext(english)
-        if translated == english and (get_language() or "").startswith("es"):
-            return _SPANISH_UNTIL_CATALOGUED[key]
-        return translated
-
-    return format_lazy("{}", lazy(resolve, str)())
-
-
 _MESSAGES: dict[Reason, StrPromise] = {
     Reason.THREAT: _(
         "It reads as a threat against someone. Vigil is for observing and documenting, never for harming anyone."
     ),
-    Reason.IDENTITY: _bridged(
+    Reason.IDENTITY: _(
         "It names or points to the person blamed for calling the authorities, or names someone from what you know "
         "of their private life. Vigil never helps identify them: describe only what anyone could see at the scene "
-        "(uniform, markings, agency, a name or badge number worn on duty).",
-        "identity",
+        "(uniform, markings, agency, a name or badge number worn on duty)."
     ),
     Reason.PRIVATE_ADDRESS: _(
         "It says where a person lives. Tell us where the activity is happening (a corner, a business, the address "
@@ -113,19 +82,16 @@ _MESSAGES: dict[Reason, StrPromise] = {
         "use the call-back field, which is protected and deleted after a few days."
     ),
     Reason.SOCIAL_MEDIA: _("It points to a person's social media account. Leave it out."),
-    Reason.PLATE: _bridged(
+    Reason.PLATE: _(
         "It gives the plate of a person's own car. Only plates of vehicles used in the operation are kept, for the "
-        "legal team: leave out the cars of anyone's private life.",
-        "plate",
+        "legal team: leave out the cars of anyone's private life."
     ),
-    Reason.PERSONAL_DETAILS: _bridged(
+    Reason.PERSONAL_DETAILS: _(
         "It gives private details about a person (date of birth, workplace, routine, identity numbers). Leave them "
-        "out.",
-        "personal_details",
+        "out."
     ),
-    Reason.READS_UNSAFE: _bridged(
-        "It reads like a threat or like it exposes a person. Rephrase it to describe only what you saw at the scene.",
-        "reads_unsafe",
+    Reason.READS_UNSAFE: _(
+        "It reads like a threat or like it exposes a person. Rephrase it to describe only what you saw at the scene."
     ),
 }
 
@@ -141,10 +107,9 @@ class Decision(enum.Enum):
     REFUSE = "refuse"
 
 
-_REVIEW_REASON = _bridged(
+REVIEW_REASON = _REVIEW_REASON = _(
     "The text guard is unsure about this text: it may threaten someone or expose a person. It is kept but not shown "
-    "to observers or in dispatch messages until an operator approves, redacts or refuses it.",
-    "review",
+    "to observers or in dispatch messages until an operator approves, redacts or refuses it."
 )
 
 
@@ -182,8 +147,17 @@ class GuardResult:
         """The whole explanation for the person who wrote the text, translated when it is rendered."""
         if self.ok:
             return format_lazy("")
-        template = " ".join(["{}"] * (len(self.reasons) + 2))
-        return format_lazy(template, _LEAD, *(reason.message for reason in self.reasons), _KEPT)
+        return explain(self.reasons)
+
+
+def explain(reasons: Iterable[Reason], *, kept: bool = True) -> StrPromise:
+    """One explanation for several reasons (each said once, in the usual order), translated when rendered. `kept`
+    adds that the text was kept for editing: a channel that keeps nothing (SMS) says so itself."""
+    ordered = sorted(set(reasons), key=list(Reason).index)
+    parts: list[StrPromise] = [_LEAD, *(reason.message for reason in ordered)]
+    if kept:
+        parts.append(_KEPT)
+    return format_lazy(" ".join(["{}"] * len(parts)), *parts)
 
 
 OK = GuardResult(ok=True, reasons=())
