@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from vigil.safety._prefilter import Gated
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
 
@@ -170,6 +172,7 @@ OK = GuardResult(ok=True, reasons=())
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'", "\u2032": "'"})
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 _SPACES = re.compile(r"\s+")
+_COMMON_MARKS = re.compile("[\u0300-\u036f]+")
 
 
 def _fold(text: str) -> str:
@@ -177,8 +180,12 @@ def _fold(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text)
     folded = _INVISIBLE.sub("", folded).translate(_APOSTROPHES)
     if not folded.isascii():
-        decomposed = unicodedata.normalize("NFD", folded)
-        folded = unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+        # The common accents are one block of combining marks; a regex drops them at C speed. Whatever is left that is
+        # not ASCII (other scripts' marks, emoji) goes through the exact test character by character.
+        decomposed = _COMMON_MARKS.sub("", unicodedata.normalize("NFD", folded))
+        if not decomposed.isascii():
+            decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+        folded = unicodedata.normalize("NFC", decomposed)
     return _SPACES.sub(" ", folded).strip()
 
 
@@ -220,7 +227,7 @@ _FAMILY = (
     r"|esposa|esposo|marido|mujer|hij[oa]s?|nin[oa]s|mama|madre|papa|padre|familia|novia|novio|pareja|bebes?"
     r"|niet[oa]s?)"
 )
-_ACTIVITY = re.compile(
+_ACTIVITY = Gated(
     r"\b(?:agents?|ice|migra|raid(?:ed|ing|s)?|redadas?|operativo|detain(?:ed|ing)?|detenid[oa]s?|arrest(?:ed|ing)?"
     r"|took|taken|taking|grabbed|picked up|handcuff(?:ed)?|llevaron|detuvieron|arrestaron|agarraron|esposaron"
     r"|border patrol|patrulla fronteriza|deport(?:ed|ing)?|knock(?:ing|ed)|tocando|surrounded|rodead[oa]"
@@ -242,11 +249,11 @@ class _Mention:
     kind: _Kind
 
 
-_MENTION_PATTERNS: tuple[tuple[_Kind, re.Pattern[str]], ...] = (
-    (_Kind.INFORMER, re.compile(r"\b" + _INFORMER + r"\b")),
-    (_Kind.TAKEN, re.compile(r"\b" + _TAKEN + r"\b")),
-    (_Kind.OFFICER, re.compile(r"\b" + _OFFICER + r"\b")),
-    (_Kind.CIVILIAN, re.compile(r"\b" + _CIVILIAN + r"\b")),
+_MENTION_PATTERNS: tuple[tuple[_Kind, Gated], ...] = (
+    (_Kind.INFORMER, Gated(r"\b" + _INFORMER + r"\b")),
+    (_Kind.TAKEN, Gated(r"\b" + _TAKEN + r"\b")),
+    (_Kind.OFFICER, Gated(r"\b" + _OFFICER + r"\b")),
+    (_Kind.CIVILIAN, Gated(r"\b" + _CIVILIAN + r"\b")),
 )
 
 
@@ -356,7 +363,7 @@ _INTENT_ES = (
 _PAY_EXCEPTIONS = r"(?! (?:a |the |his |her |their |for (?:a|the|his|her|their) |bail|bond|rent|fines?|taxes|\$|\d))"
 _PAY_EXCEPTIONS += r"(?!(?: for (?:this|that|it|what \w+ did))? (?:in court|en la corte|before a judge|at the polls))"
 _THREATS = tuple(
-    re.compile(p)
+    Gated(p)
     for p in (
         r"\b" + _INTENT_EN + _GAP + _VIOLENCE_EN + r"\b",
         r"(?:^|[.!?;,] ?)(?:kill|shoot|burn(?: down)?|torch|bomb|attack|beat|hang|lynch|stab) "
@@ -407,7 +414,7 @@ _THREATS = tuple(
 
 _TARGET = r"(?:an? |the |every |all (?:the )?|los |las |al |a (?:la |los |un |una )?|un |una |esos |)"
 _MORE_THREATS = tuple(
-    re.compile(p)
+    Gated(p)
     for p in (
         # 1. slogans and chants
         r"\b(?:kill|shoot|hang|string up|end) " + _TARGET + r"(?:ice|migra|agents?|officers?|pigs?)\b",
@@ -458,7 +465,7 @@ def _threats(reader: _Reader) -> Iterable[Reason]:
 
 
 # Identity: a name given to an officer, or to someone blamed for calling the authorities.
-_NAME_CUE = re.compile(
+_NAME_CUE = Gated(
     r"\b(?:(?:is|was|were|'s) (?:named|called)|(?<=guy )called|(?<=man )called|(?<=one )called|(?<=dude )called"
     r"|named|name(?:'s| is| was|:)|se llama(?:ba)?|de nombre|llamad[oa]|nombre (?:es|era)|apellido|last name"
     r"|surname|first name)\b"
@@ -483,7 +490,7 @@ _NOT_NAMES = frozenset(
 )
 
 
-_PRIVATE_KNOWLEDGE = re.compile(
+_PRIVATE_KNOWLEDGE = Gated(
     r"\b(?:i|we) (?:know|knew|recogni[sz]ed?) (?:him|her|them|that \w+|the \w+)(?: \w+){0,2}? from\b"
     r"|\b(?:i|we) went to (?:school|high school|church) with (?:him|her|them)\b"
     r"|\b(?:lo|la|los|las) conozco (?:de|del|desde)\b|\b(?:iba|fue|va) (?:en|a) mi (?:escuela|prepa|salon|iglesia)\b"
@@ -497,7 +504,8 @@ def _names_person(reader: _Reader) -> Iterable[Reason]:
     if _PRIVATE_KNOWLEDGE.search(reader.low) and (_NAME_CUE.search(reader.low) or _PROPER_NAME.search(reader.folded)):
         yield Reason.IDENTITY
         return
-    if reader.cased is not None:
+    # Only a name after an informer's title refuses here: skip the case-insensitive scan when no such title is present.
+    if reader.cased is not None and any(title in reader.low for title in _INFORMER_TITLE_WORDS):
         for m in _TITLED_NAME.finditer(reader.cased):
             if m.group(1).split()[0].lower() not in _NOT_NAMES and m.group(0)[:3].lower() in _INFORMER_TITLES:
                 yield Reason.IDENTITY
@@ -516,9 +524,10 @@ def _names_person(reader: _Reader) -> Iterable[Reason]:
 
 
 _INFORMER_TITLES = frozenset(("sni", "inf", "sop", "chi"))
+_INFORMER_TITLE_WORDS = ("snitch", "informant", "soplon", "chivat")
 _PROPER_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+\b")
 # "the neighbour who called ICE is Walt Brody", "it was Walt who reported them", "fue Irma quien los denuncio"
-_INFORMER_IS = re.compile(
+_INFORMER_IS = Gated(
     r"\b" + _INFORMER + r"(?: \w+){0,3}? (?:is|was|es|era|fue) (?!(?:a |an |the |un |una |el |la |gone|here|there"
     r"|not |no |ya |aqui|alli)\b)[a-z]+"
     r"|\b(?:it was|fue) (?!(?:the|a|an|el|la|los|las|un|una|ice|they|them|him|her|us|me|my|mi|su|uno|one|agents?"
@@ -538,7 +547,7 @@ def _sentence_mentions(reader: _Reader, pos: int) -> set[_Kind]:
 
 # Residence: where a person lives.
 _RESIDENCE_CUES = tuple(
-    re.compile(p)
+    Gated(p)
     for p in (
         r"\b(?:lives?|living|resides?|staying|stays|moved|sleeps) (?:right |just |now |still )?(?:at|on|in|near|by"
         r"|over|above|below|off|next to|across from|around|behind|with|a (?:block|few blocks|couple blocks))\b"
@@ -563,7 +572,7 @@ _RESIDENCE_CUES = tuple(
         r"\b(?:se|sabemos|sabe|averigue|averiguamos|este es|aqui es|es) donde (?:vive|viven)\b(?P<subject>)",
     )
 )
-_HOME_OF_PROTECTED = re.compile(
+_HOME_OF_PROTECTED = Gated(
     r"\b(?:" + _OFFICER + r"|snitch|informant)(?:'s|s') (?:\w+ )?(?:house|home|place|apartment|address|residence)\b"
     r"|\b(?:casa|domicilio|direccion|departamento) (?:del|de la|de los|de ese|de esa|de el) (?:\w+ )?"
     r"(?:" + _OFFICER + r"|soplon(?:a)?|chivat[oa])\b"
@@ -598,18 +607,18 @@ def _reveals_home(reader: _Reader) -> Iterable[Reason]:
 
 
 # Family of a person.
-_FAMILY_OF_PROTECTED = re.compile(
+_FAMILY_OF_PROTECTED = Gated(
     r"\b(?:" + _OFFICER + r"|snitch|informant)(?:'s|s') (?:\w+ )?" + _FAMILY + r"\b"
     r"|\b" + _FAMILY + r" (?:del|de la|de los|de las|de ese|de esa|de este|de esta|de aquel|de el) (?:\w+ )?"
     r"(?:" + _OFFICER + r"|soplon(?:a)?|chivat[oa])\b"
     r"|\b" + _OFFICER + r" (?:has|have|tiene|tienen) (?:\S+ ){0,2}?" + _FAMILY + r"\b"
 )
-_ENFORCED_ON = re.compile(
+_ENFORCED_ON = Gated(
     r"(?:took|detained|arrested|grabbed|picked up|handcuffed|cuffed|deported|dragged|pushed|taking|detaining"
     r"|arresting|deporting|llevaron a|llevan a|detuvieron a|arrestaron a|agarraron a|esposaron a|deportaron a) $"
 )
-_POSSESSED_FAMILY = re.compile(r"\b(?:his|her|their|su|sus) (?:\w+ )?" + _FAMILY + r"\b")
-_FAMILY_LOCATED = re.compile(
+_POSSESSED_FAMILY = Gated(r"\b(?:his|her|their|su|sus) (?:\w+ )?" + _FAMILY + r"\b")
+_FAMILY_LOCATED = Gated(
     r"\b(?:his|her|their|su|sus|(?:the|el|la) \w+'s|\w+'s) (?:\w+ ){0,2}?" + _FAMILY + r"(?: \S+){0,4}? "
     r"(?:goes to|go to|attends?|studies at|study at|works? at|works? in|plays? (?:\w+ )?at|is at school"
     r"|van a|va a|vive en|viven en|estudian? en|trabajan? en|asisten? a|juegan? en)\b"
@@ -638,6 +647,7 @@ def _reveals_family(reader: _Reader) -> Iterable[Reason]:
 _PHONE = re.compile(
     r"(?<![\w/.:,-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\) ?)?\d{2,4}(?:[ .-]\d{2,5}){1,4}(?![\w/:-]|[.,]\d)"
 )
+_TWO_DIGITS = re.compile(r"\d\d")
 _SSN = re.compile(r"(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])")
 _ORGANISATION = re.compile(
     r"\b(?:hotline|line|linea|helpline|legal aid|lawyers?|attorneys?|abogad[oa]s?|organi[sz]ations?|organizacion"
@@ -652,7 +662,7 @@ _PERSON_NEAR_NUMBER = re.compile(
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ORG_MAILBOX = re.compile(r"(?:info|contact|contacto|help|ayuda|hotline|intake|legal|office|oficina|hola|hello)@")
 _HANDLE = re.compile(r"(?<![\w@.])@[a-z0-9_][a-z0-9_.]{1,29}\b")
-_SOCIAL = re.compile(
+_SOCIAL = Gated(
     r"\b(?:facebook|fb|instagram|tiktok|twitter|x|snapchat|linkedin|threads|youtube)\.com/\S+"
     r"|\b(?:his|her|their|su|sus|\w+'s|el|la) (?:facebook|instagram|insta|ig|twitter|tiktok|snapchat|snap|linkedin"
     r"|profile|perfil|cuenta|account|handle|page|pagina) (?:is|es|:|del|de la|handle|name)\b"
@@ -661,7 +671,7 @@ _SOCIAL = re.compile(
 )
 
 
-_SPELLED_NUMBER = re.compile(
+_SPELLED_NUMBER = Gated(
     r"\b(?:(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho"
     r"|nueve)\b[ ,.-]*){7,}"
 )
@@ -678,7 +688,9 @@ def _is_range(number: str) -> bool:
 
 def _contact_details(reader: _Reader) -> Iterable[Reason]:
     low = reader.low
-    numbers = [m for m in _PHONE.finditer(low) if not _SSN.fullmatch(m.group(0)) and not _is_range(m.group(0))]
+    # Every phone number has two digits in a row: most texts skip the scan, which tries every position.
+    phones = _PHONE.finditer(low) if _TWO_DIGITS.search(low) else iter(())
+    numbers = [m for m in phones if not _SSN.fullmatch(m.group(0)) and not _is_range(m.group(0))]
     numbers += list(_SPELLED_NUMBER.finditer(low))
     for m in numbers:
         digits = sum(c.isdigit() for c in m.group(0)) or 7
@@ -704,7 +716,7 @@ def _contact_details(reader: _Reader) -> Iterable[Reason]:
 
 
 # Licence plates: the plate of a vehicle used in the operation is documentation; a private car's is not.
-_PRIVATE_CAR = re.compile(
+_PRIVATE_CAR = Gated(
     r"\b(?:his|her|their|my neighbou?r's|(?:the|that) \w+'s|su|sus) (?:own |personal |private |wife's |husband's )?"
     r"(?:car|truck|pickup|ride|jeep|minivan|camry|civic|corolla|charger|ford|honda|chevy|troca|carro|coche|auto)\b"
     r"|\b(?:carro|coche|troca|camioneta|auto|van|jeep) (?:personal |particular |propi[oa] )?(?:del|de la|de su|de ese"
@@ -717,7 +729,7 @@ _PRIVATE_CAR = re.compile(
 )
 
 
-_PLATE_WORD = re.compile(
+_PLATE_WORD = Gated(
     r"\b(?:licen[cs]e(?: plates?)?|plates?|tags?|registration|reg|placas?|matricula|chapas?|numero de placas?)\b"
 )
 _PLATE_FILLER = re.compile(
@@ -747,15 +759,15 @@ def _plates(reader: _Reader) -> Iterable[Reason]:
 
 
 # Other personal details: birth dates, identity numbers, workplaces.
-_BIRTH = re.compile(
+_BIRTH = Gated(
     r"\b(?:born (?:on )?(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|in (?:19|20)\d\d)|date of birth|dob"
     r"|d\.o\.b|birthday|birth date|birthdate|fecha de nacimiento|nacio (?:el|en (?:19|20)\d\d)|cumpleanos)"
 )
-_ID_NUMBER = re.compile(
+_ID_NUMBER = Gated(
     r"\b(?:ssn|social security(?: number)?|seguro social|driver'?s licen[cs]e(?: number)?|licencia de manejo)"
     r"(?: \w+){0,2}? ?:? ?\d"
 )
-_WORKPLACE = re.compile(
+_WORKPLACE = Gated(
     r"\b(?:works?|working|trabaja|trabajan|trabajaba) (?:part[- ]time |full[- ]time |nights |weekends |on weekends "
     r"|los fines de semana |de noche |de dia |medio tiempo )?(?:at|in|for|as|en|para|de|como)\b"
     r"(?! (?:ice|dhs|cbp|hsi|ero|immigration|inmigracion|la migra|the government|el gobierno|border patrol"
@@ -781,13 +793,13 @@ def _personal_details(reader: _Reader) -> Iterable[Reason]:
 
 
 # Routines: where a person can be found, and when.
-_ROUTINE = re.compile(
+_ROUTINE = Gated(
     r"\b(?:every|each|todos los|todas las|cada) (?:day|morning|night|sunday|monday|week|weekday|dia|dias|manana|mananas"
     r"|noche|noches|domingo|domingos|lunes|semana)s?\b|\b(?:on )?(?:sundays|mondays|weekdays|weekends)\b|\bdiario\b"
     r"|\b(?:always|siempre) (?:at|a las|en)\b|\b(?:los|las) (?:lunes|domingos|sabados|martes|mananas)\b"
     r"|\b\d{1,2}(?::\d\d)? ?(?:am|pm)? sharp\b|\bentre semana\b"
 )
-_ROUTINE_PLACE = re.compile(
+_ROUTINE_PLACE = Gated(
     r"\b(?:gym|gimnasio|ymca|the y|pool|alberca|church|iglesia|misa|mass|pew|banca|coffee|cafe|jogs?|runs|corre|correr"
     r"|walks? (?:his|her) dog|perro|works? out|lifts|crossfit|bar|leaves the house|sale de su casa|sits|se sienta)\b"
 )
