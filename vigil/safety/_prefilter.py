@@ -70,12 +70,23 @@ class Gated:
         self.pattern = pattern
         found = necessary(pattern)
         self.literals: tuple[str, ...] | None = tuple(sorted(found, key=len, reverse=True)) if found else None
+        self._last: tuple[str | None, bool] = (None, True)
 
     def possible(self, text: str) -> bool:
-        return self.literals is None or any(literal in text for literal in self.literals)
+        if self.literals is None:
+            return True
+        # Rules ask several times about the same text (windows of it): the answer for the last text is kept. One
+        # tuple, replaced whole, so threads sharing a pattern never pair one text with another's answer.
+        last_text, last_answer = self._last
+        if last_text is text:
+            return last_answer
+        answer = any(literal in text for literal in self.literals)
+        self._last = (text, answer)
+        return answer
 
     def search(self, text: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
         return self.compiled.search(text, pos, endpos) if self.possible(text) else None
 
     def finditer(self, text: str, pos: int = 0, endpos: int = 2**62) -> Iterator[re.Match[str]]:
         return self.compiled.finditer(text, pos, endpos) if self.possible(text) else iter(())
+

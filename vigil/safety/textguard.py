@@ -180,11 +180,13 @@ def _fold(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text)
     folded = _INVISIBLE.sub("", folded).translate(_APOSTROPHES)
     if not folded.isascii():
-        # The common accents are one block of combining marks; a regex drops them at C speed. Whatever is left that is
-        # not ASCII (other scripts' marks, emoji) goes through the exact test character by character.
+        # The common accents are one block of combining marks; a regex drops them at C speed. Any other combining mark
+        # (other scripts) is found among the text's distinct characters and dropped the same way.
         decomposed = _COMMON_MARKS.sub("", unicodedata.normalize("NFD", folded))
         if not decomposed.isascii():
-            decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+            marks = {ord(c): None for c in set(decomposed) if unicodedata.combining(c)}
+            if marks:
+                decomposed = decomposed.translate(marks)
         folded = unicodedata.normalize("NFC", decomposed)
     return _SPACES.sub(" ", folded).strip()
 
@@ -580,12 +582,16 @@ def _names_person(reader: _Reader) -> Iterable[Reason]:
     if _INFORMER_IS.search(reader.low):
         yield Reason.IDENTITY
         return
+    seen: set[tuple[int, int]] = set()
     for mention in reader.mentions:
         if mention.kind is not _Kind.INFORMER:
             continue
         start = max(reader.low.rfind(c, 0, mention.start) for c in ".!?;\n") + 1
         ends = [i for i in (reader.low.find(c, mention.end) for c in ".!?;\n") if i >= 0]
         end = min(ends) if ends else len(reader.low)
+        if (start, end) in seen:
+            continue  # one look per sentence, however many informer phrases it holds
+        seen.add((start, end))
         if _NOBODY_KNOWS.search(reader.low, start, end):
             continue
         cased = reader.cased[start:end] if reader.cased is not None else ""
