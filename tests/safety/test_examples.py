@@ -16,7 +16,7 @@ EXAMPLES = load()
 HELD_OUT = [e for e in EXAMPLES if e.split == "heldout"]
 
 # (precision, recall, largest share of legitimate texts held for review) per language on the held-out families.
-FLOORS = {"en": (0.99, 0.95, 0.05), "es": (0.99, 0.95, 0.03), "mixed": (0.99, 0.99, 0.02)}
+FLOORS = {"en": (0.99, 0.95, 0.05), "es": (0.99, 0.95, 0.03), "mixed": (0.99, 0.99, 0.03)}
 
 
 def test_the_file_is_what_the_families_build() -> None:

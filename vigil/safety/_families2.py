@@ -340,6 +340,17 @@ FAMILIES_2: tuple[Family, ...] = (
         "the legal aid clinic on {street} opens at 9, ask for the immigration team",
         "la red de respuesta rapida tiene la linea 24 horas 555-0188",
     ),
+    _t(
+        "r2-ok-unknown-caller",
+        "ok_activity",
+        "mixed",
+        "someone called ICE on the building, we don't know who",
+        "somebody must have called immigration, agents at {num} {street} now",
+        "alguien le hablo a la migra, no sabemos quien, estan en {lugar}",
+        "no se quien los llamo pero ya estan tocando en {calle} {num}",
+        "people are saying someone reported the shop, agents inside {place}",
+        "dicen que alguien los denuncio, hay {cuantos} agentes en {lugar}",
+    ),
     _h(
         "r2-hand-ok-lawful",
         "ok_angry",

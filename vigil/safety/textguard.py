@@ -582,6 +582,15 @@ def _names_person(reader: _Reader) -> Iterable[Reason]:
     if _INFORMER_IS.search(reader.low):
         yield Reason.IDENTITY
         return
+    # "Someone called ICE. It was Walt, the one at 12 Oak St": the caller named in the next breath.
+    for m in _SOMEONE_CALLED.finditer(reader.low):
+        then = _IT_WAS.search(reader.low, m.end(), m.end() + 80)
+        if then is None:
+            continue
+        cased = reader.cased[then.end() : then.end() + 40] if reader.cased is not None else ""
+        if _NAME_AHEAD.match(cased) or _POINTER.search(reader.low, then.end(), then.end() + 60):
+            yield Reason.IDENTITY
+            return
     seen: set[tuple[int, int]] = set()
     for mention in reader.mentions:
         if mention.kind is not _Kind.INFORMER:
@@ -613,6 +622,13 @@ _NOBODY_KNOWS = Gated(
     r"\b(?:don'?t|do not|doesn'?t|never|no one|nobody|no) (?:\w+ )?(?:know|knows|sure)\b"
     r"|\bno (?:sabemos|se sabe|se) (?:quien|si)\b|\bnadie sabe\b|\bsomeone\b|\balguien\b"
 )
+_SOMEONE_CALLED = Gated(
+    r"\b(?:someone|somebody|a neighbou?r|alguien|un vecino|una vecina) (?:\w+ )?(?:called|reported|tipped off"
+    r"|snitched on|turned (?:us|them|him|her) in|llamo a|le hablo a|les hablo a|les aviso|aviso a|denuncio"
+    r"|nos denuncio)\b"
+)
+_IT_WAS = re.compile(r"\b(?:it was|that was|it's|fue|era)\b(?! (?:not|no|nobody|nadie|unknown|someone|alguien)\b) ")
+_NAME_AHEAD = re.compile(r"[A-Z][a-z]{2,}\b")
 _TITLED_FIRST = re.compile(
     r"(?:^|[\s,])(?:fue|it was|was|es|is) [A-Z][a-z]{2,}\b|\b[A-Z][a-z]{2,} (?:es|is|fue|was) (?:la|el|the one"
     r"|quien|who)\b"
