@@ -132,6 +132,28 @@ def test_it_refuses_a_message_the_text_guard_refuses_and_stores_nothing(world: W
 
 
 @pytest.mark.parametrize(
+    ("body", "said", "nothing_saved"),
+    [
+        ("the agent lives at 12 Oak St, his kids go to Maplewood Elementary", "where a person lives",
+         "Nothing was saved"),
+        ("el agente vive en la calle Olmo 12, sus hijos van a la escuela Arce", "Dice dónde vive una persona",
+         "No se guardó nada"),
+        ("5 agentes en la lavanderia, mátenlos a todos los de la migra", "Parece una amenaza", "No se guardó nada"),
+    ],
+)  # fmt: skip
+def test_a_refusal_is_one_message_in_the_senders_language(
+    world: World, body: str, said: str, nothing_saved: str
+) -> None:
+    response = _send(_params(body))
+    assert response.content.decode().count("<Message>") == 1
+    reply = _reply(response)
+    # Each reason once, even though the body is read into several fields; nothing claims the text was kept.
+    assert reply.count(said) == 1 and reply.count(nothing_saved) == 1
+    assert "kept" not in reply and "conservó" not in reply
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
     ("signature", "url"),
     [
         ("", URL),  # missing

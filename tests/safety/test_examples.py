@@ -16,7 +16,7 @@ EXAMPLES = load()
 HELD_OUT = [e for e in EXAMPLES if e.split == "heldout"]
 
 # (precision, recall, largest share of legitimate texts held for review) per language on the held-out families.
-FLOORS = {"en": (0.97, 0.73, 0.06), "es": (0.88, 0.88, 0.12), "mixed": (0.97, 0.93, 0.10)}
+FLOORS = {"en": (0.99, 0.95, 0.05), "es": (0.99, 0.95, 0.03), "mixed": (0.99, 0.99, 0.03)}
 
 
 def test_the_file_is_what_the_families_build() -> None:
@@ -70,6 +70,14 @@ def test_each_language_stays_above_its_floor_on_the_held_out_families(language: 
     assert scores.precision >= precision, scores.line(language)
     assert scores.recall >= recall, scores.line(language)
     assert scores.review_share <= review, scores.line(language)
+
+
+def test_less_than_3_percent_of_legitimate_held_out_texts_are_held_for_review() -> None:
+    legitimate = [e for e in HELD_OUT if not e.refuse]
+    from vigil.safety.textguard import check
+
+    held = [e for e in legitimate if check(e.text).held]
+    assert len(held) / len(legitimate) < 0.03, [e.text for e in held]
 
 
 def test_the_training_split_is_learnt() -> None:

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vigil.safety import statistical
-from vigil.safety.textguard import OK, Decision, GuardResult, Reason, check
+from vigil.safety.textguard import OK, Decision, GuardResult, Reason, check, explain
 
 REFUSED = [
     # (reason, language, text)
@@ -254,9 +254,84 @@ def test_the_message_follows_the_language_active_when_it_is_shown() -> None:
     with translation.override("en"):
         english = str(result.message)
     assert english.startswith("We can't accept this text")
-    # The Spanish catalogue arrives later; until then gettext falls back to English. Either way the text is resolved
-    # at display time, not when the result was made.
-    assert spanish == english or not spanish.startswith("We can't")
+    # Resolved at display time, from the catalogue: every reason has its Spanish there.
+    assert spanish.startswith("No podemos aceptar este texto")
+    for reason in Reason:
+        with translation.override("en"):
+            english_reason = str(reason.message)
+        with translation.override("es"):
+            assert str(reason.message) != english_reason, reason
+    with translation.override("es"):
+        assert "no está seguro" in str(GuardResult(ok=True, reasons=(), decision=Decision.REVIEW).review_reason)
+
+
+def test_explain_says_each_reason_once_and_may_leave_out_that_the_text_was_kept() -> None:
+    with translation.override("en"):
+        once = str(explain([Reason.THREAT, Reason.THREAT, Reason.PRIVATE_ADDRESS], kept=False))
+        assert once.count("threat against someone") == 1 and "kept" not in once
+        assert once.index("threat") < once.index("lives")
+        assert "kept" in str(explain([Reason.THREAT]))
+
+
+# Second round (issue 9): kinds the first round missed, and their lawful opposites, in both languages.
+SECOND_ROUND_REFUSED = [
+    (Reason.THREAT, "en", "the deputy might not be so lucky next time he comes around here"),
+    (Reason.THREAT, "en", "someone is gonna get that agent alone one of these days"),
+    (Reason.THREAT, "en", "next time they come we jump them all at once"),
+    (Reason.THREAT, "es", "a ese agente ya lo tenemos bien checado, nomas esperen"),
+    (Reason.THREAT, "es", "vamos a echarles la troca encima a los de ICE"),
+    (Reason.PERSONAL_DETAILS, "en", "the ICE guy walks his dog on Tamarack St at 9:40pm"),
+    (Reason.PERSONAL_DETAILS, "en", "the deputy picks up his kid at Maplewood Elementary at 3:15 every day"),
+    (Reason.PERSONAL_DETAILS, "es", "el agente va al gimnasio a las 5 de la manana antes de su turno"),
+    (Reason.PERSONAL_DETAILS, "es", "el soplon recoge a sus hijos en la escuela Maplewood a las 3"),
+    (Reason.PERSONAL_DETAILS, "en", "the agent moonlights as security at the Costco in Ridgeport"),
+    (Reason.PERSONAL_DETAILS, "en", "the officer is kyle demarco, 38 years old"),
+    (Reason.PERSONAL_DETAILS, "es", "el agente tiene unos 45 anos, se llama Rogelio"),
+    (Reason.PRIVATE_ADDRESS, "en", "the ICE crew is bunked at the Pinecrest Inn, ask for room 108"),
+    (Reason.PRIVATE_ADDRESS, "en", "the agent crashes at 36 Birchwood Ln most nights"),
+    (Reason.PRIVATE_ADDRESS, "es", "el agente renta un cuarto en la calle Alamillo 3120"),
+    (Reason.PRIVATE_ADDRESS, "es", "los agentes se hospedan en el motel Starlite, cuarto 214"),
+    (Reason.IDENTITY, "en", "the neighbor who keeps calling on us is Marla Quist"),
+    (Reason.IDENTITY, "en", "the lady in apt 3 is the one who tipped them off"),
+    (Reason.IDENTITY, "en", "Brent Hollis 52 works for ICE hes my neighbor"),
+    (Reason.IDENTITY, "es", "fue Irma la del 3 la que les dio el pitazo"),
+    (Reason.IDENTITY, "es", "el agente es de mi colonia, lo conozco de la iglesia"),
+    (Reason.IDENTITY, "mixed", "Alguien llamo a ICE. It was Colleen Vance, la del 903 Larch Way."),
+    (Reason.IDENTITY, "en", "Someone called ICE on us. It was Walt, the guy upstairs."),
+    (Reason.IDENTITY, "es", "Alguien nos denuncio. Fue Irma, la del 3."),
+]
+SECOND_ROUND_ACCEPTED = [
+    ("es", "vamos a la corte el martes a apoyar a la familia"),
+    ("es", "hay que ir a la audiencia de Rosa, es a las 9"),
+    ("es", "esto no se queda asi, vamos a la corte"),
+    ("en", "let's pack the courtroom and show the judge he has community"),
+    ("en", "the agent yelled 'back up or i'll shoot' at the crowd"),
+    ("es", "el agente le dijo 'te voy a romper la cara si no te callas'"),
+    ("en", "Agents were at the elementary school on Penn Ave during drop-off at 7:50"),
+    ("en", "A man was pushed to the ground by an officer at Cedar and 22nd about 10 min ago"),
+    ("es", "la van de la migra tiene placas GOV 2231"),
+    ("en", "the vest said HOLLIS on the back, badge 2231"),
+    ("en", "going there now to record, staying on the sidewalk"),
+    ("en", "someone called ICE on the building, we don't know who"),
+    ("es", "no se quien los llamo pero ya estan tocando en la calle Sauce 19"),
+]
+
+
+@pytest.mark.parametrize(("reason", "language", "text"), SECOND_ROUND_REFUSED)
+def test_the_second_round_rules_refuse_with_their_reason(reason: Reason, language: str, text: str) -> None:
+    result = check(text, language=language)
+    assert not result.ok and reason in result.reasons, (text, result)
+
+
+@pytest.mark.parametrize(("language", "text"), SECOND_ROUND_ACCEPTED)
+def test_the_lawful_opposites_are_accepted_and_not_held(language: str, text: str) -> None:
+    result = check(text, language=language)
+    assert result.decision is Decision.ACCEPT, (text, result)
+
+
+def test_what_the_reporter_says_they_said_is_not_reported_speech() -> None:
+    assert Reason.THREAT in check("i told them 'we will burn your cars tonight'").reasons
+    assert check("the agent told him 'we will burn your car'").ok
 
 
 @settings(max_examples=300, deadline=None)

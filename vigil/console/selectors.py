@@ -506,6 +506,7 @@ def _event_labels() -> dict[str, str]:
         "verdict_changed": _("Verdict changed"),
         "closed": _("Closed"),
         "reopened": _("Reopened"),
+        "report_reviewed": _("Held report reviewed"),
     }
 
 

@@ -33,6 +33,7 @@ from vigil.evidence.models import (
 from vigil.hotline import events
 from vigil.lib.errors import VigilError
 from vigil.network.models import Dispatch
+from vigil.safety.textguard import check
 
 NOTE_MAX_CHARS = 20_000
 LOCK_SECONDS = 300  # a chunk writer that died holding the lock is presumed gone after this long
@@ -391,6 +392,9 @@ def add_note(*, dispatch: Dispatch, user: User, text: str, device_time: dt.datet
         raise VigilError(_("The note is empty."))
     if len(text) > NOTE_MAX_CHARS:
         raise VigilError(_("Notes may be at most %(limit)d characters.") % {"limit": NOTE_MAX_CHARS}, status=413)
+    guarded = check(text)  # the text guard, on every channel: a refused note is given back, nothing is stored
+    if not guarded.ok:
+        raise VigilError(guarded.message, code="text_guard")
     data = text.encode("utf-8")
     item_id = uuid.uuid4()
     name = original_name_for(item_id)

@@ -30,6 +30,12 @@ class Verdict(models.TextChoices):
     UNABLE_TO_VERIFY = "unable_to_verify", _("Unable to verify")
 
 
+class ReviewOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REDACTED = "redacted", _("Redacted")
+    REFUSED = "refused", _("Refused")
+
+
 class Incident(models.Model):
     """One event on the ground, made of one or more reports."""
 
@@ -98,6 +104,16 @@ class Report(models.Model):
     contact_sealed = models.BinaryField(null=True, blank=True)
     contact_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     received_at = models.DateTimeField(db_index=True)
+    # The review band of the text guard: a held report's free text is kept but shown to nobody but the operators who
+    # review it (not to observers, not in dispatch messages, not on the console) until one approves, redacts or
+    # refuses it. `review_reason` names the held fields ("activity, text"); the reason itself is the guard's.
+    held = models.BooleanField(default=False, db_index=True)
+    review_reason = models.CharField(max_length=200, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_outcome = models.CharField(max_length=16, choices=ReviewOutcome.choices, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -109,6 +125,14 @@ class Report(models.Model):
     def receipt_code(self) -> str:
         """The receipt as it is always shown: two groups of four with a dash (hotline.services.format_receipt)."""
         return f"{self.receipt[:4]}-{self.receipt[4:]}"
+
+    @property
+    def withheld_fields(self) -> frozenset[str]:
+        """The free-text fields not to show while the report is held for review (all of them if unrecorded)."""
+        if not self.held:
+            return frozenset()
+        named = frozenset(name for name in self.review_reason.split(", ") if name)
+        return named or frozenset({"size", "activity", "location_text", "uniform", "equipment", "text"})
 
 
 class IncidentEvent(models.Model):

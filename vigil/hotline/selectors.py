@@ -34,6 +34,16 @@ def operator_queue(user: AnyUser, *, now: dt.datetime | None = None) -> QuerySet
     )
 
 
+def held_reports(user: AnyUser) -> QuerySet[Report]:
+    """Reports the text guard held, waiting for one of the user's operators to review them: oldest first."""
+    return (
+        reports_visible_to(user, [Role.OPERATOR])
+        .filter(held=True)
+        .select_related("incident", "incident__zone")
+        .order_by("received_at", "pk")
+    )
+
+
 def report_status(receipt: str) -> str | None:
     """What a reporter may know about their report: only the state of its incident (or "received"); None if unknown.
 

@@ -25,11 +25,11 @@ from django.utils.translation import gettext as _
 from vigil.accounts.access import AnyUser, audit
 from vigil.hotline import clustering, events
 from vigil.hotline.access import CONTACT_PURPOSE
-from vigil.hotline.models import Channel, Incident, PlacedBy, Report, SmsConversation
+from vigil.hotline.models import Channel, Incident, PlacedBy, Report, ReviewOutcome, SmsConversation
 from vigil.lib.errors import VigilError
 from vigil.places import config, geocoder, service_area
 from vigil.places.match import Match
-from vigil.safety.validators import guard_text
+from vigil.safety.validators import guarded
 
 # Crockford's base32: no I, L, O, U, so a receipt read aloud or copied by hand is not ambiguous.
 RECEIPT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -74,7 +74,15 @@ def format_receipt(code: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-def _clean_text(name: str, value: str | None, limit: int, errors: dict[str, list[ValidationError]]) -> str:
+def _clean_text(
+    name: str,
+    value: str | None,
+    limit: int,
+    errors: dict[str, list[ValidationError]],
+    held: list[str] | None = None,
+) -> str:
+    """The field's text, cleaned and guarded. A refusal goes into `errors`; a text the guard holds for review is
+    accepted and its field name appended to `held`."""
     text = (value or "").strip()
     if not text:
         return ""
@@ -94,9 +102,12 @@ def _clean_text(name: str, value: str | None, limit: int, errors: dict[str, list
         )
         return text
     try:
-        guard_text(text)
+        result = guarded(text)
     except ValidationError as refused:
         errors.setdefault(name, []).extend(refused.error_list)
+    else:
+        if result.held and held is not None:
+            held.append(name)
     return text
 
 
@@ -130,6 +141,7 @@ class CleanReport:
     lon: float | None
     seen_at: dt.datetime
     contact: str
+    held_fields: tuple[str, ...] = ()
 
 
 def clean_report(
@@ -165,9 +177,10 @@ def clean_report(
     values = {"size": size, "activity": activity, "location_text": location_text}
     values |= {"uniform": uniform, "equipment": equipment, "text": text}
     fields: dict[str, str] = {}
+    held: list[str] = []
     for name in TEXT_FIELDS:
         limit = SHORT_FIELDS.get(name, settings.VIGIL_MAX_TEXT_CHARS)
-        fields[name] = _clean_text(name, values[name], limit, errors)
+        fields[name] = _clean_text(name, values[name], limit, errors, held)
     errors |= check_coordinates(lat, lon)
     when = seen_at or now
     if timezone.is_naive(when):
@@ -208,6 +221,7 @@ def clean_report(
         lon=lon,
         seen_at=when,
         contact=contact_clean,
+        held_fields=tuple(held),
     )
 
 
@@ -328,6 +342,8 @@ def _store_report(
             contact_sealed=sealed,
             contact_expires_at=expires,
             received_at=now,
+            held=bool(clean.held_fields),
+            review_reason=", ".join(clean.held_fields),
             **clean.fields,
         )
         if words is not None:
@@ -407,8 +423,9 @@ def fill_report(*, report: Report, field: str, value: str, actor: AnyUser | None
     if field not in TEXT_FIELDS:
         raise ValueError(f"not a fillable field: {field}")
     errors: dict[str, list[ValidationError]] = {}
+    held: list[str] = []
     limit = SHORT_FIELDS.get(field, settings.VIGIL_MAX_TEXT_CHARS)
-    cleaned = _clean_text(field, value, limit, errors)
+    cleaned = _clean_text(field, value, limit, errors, held)
     if errors:
         raise VigilError.invalid(errors)
     with transaction.atomic():
@@ -418,7 +435,12 @@ def fill_report(*, report: Report, field: str, value: str, actor: AnyUser | None
         if len(joined) > limit:
             raise VigilError.invalid({field: [ValidationError(_("This text is too long."), code="too_long")]})
         setattr(fresh, field, joined)
-        fresh.save(update_fields=[field])
+        changed = [field]
+        if held:
+            fresh.held = True
+            fresh.review_reason = _joined_fields(fresh.review_reason, field)
+            changed += ["held", "review_reason"]
+        fresh.save(update_fields=changed)
         if fresh.incident is not None:
             events.record(fresh.incident, "report_updated", actor=actor, report=fresh.pk, field=field)
         elif field == "location_text" and fresh.lat is None:
@@ -429,6 +451,57 @@ def fill_report(*, report: Report, field: str, value: str, actor: AnyUser | None
                 fresh.save(update_fields=["lat", "lon", "cell", "placed_by", "place_match", "place_confidence"])
                 placement = clustering.place(fresh)
                 _record_placed_from_words(placement.incident, fresh, words)
+    return fresh
+
+
+def _joined_fields(current: str, *more: str) -> str:
+    names = [name for name in current.split(", ") if name]
+    return ", ".join(names + [name for name in more if name not in names])
+
+
+def held_fields(report: Report) -> list[str]:
+    """The free-text fields of a report the text guard held for review (the fields it still has text in)."""
+    return [name for name in report.review_reason.split(", ") if name in TEXT_FIELDS]
+
+
+def review_report(
+    *, report: Report, actor: AnyUser, outcome: str, fields: Mapping[str, str] | None = None
+) -> Report:
+    """An operator's decision on a report the text guard held: approve it as it is, redact it (the edited texts are
+    guarded again and must not be refused), or refuse it (the held texts are removed; the report is kept). Audited."""
+    if outcome not in ReviewOutcome.values:
+        raise ValueError(f"not a review outcome: {outcome}")
+    changes: dict[str, str] = {}
+    if outcome == ReviewOutcome.REDACTED:
+        errors: dict[str, list[ValidationError]] = {}
+        for name, value in (fields or {}).items():
+            if name not in TEXT_FIELDS:
+                raise ValueError(f"not a text field: {name}")
+            limit = SHORT_FIELDS.get(name, settings.VIGIL_MAX_TEXT_CHARS)
+            changes[name] = _clean_text(name, value, limit, errors)
+        if errors:
+            raise VigilError.invalid(errors)
+    with transaction.atomic():
+        fresh = Report.objects.select_for_update().get(pk=report.pk)
+        if not fresh.held:
+            raise VigilError(
+                _("This report is not held for review (someone may have reviewed it already)."), status=409
+            )
+        if outcome == ReviewOutcome.REFUSED:
+            changes = {name: "" for name in held_fields(fresh)}
+        for name, value in changes.items():
+            setattr(fresh, name, value)
+        fresh.held = False
+        fresh.reviewed_by_id = actor.pk
+        fresh.reviewed_at = timezone.now()
+        fresh.review_outcome = outcome
+        fresh.save(update_fields=[*changes, "held", "reviewed_by", "reviewed_at", "review_outcome"])
+        changed = sorted(name for name in changes)
+        if fresh.incident is not None:
+            events.record(fresh.incident, "report_reviewed", actor=actor, report=fresh.pk, outcome=outcome)
+        audit(
+            actor, "report.review", object_type="hotline.Report", object_id=fresh.pk, outcome=outcome, fields=changed
+        )
     return fresh
 
 

@@ -16,7 +16,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
@@ -29,6 +28,7 @@ from vigil.hotline.access import within_rate
 from vigil.hotline.models import Channel, Report, SmsConversation
 from vigil.lib.errors import VigilError
 from vigil.places import service_area
+from vigil.safety.textguard import Reason, explain
 from vigil.vault import keyed_hash
 
 # The SALUTE parts asked for, most useful first ("location" = coordinates or words; "time" = when it was seen).
@@ -260,9 +260,24 @@ def _twiml(message: str) -> Outcome:
     return Outcome(str(response))
 
 
-def _refusal(error: ValidationError) -> str:
-    messages = [str(m) for m in error.messages]
-    return " ".join(messages[:2]) + " " + _("Nothing was saved. Please send it again.")
+def _refusal(refused: VigilError) -> str:
+    """One reply, in the language active (the sender's): why, each reason once, and that nothing was kept."""
+    reasons: list[Reason] = []
+    others: list[str] = []
+    for errors in refused.fields.values():
+        for error in errors:
+            for item in error.error_list:
+                if item.code == "text_guard" and item.params:
+                    reasons += [Reason(code) for code in str(item.params["reasons"]).split(", ") if code]
+                else:
+                    text = str(item.message) % item.params if item.params else str(item.message)
+                    if text not in others:
+                        others.append(text)
+    parts = [str(explain(reasons, kept=False))] if reasons else []
+    parts += others[: max(0, 2 - len(parts))]
+    if not parts:
+        parts = [refused.message]
+    return " ".join(parts) + " " + _("Nothing was saved. Please send it again.")
 
 
 def _start(body: str, key: str) -> Outcome:
@@ -284,7 +299,7 @@ def _start(body: str, key: str) -> Outcome:
                 require_location=False,
             )
         except VigilError as refused:
-            return _twiml(_refusal(refused.as_validation_error()))
+            return _twiml(_refusal(refused))
         receipt = services.format_receipt(report.receipt)
         if report.outside_area:
             return _twiml(
@@ -322,7 +337,7 @@ def _answer(conversation: SmsConversation, body: str) -> Outcome:
             else:
                 report = services.fill_report(report=report, field=part, value=body)
         except VigilError as refused:
-            return _twiml(_refusal(refused.as_validation_error()) + " " + question(part))
+            return _twiml(_refusal(refused) + " " + question(part))
         following = _next_part(report, part)
         if following is None:
             conversation.delete()

@@ -132,3 +132,29 @@ class PlaceSearchForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(label=_("Receipt code"), max_length=20)
+
+
+class ReviewForm(forms.Form):
+    """An operator's decision on a held report. Redacting edits the held fields; the service guards them again."""
+
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approved", _("Approve: show it as it is")),
+            ("redacted", _("Redact: show my edited text")),
+            ("refused", _("Refuse: remove the held text, keep the report")),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, held: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = {
+            "size": _("Size"), "activity": _("Activity"), "location_text": _("Location"),
+            "uniform": _("Uniform"), "equipment": _("Equipment"), "text": _("Other details"),
+        }  # fmt: skip
+        for name, value in held.items():
+            limit = SHORT_FIELDS.get(name, settings.VIGIL_MAX_TEXT_CHARS)
+            self.fields[name] = forms.CharField(
+                label=labels[name], initial=value, required=False, max_length=limit, widget=forms.Textarea({"rows": 3})
+            )

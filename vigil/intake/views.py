@@ -7,7 +7,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -17,10 +17,11 @@ from vigil.accounts.access import require_role, signed_in_user
 from vigil.accounts.models import Role, User
 from vigil.hotline import replay, selectors, services, sms
 from vigil.hotline.access import client_address, refund_rate, report_for, within_rate
-from vigil.hotline.models import Channel, Report
-from vigil.intake.forms import OperatorReportForm, PlaceForm, PlaceSearchForm, ReceiptForm, ReportForm
+from vigil.hotline.models import Channel, Report, ReviewOutcome
+from vigil.intake.forms import OperatorReportForm, PlaceForm, PlaceSearchForm, ReceiptForm, ReportForm, ReviewForm
 from vigil.lib.errors import VigilError
 from vigil.places import config, geocoder, service_area
+from vigil.safety.textguard import REVIEW_REASON
 
 PLACERS = [Role.OPERATOR, Role.DISPATCHER]
 
@@ -269,6 +270,54 @@ def report_places(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"matches": [{"label": m.label, "lat": round(m.lat, 6), "lon": round(m.lon, 6)} for m in matches]}
     )
+
+
+@login_required
+@require_http_methods(["GET"])
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Reports the text guard held: the operator approves, redacts or refuses each before anyone else sees its text."""
+    user = signed_in_user(request)
+    require_role(user, [Role.OPERATOR])
+    held = list(selectors.held_reports(user))
+    return render(request, "intake/review_queue.html", {"held": held, "reason": REVIEW_REASON})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    """One held report: its text, why it was held, and the decision."""
+    user = signed_in_user(request)
+    report = report_for(user, pk, [Role.OPERATOR])
+    if not report.held:
+        return redirect("intake:review_queue")
+    fields = services.held_fields(report) or list(services.TEXT_FIELDS)
+    held = {name: getattr(report, name) for name in fields if getattr(report, name)}
+    form = ReviewForm(request.POST if request.method == "POST" else None, held=held)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            outcome = form.cleaned_data["outcome"]
+            edited = {name: form.cleaned_data[name] for name in held} if outcome == ReviewOutcome.REDACTED else None
+            try:
+                services.review_report(report=report, actor=user, outcome=outcome, fields=edited)
+            except VigilError as refused:
+                if not refused.fields:
+                    form.add_error(None, refused.message)
+                    status = refused.status
+                for name, errors in refused.fields.items():
+                    for error in errors:
+                        form.add_error(name if name in form.fields else None, error)
+            else:
+                return redirect("intake:review_queue")
+    ctx = {
+        "report": report,
+        "form": form,
+        "reason": REVIEW_REASON,
+        "held_names": [form[name].label for name in held],
+        "receipt": services.format_receipt(report.receipt),
+    }
+    return render(request, "intake/review.html", ctx, status=status)
 
 
 @csrf_exempt

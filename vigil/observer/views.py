@@ -188,7 +188,9 @@ def _dispatch_context(observer: Observer, dispatch: Dispatch, **forms: Form) -> 
     if engaged:
         # Where to go, and what was reported, only for an observer who accepted: an offer shows the distance alone.
         reports = Report.objects.filter(incident=incident).order_by("received_at")
-        ctx["reports"] = list(reports.only("size", "activity", "location_text", "uniform", "equipment", "seen_at"))
+        ctx["reports"] = list(reports.only(
+            "size", "activity", "location_text", "uniform", "equipment", "seen_at", "held", "review_reason"
+        ))
     return ctx
 
 

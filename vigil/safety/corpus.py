@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from vigil.safety._families import ACCEPT_KINDS, FAMILIES, REFUSE_KINDS, SLOTS, Family
+from vigil.safety._families2 import FAMILIES_2
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "safety" / "guard_corpus.jsonl"
@@ -183,10 +184,14 @@ def _legacy(path: Path) -> Iterable[Example]:
         )
 
 
-def build(families: Sequence[Family] = FAMILIES, legacy: Path = LEGACY) -> list[Example]:
-    held = _held_out(families)
+def build(
+    families: Sequence[Family] = FAMILIES, legacy: Path = LEGACY, later: Sequence[Family] = FAMILIES_2
+) -> list[Example]:
+    """Every example. `later` families (a later round) are split among themselves, so adding a round never moves an
+    earlier family between train and held-out."""
+    held = _held_out(families) | _held_out(later)
     examples: list[Example] = []
-    for family in families:
+    for family in [*families, *later]:
         if family.kind not in KINDS or family.language not in LANGUAGES:
             raise ValueError(f"family {family.id}: unknown kind or language")
         for n, text in enumerate(_variants(family)):

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from vigil.safety.textguard import check
+from vigil.safety.textguard import GuardResult, check
 
 
-def guard_text(value: str) -> None:
+def guarded(value: str) -> GuardResult:
+    """Like guard_text, but returns the guard's result so a channel that stores the text can read `held`."""
     result = check(value)
     if not result.ok:
         raise ValidationError(
@@ -22,3 +23,8 @@ def guard_text(value: str) -> None:
             code="text_guard",
             params={"reasons": ", ".join(reason.value for reason in result.reasons)},
         )
+    return result
+
+
+def guard_text(value: str) -> None:
+    guarded(value)

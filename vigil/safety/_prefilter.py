@@ -1,0 +1,92 @@
+"""Necessary literals of a regular expression: a cheap test that lets a long text skip a pattern it cannot match.
+
+`necessary(pattern)` reads the parsed pattern and returns a set of strings such that every match contains at least
+one of them (or None when no such set is found: the pattern then always runs). `Gated` runs the pattern only when one
+of its literals is in the text: `literal in text` is a fast substring search, where a pattern that starts with `\\b`
+and an alternation is tried at every position of the text. The answers are the pattern's own, never more or fewer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
+
+
+def _selectivity(found: frozenset[str]) -> float:
+    return min(len(x) for x in found) - 0.01 * len(found)
+
+
+def _necessary(items: Any) -> frozenset[str] | None:
+    candidates: list[frozenset[str] | None] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            candidates.append(frozenset({"".join(run)}))
+            run.clear()
+
+    for op, av in items:
+        if op is sre.LITERAL:
+            run.append(chr(av))
+            continue
+        flush()
+        if op is sre.SUBPATTERN:
+            candidates.append(None if av[1] & re.IGNORECASE else _necessary(av[-1]))
+        elif op is sre.BRANCH:
+            branches = [_necessary(branch) for branch in av[1]]
+            candidates.append(None if any(b is None for b in branches) else frozenset().union(*branches))  # type: ignore[arg-type]
+        elif op in _REPEATS:
+            low, _high, body = av
+            candidates.append(_necessary(body) if low >= 1 else None)
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            candidates.append(_necessary(av))
+        # anything else (classes, any character, positions, lookarounds) guarantees no literal
+    flush()
+    best: frozenset[str] | None = None
+    for found in candidates:
+        if found and (best is None or _selectivity(found) > _selectivity(best)):
+            best = found
+    return best
+
+
+def necessary(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of `pattern` contains (case-sensitive patterns only), or None."""
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    return _necessary(list(parsed))
+
+
+class Gated:
+    """A compiled pattern that first checks its necessary literals. Only `search` and `finditer` are offered."""
+
+    def __init__(self, pattern: str) -> None:
+        self.compiled = re.compile(pattern)
+        self.pattern = pattern
+        found = necessary(pattern)
+        self.literals: tuple[str, ...] | None = tuple(sorted(found, key=len, reverse=True)) if found else None
+        self._last: tuple[str | None, bool] = (None, True)
+
+    def possible(self, text: str) -> bool:
+        if self.literals is None:
+            return True
+        # Rules ask several times about the same text (windows of it): the answer for the last text is kept. One
+        # tuple, replaced whole, so threads sharing a pattern never pair one text with another's answer.
+        last_text, last_answer = self._last
+        if last_text is text:
+            return last_answer
+        answer = any(literal in text for literal in self.literals)
+        self._last = (text, answer)
+        return answer
+
+    def search(self, text: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
+        return self.compiled.search(text, pos, endpos) if self.possible(text) else None
+
+    def finditer(self, text: str, pos: int = 0, endpos: int = 2**62) -> Iterator[re.Match[str]]:
+        return self.compiled.finditer(text, pos, endpos) if self.possible(text) else iter(())
+
