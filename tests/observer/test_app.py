@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from django.test import Client
 
 from tests.world import World
@@ -31,6 +32,7 @@ def test_the_service_worker_is_scoped_to_the_observer_app(world: World) -> None:
     body = response.content.decode()
     config = json.loads(body.split("\n", 1)[0].removeprefix("self.VIGIL = ").removesuffix(";"))
     assert "/observer/code-of-conduct/" in config["precache"] and "/observer/" in config["precache"]
+    assert "/observer/rights/" in config["precache"]
     assert 'addEventListener("push"' in body and 'addEventListener("fetch"' in body
 
 
@@ -46,3 +48,14 @@ def test_observer_pages_link_the_manifest_and_carry_no_inline_script(world: Worl
 
 def test_the_offline_page_is_there_for_the_cache(world: World) -> None:
     assert world.client_for(world.carol).get("/observer/offline/").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_know_your_rights_opens_inside_the_app_for_offline_use(world: World, language: str) -> None:
+    client = world.client_for(world.carol)
+    page = client.get("/observer/rights/", HTTP_ACCEPT_LANGUAGE=language)
+    body = page.content.decode()
+    assert page.status_code == 200 and 'class="rights"' in body
+    assert body.count("<article") >= 5  # door, street, car, work, detained: all on the one page the app keeps
+    assert f'lang="{language}"' in body
+    assert world.client_for(world.bob).get("/observer/rights/").status_code == 404  # not an observer

@@ -54,10 +54,12 @@ def manifest(request: HttpRequest) -> HttpResponse:
 
 
 def precache_urls() -> list[str]:
-    """What the service worker keeps for offline use: the app's shell, the code of conduct, scripts and styles."""
+    """What the service worker keeps for offline use: the app's shell, the code of conduct, know-your-rights, scripts
+    and styles."""
     return [
         reverse("observer:home"),
         reverse("observer:code"),
+        reverse("observer:rights"),
         reverse("observer:offline"),
         static("vigil/vigil.css"),
         static("observer/observer.css"),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/<int:pk>/read", views.notification_read, name="notification_read"),
     path("code-of-conduct/", views.code_of_conduct, name="code"),
+    path("rights/", views.rights, name="rights"),
     path("shift/on", views.shift_on, name="shift_on"),
     path("shift/off", views.shift_off, name="shift_off"),
     path("dispatch/<int:pk>/", views.dispatch_detail, name="dispatch"),

@@ -16,7 +16,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,6 +29,7 @@ from vigil.network import observers as network_observers
 from vigil.network.models import ATTENDED_STATUSES, ENGAGED_STATUSES, Dispatch, DispatchStatus, Observer
 from vigil.observer.forms import AcceptForm, CodeOfConductForm, ObservationForm, ShiftForm, VerdictForm
 from vigil.places import config
+from vigil.public import selectors as public_selectors
 
 
 def _observer(request: HttpRequest) -> Observer:
@@ -73,6 +74,17 @@ def _home_context(observer: Observer, *, shift_form: ShiftForm | None = None) ->
 def home(request: HttpRequest) -> HttpResponse:
     observer = _observer(request)
     return render(request, "observer/home.html", _home_context(observer))
+
+
+@login_required
+@require_GET
+def rights(request: HttpRequest) -> HttpResponse:
+    """Know-your-rights, all topics on one page inside the app's scope, so the service worker keeps it for offline use
+    (an observer may need to tell a neighbour their rights where there is no signal)."""
+    _observer(request)
+    language = translation.get_language() or "en"
+    pages = [page for _slug, page in public_selectors.rights_index(language) if page is not None]
+    return render(request, "observer/rights.html", {"pages": pages})
 
 
 @login_required
