@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from keys_apart import use_keys_apart
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -27,6 +29,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     args = parser.parse_args()
     os.environ.setdefault("VIGIL_DATA_DIR", tempfile.mkdtemp(prefix="vigil-bench-tiles-"))
+    use_keys_apart()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
     os.environ.setdefault("VIGIL_DEBUG", "0")
     os.environ.setdefault("VIGIL_ALLOWED_HOSTS", "testserver")

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from keys_apart import use_keys_apart
+
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = [
     "Maria",
@@ -120,6 +122,7 @@ def _variant(name: str, rng: random.Random) -> str:
 
 def run(people: int, checks: int, seed: int) -> dict[str, object]:
     os.environ.setdefault("VIGIL_DATA_DIR", tempfile.mkdtemp(prefix="vigil-bench-cases-"))
+    use_keys_apart()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
     sys.path.insert(0, str(ROOT))
     import django

@@ -20,11 +20,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from keys_apart import use_keys_apart
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(events: int, requests: int) -> dict[str, object]:
     os.environ.setdefault("VIGIL_DATA_DIR", tempfile.mkdtemp(prefix="vigil-bench-case-page-"))
+    use_keys_apart()
     os.environ.setdefault("VIGIL_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     os.environ.setdefault("VIGIL_NOTIFY_BACKENDS", "inbox")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")

@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from keys_apart import use_keys_apart
+
 ROOT = Path(__file__).resolve().parents[1]
 CENTRE = (44.9778, -93.2650)
 INCIDENTS = 300
@@ -30,6 +32,7 @@ ROUNDS = 200
 
 def run_here(incidents: int, rounds: int) -> dict[str, object]:
     os.environ.setdefault("VIGIL_DATA_DIR", tempfile.mkdtemp(prefix="vigil-bench-queue-"))
+    use_keys_apart()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
     os.environ.setdefault("VIGIL_DEBUG", "0")
     os.environ.setdefault("VIGIL_ALLOWED_HOSTS", "testserver")

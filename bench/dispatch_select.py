@@ -26,6 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from keys_apart import use_keys_apart
+
 ROOT = Path(__file__).resolve().parents[1]
 CENTRE = (44.9778, -93.2650)
 HALF_LAT, HALF_LON = 0.135, 0.19  # ~15 km each way at this latitude
@@ -37,6 +39,7 @@ BUSY_SHARE = 0.05
 
 def run_here(observers: int, selections: int, seed: int) -> dict[str, object]:
     os.environ.setdefault("VIGIL_DATA_DIR", tempfile.mkdtemp(prefix="vigil-bench-dispatch-"))
+    use_keys_apart()
     os.environ.setdefault("VIGIL_TASK_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
     os.environ.setdefault("VIGIL_NOTIFY_BACKENDS", "inbox")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")

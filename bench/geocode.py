@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from keys_apart import use_keys_apart
+
 ROOT = Path(__file__).resolve().parents[1]
 CENTRE = (44.9778, -93.2650)
 FIRST = "Ash Bel Cor Dun El Fair Glen Hal Iron Jun Kes Lin Mar Nor Ol Pen Quin Ros Sil Tam Um Val Wes Yar Zel".split()
@@ -124,6 +126,7 @@ def rss_mib() -> float:
 
 def run_here(addresses: int, seed: int) -> dict[str, object]:
     os.environ.setdefault("VIGIL_DATA_DIR", tempfile.mkdtemp(prefix="vigil-bench-geocode-"))
+    use_keys_apart()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
     sys.path.insert(0, str(ROOT))
     import django

@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from keys_apart import use_keys_apart
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -73,6 +75,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="vigil-bench-hash-"))
     os.environ["VIGIL_DATA_DIR"] = str(work / "data")
+    use_keys_apart()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
     os.environ["VIGIL_TASK_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
     os.environ["VIGIL_UPLOAD_MAX_BYTES"] = str((args.mb + 1) << 20)

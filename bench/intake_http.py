@@ -25,6 +25,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from keys_apart import keys_apart
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 
@@ -117,6 +119,7 @@ def main() -> None:
     database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     with tempfile.TemporaryDirectory(prefix="vigil-bench-") as data:
         env = dict(os.environ)
+        env.update(keys_apart())  # debug off: keys outside the data directory
         env.update(
             VIGIL_DATA_DIR=data,
             VIGIL_DEBUG="0",

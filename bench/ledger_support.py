@@ -20,6 +20,8 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from keys_apart import keys_apart
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 
@@ -133,6 +135,7 @@ def django_env(database_url: str, data_dir: Path) -> dict[str, str]:
         PYTHONPATH=str(ROOT),
     )
     env.pop("VIGIL_DEBUG", None)
+    env.update({k: v for k, v in keys_apart().items() if k not in os.environ})  # debug off: keys outside the data
     return env
 
 

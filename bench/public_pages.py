@@ -23,6 +23,7 @@ import time
 import urllib.request
 
 from intake_http import BIN, ROOT, ensure_wrk, free_port, manage, wrk
+from keys_apart import keys_apart
 
 TARGET = 0.5
 URLS = ["/", "/?lang=es", "/rumours/", "/rumours/feed.atom", "/rumours/feed.json", "/map/cells.json"]
@@ -40,6 +41,7 @@ def main() -> None:
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="vigil-bench-") as data:
         env = dict(os.environ)
+        env.update(keys_apart())  # debug off: keys outside the data directory
         env.update(
             VIGIL_DATA_DIR=data,
             VIGIL_DEBUG="0",

@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from keys_apart import use_keys_apart
+
 ROOT = Path(__file__).resolve().parents[1]
 CENTRE = (44.9778, -93.2650)
 
@@ -41,7 +43,7 @@ def main() -> None:
     os.environ["VIGIL_TASK_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
     os.environ["VIGIL_NOTIFY_BACKENDS"] = "inbox,push"
     os.environ["VIGIL_PUSH_ALLOW_HTTP"] = "1"
-    os.environ["VIGIL_VAPID_KEY_FILE"] = str(Path(data) / "keys" / "vapid.pem")
+    use_keys_apart()  # debug off: the VAPID key and the others outside the data directory
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
     sys.path.insert(0, str(ROOT))
     import logging
