@@ -401,6 +401,8 @@ MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_RECOVERY_CODES_SHOW_ONCE = True
 MFA_TOTP_ISSUER = envstr("VIGIL_TOTP_ISSUER", "Vigil")
+# A code typed as its 30 s period ends still counts in the next one (RFC 6238 §5.2: one step of delay allowed).
+MFA_TOTP_TOLERANCE = 1
 # Passkeys need a secure context: https, or http://localhost while developing and testing.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = envbool("VIGIL_WEBAUTHN_ALLOW_INSECURE_ORIGIN", DEBUG)
 

@@ -56,7 +56,8 @@ def test_the_right_code_verifies_the_session(world: World) -> None:
 def test_a_wrong_code_keeps_them_out(world: World) -> None:
     client = Client()
     _password(client, "bob")
-    wrong = "000000" if totp_code() != "000000" else "111111"
+    near = {totp_code(ahead=step) for step in (-1, 0, 1)}  # the codes the tolerance accepts
+    wrong = next(code for code in ("000000", "111111", "222222", "333333") if code not in near)
     response = client.post("/accounts/2fa/authenticate/", {"code": wrong})
     assert response.status_code == 200
     assert client.get(reverse("console:queue"))["Location"].startswith(LOGIN)
@@ -194,3 +195,13 @@ def test_totp_secrets_are_sealed_in_the_database(world: World) -> None:
     _password(client, "bob")
     client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     assert _verified(client)  # and it still opens
+
+
+@pytest.mark.parametrize(("periods_ago", "accepted"), [(1, True), (3, False)])
+def test_a_code_typed_as_its_period_ends_still_counts_but_an_old_one_does_not(
+    world: World, periods_ago: int, accepted: bool
+) -> None:
+    client = Client()
+    _password(client, "bob")
+    client.post("/accounts/2fa/authenticate/", {"code": totp_code(ahead=-periods_ago)})
+    assert _verified(client) is accepted
