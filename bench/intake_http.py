@@ -130,6 +130,7 @@ def main() -> None:
         )
         manage(env, "migrate", "--no-input")
         manage(env, "init_keys")
+        manage(env, "collectstatic", "--no-input")  # debug off: static files from the manifest, as deployed
         manage(env, "seed_demo", "--force")
         port = free_port()
         server = subprocess.Popen(

@@ -52,6 +52,7 @@ def main() -> None:
         )
         manage(env, "migrate", "--no-input")
         manage(env, "init_keys")
+        manage(env, "collectstatic", "--no-input")  # debug off: static files from the manifest, as deployed
         manage(env, "seed_demo", "--force")  # includes the public demo: a debunk, a published cell, statistics
         port = free_port()
         server = subprocess.Popen(

@@ -94,3 +94,17 @@ def gazetteer(db: None, tmp_path: Path) -> ImportSummary:
     from tests.places import city
 
     return import_file(city.write(tmp_path / "city.geojson"))
+
+
+@pytest.fixture(autouse=True)
+def _no_public_page_kept_from_another_test() -> Iterator[None]:
+    """Rendered public pages live in each process's memory, across tests: start every test without them."""
+    from django.core.cache import caches
+
+    from vigil.public import freshness
+
+    caches["pages"].clear()
+    freshness.forget()
+    yield
+    caches["pages"].clear()
+    freshness.forget()

@@ -174,3 +174,14 @@ def at_ring(incident: Incident, k: int, index: int = 0) -> tuple[float, float]:
     ring = sorted(h3.grid_ring(incident.zone_cell, k))
     lat, lon = h3.cell_to_latlng(ring[index % len(ring)])
     return (float(lat), float(lon))
+
+
+def expire_kept_pages() -> None:
+    """What time does to the public pages each process keeps: they go (after CACHE_SECONDS) and the publication
+    generation is read again (after GENERATION_SECONDS)."""
+    from django.core.cache import caches
+
+    from vigil.public import freshness
+
+    caches["pages"].clear()
+    freshness.forget()

@@ -137,7 +137,10 @@ CACHES = {
     "default": {
         "BACKEND": envstr("VIGIL_CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
         "LOCATION": envstr("VIGIL_CACHE_LOCATION", "vigil_cache"),
-    }
+    },
+    # Rendered public pages, in each process's memory: nothing in them is private, and keeping them out of the
+    # shared cache keeps a viral rumour's readers off the database (vigil.public.freshness).
+    "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vigil-public-pages"},
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import h3
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -23,7 +22,7 @@ from tests.browser.conftest import (  # noqa: F401  (fixtures)
     playwright,
     spanish,
 )
-from tests.factories import salute
+from tests.factories import expire_kept_pages, salute
 from tests.site.conftest import judged
 from tests.world import NORTH_CENTER, World, verify_session
 from vigil.hotline.services import submit_report
@@ -105,7 +104,7 @@ def test_a_confirmed_incident_reaches_the_map_only_after_the_delay_and_only_as_a
 
     real_now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: real_now + dt.timedelta(hours=6, minutes=40))  # the server's clock
-    cache.clear()  # what the kept pages' expiry (30 s) does
+    expire_kept_pages()  # what the kept pages' expiry (30 s) does
     # A later visitor (a browser keeps the cells for up to 30 s too).
     later, later_watch = new_context(browser, str(live_server), locale="es-US")
     watches.append(later_watch)

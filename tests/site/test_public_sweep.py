@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.factories import east_of, make_incident
+from tests.factories import east_of, expire_kept_pages, make_incident
 from tests.site.conftest import judged
 from tests.world import NORTH_CENTER, SOUTH_CENTER, World
 from vigil.hotline.models import Incident, Report
@@ -133,7 +133,6 @@ def test_no_public_url_leaks_a_point_a_receipt_report_text_or_a_fresh_incident(
 def test_a_confirmed_incident_appears_only_once_the_delay_has_passed(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from django.core.cache import cache
     from django.utils import timezone
 
     for h in (0.2, 0.4, 0.6):
@@ -142,7 +141,7 @@ def test_a_confirmed_incident_appears_only_once_the_delay_has_passed(
     assert json.loads(Client().get("/map/cells.json").content)["features"] == []
     real_now = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: real_now + dt.timedelta(hours=6, minutes=5))
-    cache.clear()
+    expire_kept_pages()
     features = json.loads(Client().get("/map/cells.json").content)["features"]
     assert [f["properties"]["cell"] for f in features] == [cell]
     assert features[0]["properties"]["confirmed"] == 3

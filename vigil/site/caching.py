@@ -14,12 +14,15 @@ from functools import wraps
 from typing import Concatenate, ParamSpec
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from vigil.public import freshness
+
+# Rendered pages are kept in each process's memory (settings.CACHES["pages"]); only the generation is shared.
+PAGES_CACHE = "pages"
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponse]
@@ -44,7 +47,8 @@ def public_page(view: View[P]) -> View[P]:
             "vigil:public:page:"
             + hashlib.sha256(f"{freshness.generation()}|{language}|{request.path}".encode()).hexdigest()
         )
-        kept = cache.get(key) if cacheable else None
+        pages = caches[PAGES_CACHE]
+        kept = pages.get(key) if cacheable else None
         if isinstance(kept, tuple):
             content_type, content = kept
             response = HttpResponse(content, content_type=content_type)
@@ -53,7 +57,7 @@ def public_page(view: View[P]) -> View[P]:
             # Never keep a page that set a cookie or used a CSRF token: it would hand one visitor's to the next.
             kept_safe = not response.cookies and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             if cacheable and kept_safe and response.status_code == 200 and not response.streaming:
-                cache.set(key, (response["Content-Type"], response.content), freshness.CACHE_SECONDS)
+                pages.set(key, (response["Content-Type"], response.content), freshness.CACHE_SECONDS)
         response["Content-Language"] = language
         patch_vary_headers(response, ["Accept-Language", "Cookie"])
         patch_cache_control(response, max_age=freshness.CACHE_SECONDS)
