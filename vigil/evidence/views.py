@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+from typing import IO
 
 from django.conf import settings
 from django.contrib import messages
@@ -361,11 +362,13 @@ def incident_export(request: HttpRequest, incident_id: int) -> HttpResponseBase:
         tmp.close()
         messages.error(request, str(exc))
         return redirect("evidence:incident", incident_id=incident.pk)
+    return bundle_download(tmp, f"vigil-incident-{incident.pk}-{export.id}.zip")
+
+
+def bundle_download(tmp: IO[bytes], filename: str) -> FileResponse:
+    """A bundle just written to `tmp`, sent as a download that no cache keeps (the case team's export uses it too)."""
     tmp.seek(0)
-    response = FileResponse(
-        tmp, as_attachment=True, filename=f"vigil-incident-{incident.pk}-{export.id}.zip",
-        content_type="application/zip",
-    )  # fmt: skip
+    response = FileResponse(tmp, as_attachment=True, filename=filename, content_type="application/zip")
     response["Content-Length"] = str(os.fstat(tmp.fileno()).st_size)
     response["Cache-Control"] = "no-store"
     return response

@@ -5,18 +5,15 @@ comes back as the page with the reason beside the field (400) or as a notice (40
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigil.accounts.access import first_or_404, has_role, require_coordinator, signed_in_user
-from vigil.accounts.mfa import require_second_factor, session_is_verified
+from vigil.accounts.mfa import require_second_factor
 from vigil.accounts.models import Group, Role, User
 from vigil.cases import access, calendar, locator, oncall, plans, screening, selectors, services
 from vigil.cases.models import (
@@ -38,6 +35,7 @@ from vigil.cases.models import (
     PlanApproval,
     PlanDocument,
 )
+from vigil.evidence.views import bundle_download
 from vigil.legal.forms import (
     DecisionForm,
     HearingForm,
@@ -225,10 +223,15 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 @require_second_factor
 @require_POST
 def screen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_step(request, pk, lambda case, user: services.start_screening(case=case, actor=user))
+
+
+def _case_step(request: HttpRequest, pk: int, step: Callable[[Case, User], object]) -> HttpResponse:
+    """A one-button action on a case of the user's team: do it, say why if refused, back to the case page."""
     user = signed_in_user(request)
     found = access.case_for(user, pk)
     try:
-        services.start_screening(case=found, actor=user)
+        step(found, user)
     except VigilError as e:
         messages.error(request, e.message)
     return redirect("legal:case", pk=found.pk)
@@ -572,13 +575,7 @@ def plan_link(request: HttpRequest, pk: int) -> HttpResponse:
 @require_second_factor
 @require_POST
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    user = signed_in_user(request)
-    found = access.case_for(user, pk)
-    try:
-        plans.approve_release(case=found, actor=user)
-    except VigilError as e:
-        messages.error(request, e.message)
-    return redirect("legal:case", pk=found.pk)
+    return _case_step(request, pk, lambda case, user: plans.approve_release(case=case, actor=user))
 
 
 @login_required
@@ -606,13 +603,12 @@ def plan_document(request: HttpRequest, pk: int, doc_pk: int) -> HttpResponse:
 
 
 @login_required
+@require_second_factor
 @require_POST
 def bundle(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The linked incident's evidence as the court bundle (custody events included), for the case team."""
     from vigil.evidence import bundles
 
-    if not session_is_verified(request):  # require_second_factor's check; its type covers HttpResponse views only
-        return redirect(f"{settings.VIGIL_SECOND_FACTOR_URL}?{urlencode({'next': request.get_full_path()})}")
     user = signed_in_user(request)
     found = access.case_for(user, pk)
     if found.incident is None:
@@ -626,14 +622,7 @@ def bundle(request: HttpRequest, pk: int) -> HttpResponseBase:
         messages.error(request, exc.message)
         return redirect("legal:case", pk=found.pk)
     services.record_event(found, "bundle_exported", user, export=str(export.id), incident=found.incident.pk)
-    tmp.seek(0)
-    response = FileResponse(
-        tmp, as_attachment=True, filename=f"vigil-case-{found.pk}-incident-{found.incident.pk}-{export.id}.zip",
-        content_type="application/zip",
-    )  # fmt: skip
-    response["Content-Length"] = str(os.fstat(tmp.fileno()).st_size)
-    response["Cache-Control"] = "no-store"
-    return response
+    return bundle_download(tmp, f"vigil-case-{found.pk}-incident-{found.incident.pk}-{export.id}.zip")
 
 
 @login_required
