@@ -47,6 +47,21 @@ def subscribe(world: World, user_name: str, service: LocalPushService, *, gone: 
     return subscription
 
 
+def carol_takes_sms(world: World, phone: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Carol opts in to SMS; the SMS provider's send is replaced by a list of the numbers it would text."""
+    Observer.objects.filter(user=world.carol).update(
+        notify_by=["inbox", "sms"], phone_sealed=seal(phone, purpose="observer-phone")
+    )
+    sms: list[str] = []
+
+    def provider(*, to: str, body: str) -> str:
+        sms.append(to)
+        return f"SM{len(sms)}"
+
+    monkeypatch.setattr("vigil.network.notify.send_sms", provider)
+    return sms
+
+
 def test_init_keys_makes_a_vapid_key_once_and_browsers_get_its_public_point(vapid: Path) -> None:
     before = vapid.read_bytes()
     call_command("init_keys")
@@ -104,16 +119,7 @@ def test_a_gone_subscription_is_deleted_and_sms_goes_instead(
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: CaptureOnCommit,
 ) -> None:
-    Observer.objects.filter(user=world.carol).update(
-        notify_by=["inbox", "sms"], phone_sealed=seal("+16125550142", purpose="observer-phone")
-    )
-    sms: list[str] = []
-
-    def fake_sms(*, to: str, body: str) -> str:
-        sms.append(to)
-        return "SM1"
-
-    monkeypatch.setattr("vigil.network.notify.send_sms", fake_sms)
+    sms = carol_takes_sms(world, "+16125550142", monkeypatch)
     subscribe(world, "carol", service, gone=True)
     with django_capture_on_commit_callbacks(execute=True):
         network_dispatch.dispatch_observers(incident=incident, actor=world.bob, count=1)
@@ -130,11 +136,7 @@ def test_with_a_live_subscription_no_sms_is_sent_as_well(
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: CaptureOnCommit,
 ) -> None:
-    Observer.objects.filter(user=world.carol).update(
-        notify_by=["inbox", "sms"], phone_sealed=seal("+16125550142", purpose="observer-phone")
-    )
-    sms: list[str] = []
-    monkeypatch.setattr("vigil.network.notify.send_sms", lambda *, to, body: sms.append(to) or "SM1")  # type: ignore[func-returns-value]
+    sms = carol_takes_sms(world, "+16125550142", monkeypatch)
     subscribe(world, "carol", service)
     with django_capture_on_commit_callbacks(execute=True):
         network_dispatch.dispatch_observers(incident=incident, actor=world.bob, count=1)
@@ -171,3 +173,19 @@ def test_a_forged_vapid_signature_is_refused_by_the_service(service: LocalPushSe
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=5)  # noqa: S310 - the local test service
     assert refused.value.code in (401, 403) and not service.received
+
+
+def test_an_unreadable_vapid_key_sends_nothing_by_push_and_the_sms_goes_instead(
+    world: World,
+    incident: Incident,
+    vapid: Path,
+    service: LocalPushService,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: CaptureOnCommit,
+) -> None:
+    sms = carol_takes_sms(world, "+16125550143", monkeypatch)
+    subscribe(world, "carol", service)
+    vapid.write_text("not a key\n")
+    with django_capture_on_commit_callbacks(execute=True):
+        network_dispatch.dispatch_observers(incident=incident, actor=world.bob, count=1)
+    assert service.received == [] and sms == ["+16125550143"]

@@ -1,5 +1,5 @@
-"""Rumour alerts by Web Push: RFC 8030 delivery, payloads encrypted for the browser (RFC 8291, aes128gcm), the
-server identified by VAPID (RFC 8292) with the key in settings.VIGIL_VAPID_KEY_FILE (made on first use).
+"""Rumour alerts by Web Push, over the wire of vigil/lib/webpush.py (RFC 8030 delivery, RFC 8291 encryption, VAPID
+RFC 8292 with the one key in settings.VIGIL_VAPID_KEY_FILE, made on first use).
 
 - `subscribe(subscription=, language=)`: keep a browser's PushSubscription (sealed). Its endpoint must be https on
   one of settings.VIGIL_PUSH_SERVICE_HOSTS (a leading dot allows subdomains); a loopback host listed there may use
@@ -16,19 +16,15 @@ import binascii
 import json
 import logging
 from collections.abc import Mapping
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from py_vapid import Vapid02
-from pywebpush import WebPushException, webpush
 
+from vigil.lib import webpush
 from vigil.lib.errors import VigilError
-from vigil.network.push import write_vapid_key
 from vigil.public import selectors
 from vigil.public.models import PushSubscriber
 from vigil.vault import seal, unseal
@@ -38,27 +34,15 @@ _PURPOSE = "public-push-subscription"
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
-def _key_file() -> Path:
-    return Path(settings.VIGIL_VAPID_KEY_FILE)
-
-
 def ensure_vapid_key() -> bool:
     """Create the one VAPID key file if missing (the same key the observers' push uses); True if created."""
-    try:
-        return write_vapid_key(_key_file())
-    except FileExistsError:  # another process made it first: use theirs
-        return False
-
-
-def vapid() -> Vapid02:
-    ensure_vapid_key()
-    return Vapid02.from_file(str(_key_file()))
+    return webpush.write_vapid_key(webpush.key_file())
 
 
 def application_server_key() -> str:
     """The VAPID public key as browsers want it (base64url of the uncompressed point)."""
-    point = vapid().public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    return base64.urlsafe_b64encode(point).rstrip(b"=").decode()
+    ensure_vapid_key()
+    return webpush.application_server_key()
 
 
 def _allowed(endpoint: str) -> bool:
@@ -110,7 +94,8 @@ def unsubscribe(*, endpoint: str) -> None:
 
 def send_debunk(debunk_id: int) -> int:
     sent = 0
-    key = vapid() if PushSubscriber.objects.exists() else None
+    if PushSubscriber.objects.exists():
+        ensure_vapid_key()
     for row in PushSubscriber.objects.all().iterator():
         with translation.override(row.language):
             found = next((d for d in selectors.debunks(language=row.language) if d.pk == debunk_id), None)
@@ -127,20 +112,17 @@ def send_debunk(debunk_id: int) -> int:
         subscription = json.loads(unseal(row.subscription_sealed, purpose=_PURPOSE))
         if not _allowed(subscription["endpoint"]):  # the allow-list may have shrunk since
             continue
-        try:
-            webpush(
-                subscription,
-                data=payload,
-                vapid_private_key=key,
-                vapid_claims={"sub": settings.VIGIL_VAPID_SUBJECT},
-                ttl=6 * 3600,
-                timeout=10,
-            )
+        outcome, status = webpush.send(
+            endpoint=subscription["endpoint"],
+            p256dh=subscription["keys"]["p256dh"],
+            auth=subscription["keys"]["auth"],
+            data=payload,
+            ttl=6 * 3600,
+        )
+        if outcome is webpush.Sent.OK:
             sent += 1
-        except WebPushException as error:
-            status = getattr(error.response, "status_code", None)
-            if status in (404, 410):
-                row.delete()
-            else:
-                log.warning("debunk push to subscriber %s not sent: HTTP %s", row.pk, status)
+        elif outcome is webpush.Sent.GONE:
+            row.delete()
+        else:
+            log.warning("debunk push to subscriber %s not sent: HTTP %s", row.pk, status)
     return sent

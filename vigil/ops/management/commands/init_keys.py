@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from vigil.network.push import write_vapid_key
+from vigil.lib.webpush import write_vapid_key
 from vigil.tlog.keys import ensure_signing_key
 from vigil.vault.keyfile import write_master_key
 
