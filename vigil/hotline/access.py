@@ -85,18 +85,43 @@ def report_for(user: AnyUser, pk: object, roles: Iterable[Role]) -> Report:
     return report
 
 
-def report_contact_for(user: AnyUser, pk: object) -> tuple[Report, str]:
-    """A report's call-back contact, for the dispatcher who needs it: the read is written to the audit trail.
+# Who reads call-back contacts (item 14 of the hardening issue). A contact is the most dangerous thing a report
+# holds, so the rule is narrower than who may see the report:
+# - a report in a zone: the dispatchers of that zone's group, nobody else (not another group's dispatcher, not a
+#   coordinator standing in, not an operator);
+# - a report in no zone (not placed yet, or its incident lies outside every zone): hotline operators, who call back
+#   to ask where it was, and the network administrator; never a dispatcher of some group that happens to look.
+ZONED_CONTACT_ROLES: tuple[Role, ...] = (Role.DISPATCHER,)
+UNZONED_CONTACT_ROLES: tuple[Role, ...] = (Role.OPERATOR, Role.NETWORK_ADMIN)
 
-    Returns (report, contact); 404 when the report is not visible, or has no contact (anymore).
+
+def may_read_contact(user: AnyUser, report: Report) -> bool:
+    """Whether `user` may unseal `report`'s call-back contact (the rule above); no database write, no audit."""
+    zone_id = report.incident.zone_id if report.incident is not None else None
+    if zone_id is None:
+        return bool(group_ids(user, UNZONED_CONTACT_ROLES))
+    groups = group_ids(user, ZONED_CONTACT_ROLES)
+    return bool(groups) and Zone.objects.filter(pk=zone_id, group_id__in=groups).exists()
+
+
+def report_contact_for(user: AnyUser, pk: object) -> tuple[Report, str]:
+    """A report's call-back contact for someone `may_read_contact` allows; every reveal is written to the audit trail.
+
+    Returns (report, contact); the same 404 when the report does not exist, is not theirs to read, or has no contact
+    (anymore), so nobody learns from the answer whether a report or a contact exists.
     """
     from vigil.vault import unseal
 
-    report = report_for(user, pk, [Role.DISPATCHER, Role.COORDINATOR])
-    if not report.contact_sealed:
+    try:
+        key = int(str(pk))
+    except ValueError:
+        raise Http404 from None
+    report = Report.objects.select_related("incident").filter(pk=key).first()
+    if report is None or not report.contact_sealed or not may_read_contact(user, report):
         raise Http404
     contact = unseal(report.contact_sealed, purpose=CONTACT_PURPOSE)
-    audit(user, "report.contact.read", object_type="hotline.Report", object_id=report.pk)
+    zoned = report.incident is not None and report.incident.zone_id is not None
+    audit(user, "report.contact.read", object_type="hotline.Report", object_id=report.pk, zoned=zoned)
     return report, contact
 
 
