@@ -130,35 +130,66 @@ CONTACT_PURPOSE = "report-contact"
 
 # --- Public intake rate limit ------------------------------------------------------------------------------------
 # Anonymous channels are limited per sender without storing who they are: the client address (or SMS number) is
-# turned into a keyed hash that also covers the current minute, and only a counter under that hash lives in the
-# cache, for a minute. Nothing is written to the database or the logs; the hash can't be reversed without SECRET_KEY
-# and is useless a minute later.
+# turned into a keyed hash, and only counters under that hash live in the shared cache (the database by default, so
+# every worker and node counts against one limit), for about a minute. Nothing is written to the logs; the hash can't
+# be reversed without SECRET_KEY.
+#
+# The window slides: attempts are counted in slices of RATE_SLICE_SECONDS, and an attempt is accepted while the
+# current slice and the RATE_WINDOW_SECONDS // RATE_SLICE_SECONDS slices before it hold fewer than the limit. Those
+# slices cover every 60-second window that ends now, so no 60 seconds ever see more than the limit accepted, across a
+# clock minute's boundary included (a counter per clock minute let a client have twice the limit around one). The
+# price is at most one slice of extra waiting. A refused attempt is given back at once: hammering does not prolong
+# the wait, and neither does an invalid submission (refund_rate).
+
+RATE_WINDOW_SECONDS = 60
+RATE_SLICE_SECONDS = 10
+_SLICES_BEFORE = RATE_WINDOW_SECONDS // RATE_SLICE_SECONDS
+_KEPT_SECONDS = RATE_WINDOW_SECONDS + 2 * RATE_SLICE_SECONDS
 
 
 # One definition of the client's address, in vigil/lib/clients.py (sign-in throttles use it too).
 client_address = clients.client_address
 
 
-def within_rate(sender: str, *, scope: str, per_minute: int | None = None) -> bool:
-    """Count one attempt by `sender` (an address or a number, never stored); False once over the limit this minute."""
-    limit = per_minute or settings.VIGIL_REPORT_RATE_PER_MINUTE
-    minute = int(time.time() // 60)
-    digest = salted_hmac("vigil.hotline.rate", f"{scope}\x00{minute}\x00{sender}", algorithm="sha256").hexdigest()
-    key = f"vigil:rate:{digest[:32]}"
-    cache.add(key, 0, timeout=90)
+def _now() -> float:
+    return time.time()
+
+
+def _slice_key(sender: str, scope: str, slice_no: int) -> str:
+    digest = salted_hmac("vigil.hotline.rate", f"{scope}\x00{slice_no}\x00{sender}", algorithm="sha256").hexdigest()
+    return f"vigil:rate:{digest[:32]}"
+
+
+def _count(key: str, by: int) -> int:
+    """Add `by` to the counter under `key` (made if missing); its new value."""
+    cache.add(key, 0, timeout=_KEPT_SECONDS)
     try:
-        count = cache.incr(key)
+        return cache.incr(key, by) if by > 0 else cache.decr(key, -by)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=90)
-        count = 1
-    return count <= limit
+        cache.add(key, max(by, 0), timeout=_KEPT_SECONDS)
+        return max(by, 0)
+
+
+def within_rate(sender: str, *, scope: str, per_minute: int | None = None) -> bool:
+    """Count one attempt by `sender` (an address or a number, never stored); False (and not counted) once `sender`
+    had the limit accepted within the last RATE_WINDOW_SECONDS."""
+    limit = per_minute or settings.VIGIL_REPORT_RATE_PER_MINUTE
+    current = int(_now() // RATE_SLICE_SECONDS)
+    key = _slice_key(sender, scope, current)
+    mine = _count(key, 1)  # counted first (an atomic add where the backend has one), so racing attempts see it
+    earlier = cache.get_many([_slice_key(sender, scope, n) for n in range(current - _SLICES_BEFORE, current)])
+    if mine + sum(int(v) for v in earlier.values()) <= limit:
+        return True
+    _count(key, -1)
+    return False
 
 
 def refund_rate(sender: str, *, scope: str) -> None:
     """Give back the attempt `within_rate` just counted: a refused (invalid) submission uses up nobody's quota."""
-    minute = int(time.time() // 60)
-    digest = salted_hmac("vigil.hotline.rate", f"{scope}\x00{minute}\x00{sender}", algorithm="sha256").hexdigest()
-    try:
-        cache.decr(f"vigil:rate:{digest[:32]}")
-    except ValueError:  # the minute turned over; the new counter never saw this attempt
-        pass
+    current = int(_now() // RATE_SLICE_SECONDS)
+    for slice_no in (current, current - 1):  # the slice may have turned over since the attempt was counted
+        key = _slice_key(sender, scope, slice_no)
+        value = cache.get(key)
+        if isinstance(value, int) and value > 0:
+            cache.decr(key)
+            return
