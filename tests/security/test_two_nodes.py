@@ -19,24 +19,19 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from django.contrib.staticfiles import finders
 from django.db import connection
 
+from tests.nodes import START_SECONDS, Cluster, Node, static_manifest, wait_until_serving
 from tests.world import NORTH_CENTER, PASSWORD, World, totp_code
 from vigil.hotline.models import Report
 from vigil.hotline.services import normalise_receipt
@@ -51,113 +46,13 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-START_SECONDS = 25.0
 LIMIT = 6
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _database_url() -> str:
     """DATABASE_URL, pointed at the test database this process uses (so the nodes see what the test writes)."""
     parts = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
     return urllib.parse.urlunsplit(parts._replace(path="/" + str(connection.settings_dict["NAME"])))
-
-
-def _static_manifest(static_root: Path) -> None:
-    """What collectstatic leaves for the page templates ({% static %} under debug off), without its minute of
-    compressing: each file under its own name. No test here fetches a static file."""
-    names = sorted({path for finder in finders.get_finders() for path, _storage in finder.list(None)})
-    static_root.mkdir(parents=True, exist_ok=True)
-    manifest = {"paths": {n: n for n in names}, "version": "1.1", "hash": "two-nodes"}
-    (static_root / "staticfiles.json").write_text(json.dumps(manifest))
-
-
-@dataclass
-class Node:
-    name: str
-    process: subprocess.Popen[bytes]
-    log: Path
-    port: int = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
-
-
-@dataclass
-class Cluster:
-    env: dict[str, str]
-    tmp: Path
-    started: list[Node] = field(default_factory=list)
-
-    def spawn(self, name: str, argv: list[str], env: Mapping[str, str] | None = None, port: int = 0) -> Node:
-        log = self.tmp / f"{name}.log"
-        handle = log.open("wb")
-        process = subprocess.Popen(
-            argv, cwd=ROOT, env=dict(env or self.env), stdout=handle, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        handle.close()
-        node = Node(name, process, log, port)
-        self.started.append(node)
-        return node
-
-    def web(self, name: str, env: Mapping[str, str] | None = None) -> Node:
-        port = _free_port()
-        argv = [
-            str(BIN / "gunicorn"),
-            "vigil.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--worker-class",
-            "gthread",
-            "--workers",
-            "1",
-            "--threads",
-            "4",
-            "--logger-class",
-            "vigil.ops.weblog.Logger",
-            "--access-logfile",
-            "-",
-        ]
-        return self.spawn(name, argv, env, port)
-
-    def manage(self, name: str, *args: str) -> Node:
-        return self.spawn(name, [sys.executable, "manage.py", *args])
-
-    def stop_all(self) -> None:
-        for node in self.started:
-            if node.process.poll() is None:
-                os.killpg(node.process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 10
-        for node in self.started:
-            try:
-                node.process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(node.process.pid, signal.SIGKILL)
-                node.process.wait()
-
-
-def wait_until_serving(node: Node) -> None:
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:
-        if node.process.poll() is not None:
-            raise AssertionError(f"{node.name} exited ({node.process.returncode}):\n{node.output()}")
-        try:
-            with urllib.request.urlopen(f"{node.url}/healthz", timeout=2) as answer:  # noqa: S310 (loopback http)
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{node.name} did not answer within {START_SECONDS} s:\n{node.output()}")
 
 
 @pytest.fixture
@@ -171,7 +66,7 @@ def cluster(world: World, tmp_path: Path) -> Iterator[Cluster]:
     for setting, name in (("VIGIL_MASTER_KEY_FILE", "master.key"), ("VIGIL_LOG_SIGNING_KEY_FILE", "log-signing.key")):
         shutil.copyfile(getattr(settings, setting), keys / name)
         (keys / name).chmod(0o600)
-    _static_manifest(data / "staticfiles")
+    static_manifest(data / "staticfiles")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIGIL_", "DJANGO_", "PYTEST_"))}
     env.update(
         DJANGO_SETTINGS_MODULE="vigil.settings",
