@@ -138,8 +138,8 @@ CONTACT_PURPOSE = "report-contact"
 # current slice and the RATE_WINDOW_SECONDS // RATE_SLICE_SECONDS slices before it hold fewer than the limit. Those
 # slices cover every 60-second window that ends now, so no 60 seconds ever see more than the limit accepted, across a
 # clock minute's boundary included (a counter per clock minute let a client have twice the limit around one). The
-# price is at most one slice of extra waiting. A refused attempt is given back at once: hammering does not prolong
-# the wait, and neither does an invalid submission (refund_rate).
+# price is at most one slice of extra waiting. A refused attempt is not counted (hammering does not prolong the wait)
+# and an invalid submission is given back (refund_rate).
 
 RATE_WINDOW_SECONDS = 60
 RATE_SLICE_SECONDS = 10
@@ -160,14 +160,13 @@ def _slice_key(sender: str, scope: str, slice_no: int) -> str:
     return f"vigil:rate:{digest[:32]}"
 
 
-def _count(key: str, by: int) -> int:
-    """Add `by` to the counter under `key` (made if missing); its new value."""
+def _count(key: str) -> None:
+    """Add one to the counter under `key` (made if missing)."""
     cache.add(key, 0, timeout=_KEPT_SECONDS)
     try:
-        return cache.incr(key, by) if by > 0 else cache.decr(key, -by)
+        cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.add(key, max(by, 0), timeout=_KEPT_SECONDS)
-        return max(by, 0)
+        cache.add(key, 1, timeout=_KEPT_SECONDS)
 
 
 def within_rate(sender: str, *, scope: str, per_minute: int | None = None) -> bool:
@@ -175,13 +174,13 @@ def within_rate(sender: str, *, scope: str, per_minute: int | None = None) -> bo
     had the limit accepted within the last RATE_WINDOW_SECONDS."""
     limit = per_minute or settings.VIGIL_REPORT_RATE_PER_MINUTE
     current = int(_now() // RATE_SLICE_SECONDS)
-    key = _slice_key(sender, scope, current)
-    mine = _count(key, 1)  # counted first (an atomic add where the backend has one), so racing attempts see it
-    earlier = cache.get_many([_slice_key(sender, scope, n) for n in range(current - _SLICES_BEFORE, current)])
-    if mine + sum(int(v) for v in earlier.values()) <= limit:
-        return True
-    _count(key, -1)
-    return False
+    keys = [_slice_key(sender, scope, n) for n in range(current - _SLICES_BEFORE, current + 1)]
+    # One read decides a refusal, so a flood of refused attempts costs one query each and writes nothing. (Two
+    # attempts of one sender at the same instant may both pass: a cache's add-then-incr is not a lock either.)
+    if sum(int(v) for v in cache.get_many(keys).values()) >= limit:
+        return False
+    _count(keys[-1])
+    return True
 
 
 def refund_rate(sender: str, *, scope: str) -> None:
