@@ -4,6 +4,9 @@ A user sees an incident (and its reports) when the incident's zone belongs to a 
 roles the view asks for. Incidents outside every zone, and reports not yet placed on the map, belong to nobody's zone:
 they are visible to operators, dispatchers and coordinators of any group (someone has to pick them up), never to other
 roles. Missing and forbidden objects get the same 404, so nobody can probe what exists.
+
+A report's call-back contact is narrower still (`may_read_contact`, `report_contact_for`): the dispatchers of its
+zone's group, or for a report in no zone the hotline operators and the network administrator; every reveal is audited.
 """
 
 from __future__ import annotations
@@ -85,7 +88,7 @@ def report_for(user: AnyUser, pk: object, roles: Iterable[Role]) -> Report:
     return report
 
 
-# Who reads call-back contacts (item 14 of the hardening issue). A contact is the most dangerous thing a report
+# Who reads call-back contacts. A contact is the most dangerous thing a report
 # holds, so the rule is narrower than who may see the report:
 # - a report in a zone: the dispatchers of that zone's group, nobody else (not another group's dispatcher, not a
 #   coordinator standing in, not an operator);
