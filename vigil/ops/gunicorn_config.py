@@ -21,3 +21,6 @@ errorlog = "-"
 access_log_format = '%(t)s "%(r)s" %(s)s %(L)ss'
 # A request line longer than this is refused with 400 (and logged without the address, see vigil/ops/weblog.py).
 limit_request_line = 4094
+# No control socket (gunicorn 24+ opens one in the home directory by default, shared by every instance of the same
+# user, so two nodes on one machine would clobber each other's): Vigil is stopped and reloaded by signals only.
+control_socket_disable = True
