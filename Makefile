@@ -23,14 +23,15 @@ install-test: $(BIN)/python
 system-deps:
 	@bash scripts/system-deps.sh
 
-# The demo runs in debug mode, which lets it keep its keys in its data directory (production may not: see
-# docs/deployment.md); `migrate` also makes the shared cache's table.
-DEMO := VIGIL_DEBUG=$${VIGIL_DEBUG:-1}
+# The demo runs as production does, with debug off: its keys live in demo-keys/ beside the data directory (made 0700
+# by scripts/demo-env.sh), never inside it (docs/deployment.md); `migrate` also makes the shared cache's table;
+# seed_demo needs --force to write its public passwords with debug off (it refuses otherwise, to spare production).
+DEMO := . scripts/demo-env.sh &&
 demo: install
-	[ ! -d locale ] || $(DEMO) $(BIN)/python manage.py compilemessages --ignore ".venv" -v 0 || true
+	[ ! -d locale ] || ($(DEMO) $(BIN)/python manage.py compilemessages --ignore ".venv" -v 0) || true
 	$(DEMO) $(BIN)/python manage.py migrate --no-input -v 0
 	$(DEMO) $(BIN)/python manage.py init_keys
-	$(DEMO) $(BIN)/python manage.py seed_demo
+	$(DEMO) $(BIN)/python manage.py seed_demo --force
 	$(DEMO) $(BIN)/python manage.py collectstatic --no-input -v 0
 	$(DEMO) PORT=$(PORT) bash scripts/run.sh
 
@@ -48,4 +49,4 @@ bench: install-test
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) data demo-keys

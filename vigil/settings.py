@@ -265,9 +265,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No client address and no receipt code in any line (django.request logs "Not Found: <path>").
+    "filters": {"nothing_identifying": {"()": "vigil.lib.logscrub.NothingIdentifying"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["nothing_identifying"]}
+    },
     "root": {"handlers": ["console"], "level": envstr("VIGIL_LOG_LEVEL", "INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    # Django's own "django" handlers (a console one in debug mode) would print records unfiltered: every record goes
+    # to the root's filtered handler instead.
+    "loggers": {"django": {"handlers": [], "propagate": True}, "django.server": {"level": "WARNING"}},
 }
 
 EMAIL_BACKEND = envstr("VIGIL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

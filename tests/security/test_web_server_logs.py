@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+import shutil
+import socket
+from pathlib import Path
 from types import SimpleNamespace
 
 from gunicorn.config import Config
 
+from tests.nodes import Cluster, migrated_sqlite, production_env, static_manifest, wait_until_serving
 from vigil.ops.weblog import Logger, route_of, scrub
 
 
@@ -52,3 +57,53 @@ def test_the_error_log_filter_scrubs_records(caplog: object) -> None:
     for f in logger.error_log.filters:
         f.filter(record)
     assert "203.0.113.9" not in record.getMessage()
+
+
+# --- the real server ------------------------------------------------------------------------------------------------
+
+
+def _send(port: int, request: bytes) -> tuple[bytes, int]:
+    """Send raw bytes from loopback; (the answer, the client's own port)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+        return answer, int(conn.getsockname()[1])
+
+
+def test_gunicorn_logs_neither_address_nor_receipt_for_real(tmp_path: Path) -> None:
+    """gunicorn as scripts/run.sh starts it (vigil/ops/gunicorn_config.py), a 10,000-byte request line and two
+    ordinary requests from 127.0.0.1: neither log holds the address or the client's port; the access log holds the
+    route, never the receipt code."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    shutil.copyfile(migrated_sqlite(), data / "vigil.sqlite3")
+    static_manifest(data / "staticfiles")
+    env = production_env(tmp_path, data) | {"VIGIL_LOG_LEVEL": "DEBUG"}
+    cluster = Cluster(env, tmp_path)
+    try:
+        node = cluster.web("gunicorn", env)
+        wait_until_serving(node)
+        too_long = b"GET /" + b"a" * 10_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        answer, long_port = _send(node.port, too_long)
+        assert answer.split(b" ", 2)[1] in (b"400", b"414"), answer[:200]  # 414 URI Too Long in gunicorn 23+
+        ports = [long_port]
+        for path in (b"/api/v1/reports/7K3Q-M9XD", b"/report?receipt=7K3QM9XD"):
+            answer, port = _send(
+                node.port, b"GET " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            )
+            assert answer.split(b" ", 2)[1] in (b"200", b"404"), answer[:200]
+            ports.append(port)
+    finally:
+        cluster.stop_all()
+    access, errors = node.log.read_text(), node.errors.read_text()
+    assert "Request Line is too large" in errors  # the error was logged, just without who sent it
+    assert "[address]" in errors
+    for text in (access, errors):
+        assert "127.0.0.1" not in text
+        for port in ports:
+            assert not re.search(rf"(?<![\d]){port}(?![\d])", text), port
+        assert "7K3Q" not in text and "M9XD" not in text
+    assert '"GET /api/v1/reports/{receipt} HTTP/1.1" 404' in access
+    assert re.search(r'"GET /report HTTP/1.1" (200|404) ', access)  # 404: no report has this receipt

@@ -6,19 +6,29 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from vigil.accounts.access import require_role, signed_in_user
+from vigil.accounts.mfa import require_second_factor
 from vigil.accounts.models import Role, User
 from vigil.hotline import replay, selectors, services, sms
-from vigil.hotline.access import client_address, refund_rate, report_for, within_rate
+from vigil.hotline.access import (
+    client_address,
+    may_read_contact,
+    refund_rate,
+    report_contact_for,
+    report_for,
+    within_rate,
+)
 from vigil.hotline.models import Channel, Report, ReviewOutcome
 from vigil.intake.forms import OperatorReportForm, PlaceForm, PlaceSearchForm, ReceiptForm, ReportForm, ReviewForm
+from vigil.lib.compression import never_compress
 from vigil.lib.errors import VigilError
 from vigil.places import config, geocoder, service_area
 from vigil.safety.textguard import REVIEW_REASON
@@ -249,8 +259,24 @@ def place(request: HttpRequest, pk: int) -> HttpResponse:
         "searched": words,
         "map": _map_settings(),
         "receipt": services.format_receipt(report.receipt),
+        "can_read_contact": bool(report.contact_sealed) and may_read_contact(user, report),
     }
     return render(request, "intake/place.html", ctx, status=status)
+
+
+@login_required
+@require_second_factor
+@require_POST
+def reveal_contact(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Unseal the call-back contact of a report outside every zone, for an operator (or the network administrator)
+    who calls the reporter back; the rule and the audit are hotline.access.report_contact_for's."""
+    user = signed_in_user(request)
+    report, contact = report_contact_for(user, pk)
+    template = "intake/_contact.html" if request.headers.get("HX-Request") else "intake/contact.html"
+    ctx = {"report": report, "contact": contact, "receipt": services.format_receipt(report.receipt)}
+    response = render(request, template, ctx)
+    add_never_cache_headers(response)
+    return never_compress(response)  # a secret beside text others wrote: see vigil/lib/compression.py
 
 
 PUBLIC_SUGGESTIONS = 5

@@ -32,4 +32,6 @@ def seed_demo_accounts(write: Callable[[str], None], *, prefix: str) -> None:
     write("")
     write(f"Second factor for every demo login: add this secret to an authenticator app: {secret}")
     write(f"  (otpauth://totp/Vigil%20demo?secret={secret}&issuer=Vigil%20demo)")
+    write("  To enrol it: add the secret (or open the link) in an authenticator app; after a demo password, type the")
+    write("  app's six-digit code when asked. Staff cannot open anything else until a second factor is checked.")
     write(f"Django admin: /admin/ as {ADMIN_USERNAME} / {password} (then the same authenticator code).")
