@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.legal import views
+from vigil.legal import case_views, views
 
 app_name = "legal"
 urlpatterns = [
@@ -14,24 +14,26 @@ urlpatterns = [
     path("rules/", views.rules, name="rules"),
     path("calendar/", views.calendar_settings, name="calendar"),
     path("calendar/<str:token>.ics", views.feed, name="feed"),
-    path("hearing/<int:hearing_pk>/result/", views.hearing_result, name="hearing_result"),
-    path("deadline/<int:deadline_pk>/done/", views.deadline_done, name="deadline_done"),
-    path("<int:pk>/hearing/", views.hearing, name="hearing"),
-    path("<int:pk>/trigger/", views.trigger, name="trigger"),
-    path("<int:pk>/plan/", views.plan_view, name="plan"),
-    path("<int:pk>/bundle/", views.bundle, name="bundle"),
-    path("<int:pk>/summary.pdf", views.summary_pdf, name="summary_pdf"),
-    path("<int:pk>/plan/link/", views.plan_link, name="plan_link"),
-    path("<int:pk>/plan/approve/", views.plan_approve, name="plan_approve"),
-    path("<int:pk>/plan/document/<int:doc_pk>/", views.plan_document, name="plan_document"),
-    path("<int:pk>/locator/", views.locator_check, name="locator_check"),
     path("page/<int:page_pk>/acknowledge/", views.acknowledge_page, name="acknowledge"),
-    path("<int:pk>/", views.case, name="case"),
-    path("<int:pk>/reveal/", views.reveal, name="reveal"),
-    path("<int:pk>/take/", views.take, name="take"),
-    path("<int:pk>/screen/", views.screen, name="screen"),
-    path("<int:pk>/decide/", views.decide, name="decide"),
-    path("<int:pk>/close/", views.close, name="close"),
-    path("<int:pk>/note/", views.note, name="note"),
-    path("<int:pk>/member/", views.member, name="member"),
+    path("hearing/<int:hearing_pk>/result/", case_views.hearing_result, name="hearing_result"),
+    path("deadline/<int:deadline_pk>/done/", case_views.deadline_done, name="deadline_done"),
+    path("<int:pk>/", case_views.case, name="case"),
+    path("<int:pk>/history/", case_views.history, name="history"),
+    path("<int:pk>/reveal/", case_views.reveal, name="reveal"),
+    path("<int:pk>/person/", case_views.edit_person, name="edit_person"),
+    path("<int:pk>/take/", case_views.take, name="take"),
+    path("<int:pk>/screen/", case_views.screen, name="screen"),
+    path("<int:pk>/decide/", case_views.decide, name="decide"),
+    path("<int:pk>/close/", case_views.close, name="close"),
+    path("<int:pk>/note/", case_views.note, name="note"),
+    path("<int:pk>/member/", case_views.member, name="member"),
+    path("<int:pk>/locator/", case_views.locator_check, name="locator_check"),
+    path("<int:pk>/hearing/", case_views.hearing, name="hearing"),
+    path("<int:pk>/trigger/", case_views.trigger, name="trigger"),
+    path("<int:pk>/plan/", case_views.plan_view, name="plan"),
+    path("<int:pk>/plan/link/", case_views.plan_link, name="plan_link"),
+    path("<int:pk>/plan/approve/", case_views.plan_approve, name="plan_approve"),
+    path("<int:pk>/plan/document/<int:doc_pk>/", case_views.plan_document, name="plan_document"),
+    path("<int:pk>/bundle/", case_views.bundle, name="bundle"),
+    path("<int:pk>/summary.pdf", case_views.summary_pdf, name="summary_pdf"),
 ]
