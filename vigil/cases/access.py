@@ -42,6 +42,14 @@ def unassigned_cases(user: AnyUser) -> QuerySet[Case]:
     return Case.objects.filter(group_id__in=groups, attorney__isnull=True).exclude(state=CaseState.CLOSED)
 
 
+def needing_attorney(user: AnyUser) -> QuerySet[Case]:
+    """Accepted cases without an attorney in the groups `user` coordinates: the desk's list, with Case.unpaged."""
+    groups = group_ids(user, [Role.COORDINATOR]) if user.is_authenticated else []
+    if not groups:
+        return Case.objects.none()
+    return Case.objects.filter(group_id__in=groups, state=CaseState.ACCEPTED, attorney__isnull=True)
+
+
 def _key(pk: object) -> int:
     try:
         return int(str(pk))

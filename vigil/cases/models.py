@@ -266,7 +266,7 @@ class HearingKind(models.TextChoices):
 
 class Hearing(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
-    outcome = models.CharField(max_length=16, blank=True, help_text=_("What the hearing decided (HearingOutcome)"))
+    outcome = models.CharField(max_length=16, blank=True, help_text=_("What the hearing decided"))
     kind = models.CharField(max_length=12, choices=HearingKind.choices)
     court = models.CharField(max_length=120)
     judge = models.CharField(max_length=120, blank=True, help_text=_("The immigration judge, as on the notice"))

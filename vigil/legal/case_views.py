@@ -27,13 +27,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from vigil.accounts.access import first_or_404, signed_in_user
+from vigil.accounts.access import first_or_404, group_ids, signed_in_user
 from vigil.accounts.mfa import require_second_factor
-from vigil.accounts.models import User
+from vigil.accounts.models import Role, User
 from vigil.cases import access, calendar, locator, plans, screening, selectors, services
 from vigil.cases.models import Case, CaseEvent, CaseState, Hearing, PlanApproval, PlanDocument
 from vigil.evidence.views import bundle_download
 from vigil.legal.forms import (
+    AssignForm,
     CloseForm,
     DecisionForm,
     EditPersonForm,
@@ -140,6 +141,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
         "can_decide": found.state == CaseState.SCREENING,
         "can_close": found.state not in (CaseState.CLOSED, CaseState.SCREENING),
         "is_attorney": found.attorney_id == user.pk,
+        "can_assign": found.attorney_id is None and found.group_id in group_ids(user, [Role.COORDINATOR]),
         "plan": plan,
         "plan_approvals": (
             list(PlanApproval.objects.filter(case=found).select_related("user"))
@@ -227,6 +229,24 @@ def _add_member(case: Case, user: User, data: dict[str, Any]) -> object:
 
 
 MEMBER = Step(MemberForm, gettext_lazy("Case team"), gettext_lazy("Add to the team"), _add_member)
+
+
+def _assign(case: Case, user: User, data: dict[str, Any]) -> object:
+    if case.group_id not in group_ids(user, [Role.COORDINATOR]):
+        raise VigilError(_("A coordinator of the case's group assigns its attorney."), code="forbidden", status=403)
+    attorney = User.objects.filter(username=data["username"]).first()
+    if attorney is None:
+        raise VigilError(_("Only an attorney of the case's group can take the case."), code="not_attorney")
+    return services.assign_attorney(case=case, attorney=attorney, actor=user)
+
+
+ASSIGN = Step(
+    AssignForm,
+    gettext_lazy("Assign an attorney"),
+    gettext_lazy("Assign"),
+    _assign,
+    gettext_lazy("For a case nobody on call took: name an attorney of the group. They are told on their cases page."),
+)
 LOCATOR = Step(
     LocatorForm,
     gettext_lazy("Record a locator check"),
@@ -277,6 +297,7 @@ decide = _step_view(DECIDE)
 close = _step_view(CLOSE)
 note = _step_view(NOTE)
 member = _step_view(MEMBER)
+assign = _step_view(ASSIGN)
 locator_check = _step_view(LOCATOR)
 hearing = _step_view(HEARING)
 trigger = _step_view(TRIGGER)

@@ -119,6 +119,10 @@ class MemberForm(forms.Form):
     username = forms.CharField(label=_("Username of a colleague in the group"), max_length=150)
 
 
+class AssignForm(forms.Form):
+    username = forms.CharField(label=_("Username of an attorney of the group"), max_length=150)
+
+
 class OnCallForm(forms.Form):
     group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())
     attorney = forms.ModelChoiceField(label=_("Attorney"), queryset=User.objects.none())

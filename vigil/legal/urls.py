@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/reveal/", case_views.reveal, name="reveal"),
     path("<int:pk>/person/", case_views.edit_person, name="edit_person"),
     path("<int:pk>/take/", case_views.take, name="take"),
+    path("<int:pk>/assign/", case_views.assign, name="assign"),
     path("<int:pk>/screen/", case_views.screen, name="screen"),
     path("<int:pk>/decide/", case_views.decide, name="decide"),
     path("<int:pk>/close/", case_views.close, name="close"),

@@ -21,7 +21,7 @@ from vigil.accounts.access import first_or_404, has_role, require_coordinator, s
 from vigil.accounts.mfa import require_second_factor
 from vigil.accounts.models import Group, Role, User
 from vigil.cases import access, calendar, locator, oncall, services
-from vigil.cases.models import CalendarToken, Case, CaseSource, DeadlineRule, OnCall
+from vigil.cases.models import CalendarToken, Case, CaseSource, DeadlineRule, OnCall, Unpaged
 from vigil.legal.case_views import refused
 from vigil.legal.forms import OnCallForm, PersonForm, RuleForm
 from vigil.lib.errors import VigilError
@@ -37,7 +37,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
     unassigned = access.unassigned_cases(user).order_by("created_at")
     jurisdictions = set(OnCall.objects.filter(attorney_id=user.pk).values_list("jurisdiction", flat=True))
     if jurisdictions:
-        unassigned = unassigned.filter(Q(jurisdiction__in=jurisdictions) | Q(jurisdiction=""))
+        # Their own jurisdictions, cases without one yet, and cases nobody was (still) paged for.
+        unassigned = unassigned.filter(
+            Q(jurisdiction__in=jurisdictions) | Q(jurisdiction="") | Q(unpaged__in=[Unpaged.NO_ROTA, Unpaged.ALL_PAGED])
+        )
     if not has_role(user, LEGAL_ROLES) and not mine.exists():
         raise Http404
     ctx = {
@@ -45,6 +48,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "my_cases": mine.filter(attorney_id=user.pk)[:200],
         "team_cases": mine.exclude(attorney_id=user.pk)[:200],
         "unassigned": unassigned[:200],
+        "needs_attorney": access.needing_attorney(user).order_by("created_at")[:200],
         "can_open": has_role(user, LEGAL_ROLES),
     }
     return render(request, "legal/list.html", ctx)
