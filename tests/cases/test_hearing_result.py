@@ -129,3 +129,23 @@ def test_the_result_page_records_the_outcome_and_fires_the_rules(world: World) -
     assert DeadlineRule.objects.get(trigger="ij_decision").source in page
     assert world.client_for(world.bob).get(url).status_code == 404
     assert world.client_for(world.mallory).post(url, {"result": "x", "outcome": "ij_decision"}).status_code == 404
+
+
+def test_the_same_decision_recorded_by_hand_after_the_result_adds_nothing(world: World) -> None:
+    case = open_case(world)
+    hearing = _hearing(world, case)
+    calendar.record_result(hearing=hearing, actor=world.erin, result="Decided.", outcome="ij_decision")
+    day = timezone.localdate(hearing.starts_at)
+    assert calendar.record_trigger(case=case, actor=world.erin, trigger="ij_decision", occurred_on=day) == []
+    assert Deadline.objects.filter(case=case).count() == 1
+
+
+def test_a_trigger_sent_twice_makes_its_deadlines_once_but_another_day_counts(world: World) -> None:
+    case = open_case(world)
+    day = timezone.localdate() - dt.timedelta(days=4)
+    for _ in range(2):
+        calendar.record_trigger(case=case, actor=world.erin, trigger="bia_decision", occurred_on=day)
+    count = DeadlineRule.objects.filter(trigger="bia_decision", active=True).count()
+    assert Deadline.objects.filter(case=case).count() == count
+    calendar.record_trigger(case=case, actor=world.erin, trigger="bia_decision", occurred_on=day + dt.timedelta(days=1))
+    assert Deadline.objects.filter(case=case).count() == 2 * count

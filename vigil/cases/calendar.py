@@ -98,8 +98,8 @@ def record_result(*, hearing: Hearing, actor: User, result: str, outcome: str = 
         trigger = OUTCOME_TRIGGER.get(outcome)
         if trigger is not None:
             on = min(timezone.localdate(locked.starts_at), timezone.localdate())
-            fired = set(Deadline.objects.filter(hearing=locked).values_list("rule_id", flat=True))
-            rules = [r for r in DeadlineRule.objects.filter(trigger=trigger, active=True) if r.pk not in fired]
+            fired = Deadline.objects.filter(Q(hearing=locked) | Q(case=locked.case, triggered_on=on))
+            rules = _unfired(trigger, fired)
             if rules:
                 _deadlines(locked.case, trigger, on, rules, hearing=locked)
                 services.record_event(
@@ -128,15 +128,24 @@ def _deadlines(
 
 
 def record_trigger(*, case: Case, actor: User, trigger: str, occurred_on: dt.date) -> list[Deadline]:
-    """A trigger event happened on `occurred_on`: create the deadlines of every active rule for it."""
+    """A trigger event happened on `occurred_on`: create the deadlines of every active rule for it that did not make
+    one for this case and day already (a form sent twice, or the hearing's result that recorded the same decision)."""
     if trigger not in Trigger.values:
         raise VigilError.invalid({"trigger": [ValidationError(gettext_lazy("Choose what happened."))]})
     if occurred_on > timezone.localdate():
         raise VigilError.invalid({"occurred_on": [ValidationError(gettext_lazy("It cannot be in the future."))]})
     with transaction.atomic():
-        rows = _deadlines(case, trigger, occurred_on, DeadlineRule.objects.filter(trigger=trigger, active=True))
+        Case.objects.select_for_update().filter(pk=case.pk).first()  # one recording at a time per case
+        rules = _unfired(trigger, Deadline.objects.filter(case=case, triggered_on=occurred_on))
+        rows = _deadlines(case, trigger, occurred_on, rules)
         services.record_event(case, "trigger_recorded", actor, trigger=trigger, on=occurred_on.isoformat())
     return rows
+
+
+def _unfired(trigger: str, fired: QuerySet[Deadline]) -> list[DeadlineRule]:
+    """The active rules of `trigger` that made none of the `fired` deadlines (the same event recorded twice)."""
+    done = set(fired.filter(rule__isnull=False).values_list("rule_id", flat=True))
+    return [r for r in DeadlineRule.objects.filter(trigger=trigger, active=True) if r.pk not in done]
 
 
 def mark_done(*, deadline: Deadline, actor: User) -> Deadline:
