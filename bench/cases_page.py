@@ -144,6 +144,8 @@ def run(events: int, requests: int, profile: bool = False) -> dict[str, object]:
     with connection.execute_wrapper(count):
         size = len(client.get(url).content)
     if profile:
+        for sql in queries:
+            print(sql[:160])
         import cProfile
         import pstats
 

@@ -130,7 +130,7 @@ def _form_page(
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     user, found = _team_case(request, pk)
     newest = list(found.events.select_related("actor").order_by("-at", "-pk")[: HISTORY_ON_PAGE + 1])
-    plan = found.plans.first()
+    plan = found.plans.only("pk", "case_id", "released_at").first()  # not the sealed content: the page never shows it
     ctx: dict[str, Any] = {
         "case": found,
         "conflicts": selectors.conflicts_of_case(found),
