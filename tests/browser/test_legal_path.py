@@ -98,6 +98,7 @@ def test_from_a_familys_plan_to_a_released_plan_and_a_hearing_in_the_feed(
     sign_in(alice, "alice", PASSWORD)
     alice.goto(f"/cases/{case.pk}/")
     _post(alice, "/screen/")
+    alice.locator(f"a[href='/cases/{case.pk}/decide/']").click()
     alice.locator("input[name=decision][value=accepted]").check()
     alice.locator("textarea[name=reason]").fill("Sin conflicto; detenido.")
     _post(alice, "/decide/")
@@ -115,6 +116,7 @@ def test_from_a_familys_plan_to_a_released_plan_and_a_hearing_in_the_feed(
     # (4) Two locator checks: a facility, then a transfer; the attorney is alerted.
     today = timezone.localdate().isoformat()
     for facility in ("DEMO-NRP", "DEMO-SVD"):
+        erin.locator(f"a[href='/cases/{case.pk}/locator/']").click()
         erin.locator("input[name=result][value=found]").check()
         erin.locator("select[name=facility]").select_option(facility)
         erin.locator("input[name=checked_on]").fill(today)
@@ -123,6 +125,7 @@ def test_from_a_familys_plan_to_a_released_plan_and_a_hearing_in_the_feed(
     assert Notification.objects.filter(user=world.erin, kind="case_transfer").count() == 1
 
     # (5) The plan: linked by its code, released after the attorney's and the coordinator's approvals.
+    erin.locator(f"a[href='/cases/{case.pk}/plan/link/']").click()
     erin.locator("input[name=code]").fill(code)
     _post(erin, "/plan/link/")
     _post(erin, "/plan/approve/")
@@ -135,6 +138,7 @@ def test_from_a_familys_plan_to_a_released_plan_and_a_hearing_in_the_feed(
 
     # (6) A hearing, and the attorney's calendar feed shows it.
     erin.goto(f"/cases/{case.pk}/")
+    erin.locator(f"a[href='/cases/{case.pk}/hearing/']").click()
     erin.locator("select[name=kind]").select_option("bond")
     erin.locator("input[name=court]").fill(COURT)
     erin.locator("input[name=starts_at]").fill((timezone.localtime() + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"))

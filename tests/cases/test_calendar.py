@@ -36,7 +36,8 @@ def test_an_edited_rule_applies_from_then_on_only(world: World) -> None:
     first = calendar.record_trigger(case=case, actor=world.erin, trigger="ij_decision", occurred_on=today)[0]
     rule = DeadlineRule.objects.get(trigger="ij_decision")
     calendar.save_rule(rule=rule, trigger=rule.trigger, title=rule.title, days=33, source="Test order", active=True)
-    second = calendar.record_trigger(case=case, actor=world.erin, trigger="ij_decision", occurred_on=today)[0]
+    other = open_case(world, "Other Person (fictional)")  # the same decision on one case is recorded once
+    second = calendar.record_trigger(case=other, actor=world.erin, trigger="ij_decision", occurred_on=today)[0]
     first.refresh_from_db()
     assert (first.due_on - today).days == 30 and (second.due_on - today).days == 33
     assert second.source == "Test order"

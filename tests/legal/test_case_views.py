@@ -16,8 +16,21 @@ from vigil.hotline.models import Incident, IncidentEvent
 EVERYONE = ["alice", "bob", "carol", "chris", "dave", "erin", "frank", "mallory", "nobody"]
 TEAM = {"alice", "erin"}  # erin is the case's attorney, alice coordinates the group
 
-GET_PAGES = ["legal:case", "legal:reveal"]
-POST_PAGES = ["legal:screen", "legal:decide", "legal:note", "legal:member", "legal:close"]
+GET_PAGES = [
+    "legal:case",
+    "legal:reveal",
+    "legal:history",
+    "legal:edit_person",
+    "legal:decide",
+    "legal:close",
+    "legal:note",
+    "legal:member",
+    "legal:locator_check",
+    "legal:hearing",
+    "legal:trigger",
+    "legal:plan_link",
+]
+POST_PAGES = ["legal:screen", "legal:decide", "legal:note", "legal:member", "legal:close", "legal:edit_person"]
 
 
 @pytest.mark.parametrize("name", EVERYONE)
@@ -36,10 +49,12 @@ def test_case_pages_open_for_the_team_only(world: World, name: str, page: str) -
 def test_case_actions_are_404_outside_the_team(world: World, name: str, page: str) -> None:
     case = open_case(world)
     response = world.client_for(getattr(world, name)).post(
-        reverse(page, args=[case.pk]), {"text": "x", "decision": "accepted", "reason": "x", "username": "dave"}
+        reverse(page, args=[case.pk]),
+        {"text": "x", "decision": "accepted", "reason": "x", "username": "dave", "name": "Changed Name"},
     )
     assert response.status_code == 404
     assert Case.objects.get(pk=case.pk).state == CaseState.INTAKE
+    assert not case.events.filter(kind="person_corrected").exists()
     assert not case.notes.exists() and not case.members.exists()
 
 

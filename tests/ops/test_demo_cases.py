@@ -1,5 +1,5 @@
 """The legal-help part of seed_demo: facilities, a rota, an accepted case with hearings and a linked plan whose
-printed code and passphrase open it; seeding twice replaces it."""
+printed code and passphrase open it, a case waiting for an attorney with the reason; seeding twice replaces them."""
 
 from __future__ import annotations
 
@@ -28,8 +28,13 @@ def test_the_demo_seeds_a_case_and_a_plan_that_opens_with_the_printed_code(db: N
     assert plan is not None and plan.case is not None
     case = plan.case
     assert case.state == "accepted" and case.attorney is not None and case.attorney.username == "demo-attorney"
-    assert Hearing.objects.filter(case=case).count() == 2 and case.deadlines.count() == 1
+    assert Hearing.objects.filter(case=case).count() == 3
+    assert sorted(case.deadlines.values_list("trigger", flat=True)) == ["arrival", "bond_decision"]
+    assert Hearing.objects.get(case=case, outcome="bond_denied").result
+    waiting = Case.objects.exclude(pk=case.pk).get()
+    assert waiting.state == "accepted" and waiting.attorney is None and waiting.unpaged == "no_jurisdiction"
+    assert f"Case #{waiting.pk} (fictional) is accepted with no facility known yet" in out
     assert case.facility is not None and Facility.objects.filter(code__startswith="DEMO-").count() == 3
     assert OnCall.objects.count() == 1
     _seed()
-    assert Case.objects.count() == 1 and FamilyPlan.objects.count() == 1 and Facility.objects.count() == 3
+    assert Case.objects.count() == 2 and FamilyPlan.objects.count() == 1 and Facility.objects.count() == 3

@@ -42,6 +42,14 @@ def unassigned_cases(user: AnyUser) -> QuerySet[Case]:
     return Case.objects.filter(group_id__in=groups, attorney__isnull=True).exclude(state=CaseState.CLOSED)
 
 
+def needing_attorney(user: AnyUser) -> QuerySet[Case]:
+    """Accepted cases without an attorney in the groups `user` coordinates: the desk's list, with Case.unpaged."""
+    groups = group_ids(user, [Role.COORDINATOR]) if user.is_authenticated else []
+    if not groups:
+        return Case.objects.none()
+    return Case.objects.filter(group_id__in=groups, state=CaseState.ACCEPTED, attorney__isnull=True)
+
+
 def _key(pk: object) -> int:
     try:
         return int(str(pk))
@@ -51,7 +59,7 @@ def _key(pk: object) -> int:
 
 def case_for(user: AnyUser, pk: object) -> Case:
     """The case `pk` if `user` is on its team; else 404 (also when it does not exist). The open is audited."""
-    case = team_cases(user).select_related("group", "attorney", "incident").filter(pk=_key(pk)).first()
+    case = team_cases(user).select_related("group", "attorney", "incident", "facility").filter(pk=_key(pk)).first()
     if case is None:
         raise Http404
     audit(user, "case.open", object_type="cases.Case", object_id=case.pk)
@@ -117,6 +125,19 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Person:
+    """The detained person's sealed details, opened for one reader (the edit form)."""
+
+    name: str
+    aliases: list[str]
+    a_number: str
+    birth_date: dt.date | None
+    country_of_birth: str
+    needs: str
+    language: str
+
+
+@dataclass(frozen=True)
 class Identity:
     """What the case holds sealed, opened for one reader."""
 
@@ -135,19 +156,41 @@ def _open(blob: bytes | memoryview, purpose: str) -> str:
     return unseal(blob, purpose=purpose) if bytes(blob) else ""
 
 
-def reveal(user: AnyUser, case: Case) -> Identity:
-    """Unseal the case's identifying values for a team member (who got `case` from case_for); audited."""
-    if not team_cases(user).filter(pk=case.pk).exists():
-        raise Http404
+def _person(case: Case) -> Person:
     person = case.person
     birth = _open(person.birth_date_sealed, services.P_BIRTH)
-    identity = Identity(
+    return Person(
         name=_open(person.name_sealed, services.P_NAME),
         aliases=[_open(a.name_sealed, services.P_ALIAS) for a in person.aliases.order_by("pk")],
         a_number=_open(person.a_number_sealed, services.P_A_NUMBER),
         birth_date=dt.date.fromisoformat(birth) if birth else None,
         country_of_birth=_open(person.country_of_birth_sealed, services.P_COUNTRY),
         needs=_open(person.needs_sealed, services.P_NEEDS),
+        language=person.language,
+    )
+
+
+def person_details(user: AnyUser, case: Case) -> Person:
+    """Unseal the detained person's details (not family, not notes) for a team member; audited as a reveal."""
+    if not team_cases(user).filter(pk=case.pk).exists():
+        raise Http404
+    found = _person(case)
+    audit(user, "case.reveal", object_type="cases.Case", object_id=case.pk, fields=["person"])
+    return found
+
+
+def reveal(user: AnyUser, case: Case) -> Identity:
+    """Unseal the case's identifying values for a team member (who got `case` from case_for); audited."""
+    if not team_cases(user).filter(pk=case.pk).exists():
+        raise Http404
+    person = _person(case)
+    identity = Identity(
+        name=person.name,
+        aliases=person.aliases,
+        a_number=person.a_number,
+        birth_date=person.birth_date,
+        country_of_birth=person.country_of_birth,
+        needs=person.needs,
         language=person.language,
         family=[
             Contact(

@@ -1,10 +1,12 @@
 """Hearings, deadlines from the rule table, reminders, and each attorney's private iCalendar feed.
 
 Deadlines: recording a trigger event on a case (a decision, an arrival date) creates one Deadline per active rule of
-that trigger, due `days` calendar days later; the rule's title and source are copied, so editing a rule later never
-rewrites deadlines already computed. Reminders go to the case's attorney REMIND_DAYS before a deadline or hearing
-(each threshold once). The feed (RFC 5545, `icalendar`) names cases by number and never names the person: calendar
-apps copy feeds to third-party servers. Event kinds: hearing_added, hearing_result, trigger_recorded, deadline_done.
+that trigger, due `days` calendar days later; so does recording a hearing's result whose outcome is a trigger
+(OUTCOME_TRIGGER), once per rule and hearing (a unique constraint holds it even under two recordings at once); the
+rule's title and source are copied, so editing a rule later never rewrites deadlines already computed. Reminders go to
+the case's attorney REMIND_DAYS before a deadline or hearing (each threshold once). The feed (RFC 5545, `icalendar`)
+names cases by number and never names the person: calendar apps copy feeds to third-party servers. Event kinds:
+hearing_added, hearing_result, trigger_recorded, deadline_done.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +27,17 @@ from icalendar import Calendar, Event
 from vigil.accounts.access import AnyUser
 from vigil.accounts.models import User
 from vigil.cases import services
-from vigil.cases.models import CalendarToken, Case, Deadline, DeadlineRule, Hearing, HearingKind, Trigger
+from vigil.cases.models import (
+    OUTCOME_TRIGGER,
+    CalendarToken,
+    Case,
+    Deadline,
+    DeadlineRule,
+    Hearing,
+    HearingKind,
+    HearingOutcome,
+    Trigger,
+)
 from vigil.lib.errors import VigilError
 from vigil.safety.validators import guard_text
 
@@ -64,41 +77,75 @@ def add_hearing(*, case: Case, actor: User, kind: str, court: str, judge: str, s
     return hearing
 
 
-def record_result(*, hearing: Hearing, actor: User, result: str) -> Hearing:
+def record_result(*, hearing: Hearing, actor: User, result: str, outcome: str = "") -> Hearing:
+    """Write down a hearing's result. An outcome that is a trigger of the rule table (OUTCOME_TRIGGER: the judge's
+    decision, a bond granted or denied) creates that trigger's deadlines, dated from the hearing's day, each rule once
+    per hearing however often the result is recorded or corrected."""
     errors: dict[str, list[ValidationError]] = {}
     if not result.strip():
         errors["result"] = [ValidationError(gettext_lazy("Write the result."))]
+    if outcome and outcome not in HearingOutcome.values:
+        errors["outcome"] = [ValidationError(gettext_lazy("Choose what the hearing decided."))]
     _guard(errors, "result", result)
     if errors:
         raise VigilError.invalid(errors)
     with transaction.atomic():
-        hearing.result = result.strip()[: services.MAX_TEXT]
-        hearing.save(update_fields=["result"])
-        services.record_event(hearing.case, "hearing_result", actor, hearing=hearing.pk)
-    return hearing
+        locked = Hearing.objects.select_for_update().select_related("case").get(pk=hearing.pk)
+        locked.result = result.strip()[: services.MAX_TEXT]
+        locked.outcome = outcome
+        locked.save(update_fields=["result", "outcome"])
+        services.record_event(locked.case, "hearing_result", actor, hearing=locked.pk, outcome=outcome)
+        trigger = OUTCOME_TRIGGER.get(outcome)
+        if trigger is not None:
+            on = min(timezone.localdate(locked.starts_at), timezone.localdate())
+            fired = Deadline.objects.filter(Q(hearing=locked) | Q(case=locked.case, triggered_on=on))
+            rules = _unfired(trigger, fired)
+            if rules:
+                _deadlines(locked.case, trigger, on, rules, hearing=locked)
+                services.record_event(
+                    locked.case, "trigger_recorded", actor, trigger=trigger, on=on.isoformat(), hearing=locked.pk
+                )
+    hearing.result, hearing.outcome = locked.result, locked.outcome
+    return locked
+
+
+def _deadlines(
+    case: Case, trigger: str, on: dt.date, rules: Iterable[DeadlineRule], hearing: Hearing | None = None
+) -> list[Deadline]:
+    return Deadline.objects.bulk_create(
+        Deadline(
+            case=case,
+            rule=rule,
+            hearing=hearing,
+            trigger=trigger,
+            triggered_on=on,
+            title=rule.title,
+            source=rule.source,
+            due_on=on + dt.timedelta(days=rule.days),
+        )
+        for rule in rules
+    )
 
 
 def record_trigger(*, case: Case, actor: User, trigger: str, occurred_on: dt.date) -> list[Deadline]:
-    """A trigger event happened on `occurred_on`: create the deadlines of every active rule for it."""
+    """A trigger event happened on `occurred_on`: create the deadlines of every active rule for it that did not make
+    one for this case and day already (a form sent twice, or the hearing's result that recorded the same decision)."""
     if trigger not in Trigger.values:
         raise VigilError.invalid({"trigger": [ValidationError(gettext_lazy("Choose what happened."))]})
     if occurred_on > timezone.localdate():
         raise VigilError.invalid({"occurred_on": [ValidationError(gettext_lazy("It cannot be in the future."))]})
     with transaction.atomic():
-        rows = Deadline.objects.bulk_create(
-            Deadline(
-                case=case,
-                rule=rule,
-                trigger=trigger,
-                triggered_on=occurred_on,
-                title=rule.title,
-                source=rule.source,
-                due_on=occurred_on + dt.timedelta(days=rule.days),
-            )
-            for rule in DeadlineRule.objects.filter(trigger=trigger, active=True)
-        )
+        Case.objects.select_for_update().filter(pk=case.pk).first()  # one recording at a time per case
+        rules = _unfired(trigger, Deadline.objects.filter(case=case, triggered_on=occurred_on))
+        rows = _deadlines(case, trigger, occurred_on, rules)
         services.record_event(case, "trigger_recorded", actor, trigger=trigger, on=occurred_on.isoformat())
     return rows
+
+
+def _unfired(trigger: str, fired: QuerySet[Deadline]) -> list[DeadlineRule]:
+    """The active rules of `trigger` that made none of the `fired` deadlines (the same event recorded twice)."""
+    done = set(fired.filter(rule__isnull=False).values_list("rule_id", flat=True))
+    return [r for r in DeadlineRule.objects.filter(trigger=trigger, active=True) if r.pk not in done]
 
 
 def mark_done(*, deadline: Deadline, actor: User) -> Deadline:

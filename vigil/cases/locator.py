@@ -4,7 +4,9 @@ and records what they saw. Vigil never queries those sites itself.
 After each check the next one is due in 12 hours while the person is not found, daily once found. A check that finds
 the person in a different facility than the last one is a transfer: the case's attorney is notified and each family
 contact with a phone gets an SMS (when SMS is configured), sent after commit by a task that unseals the number in the
-worker — the queue holds only ids. Event kinds: locator_check, transferred.
+worker — the queue holds only ids. The first facility found sets the case's jurisdiction; an accepted case still
+without an attorney then pages the attorney on call for it (vigil.cases.oncall). Event kinds: locator_check,
+transferred.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from vigil.accounts.models import User
-from vigil.cases import services
+from vigil.cases import oncall, services
 from vigil.cases.models import Case, CaseState, Facility, FamilyContact, LocatorCheck, LocatorResult
 from vigil.lib.errors import VigilError
 
@@ -78,6 +80,8 @@ def record_check(*, case: Case, actor: User, result: str, checked_on: dt.date, f
         if moved and facility is not None and previous is not None:
             services.record_event(locked, "transferred", actor, source=previous.code, to=facility.code)
             _alert_transfer(locked, previous, facility)
+        if "jurisdiction" in fields and oncall.needs_paging(locked):
+            oncall.page_on_call(case=locked, actor=actor)  # it was accepted before anyone knew where to page
     return check
 
 
@@ -94,7 +98,6 @@ def _alert_transfer(case: Case, previous: Facility, facility: Facility) -> None:
         )
     contacts = list(case.family.exclude(phone_sealed=b"").values_list("pk", flat=True))
     if contacts and settings.TWILIO_ACCOUNT_SID:
-
         for pk in contacts:
             transaction.on_commit(
                 functools.partial(text_family_about_transfer.enqueue, contact_id=pk, facility_id=facility.pk)

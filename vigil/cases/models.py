@@ -40,6 +40,20 @@ class CaseSource(models.TextChoices):
     ATTORNEY = "attorney", _("Opened by an attorney")
 
 
+class Unpaged(models.TextChoices):
+    """Why an accepted case has no attorney and nobody is (still) paged: shown to the desk with the case."""
+
+    NO_JURISDICTION = (
+        "no_jurisdiction",
+        _(
+            "No jurisdiction yet: the facility is not known, so no attorney on call was paged. Record a locator "
+            "check or assign an attorney."
+        ),
+    )
+    NO_ROTA = "no_rota", _("Nobody is on the rota for this jurisdiction now, so no attorney was paged. Assign one.")
+    ALL_PAGED = "all_paged", _("Every attorney on call was paged and nobody acknowledged. Assign one.")
+
+
 class Case(models.Model):
     group = models.ForeignKey("accounts.Group", on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=16, choices=CaseState.choices, default=CaseState.INTAKE)
@@ -54,6 +68,7 @@ class Case(models.Model):
     )
     facility = models.ForeignKey("Facility", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     next_locator_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    unpaged = models.CharField(max_length=16, choices=Unpaged.choices, blank=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -251,6 +266,7 @@ class HearingKind(models.TextChoices):
 
 class Hearing(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
+    outcome = models.CharField(max_length=16, blank=True, help_text=_("What the hearing decided"))
     kind = models.CharField(max_length=12, choices=HearingKind.choices)
     court = models.CharField(max_length=120)
     judge = models.CharField(max_length=120, blank=True, help_text=_("The immigration judge, as on the notice"))
@@ -275,6 +291,22 @@ class Trigger(models.TextChoices):
     ARRIVAL = "arrival", _("Last arrival in the United States")
 
 
+class HearingOutcome(models.TextChoices):
+    IJ_DECISION = "ij_decision", _("Decision by the immigration judge")
+    BOND_GRANTED = "bond_granted", _("Bond granted")
+    BOND_DENIED = "bond_denied", _("Bond denied")
+    CONTINUED = "continued", _("Continued or reset to another date")
+    OTHER = "other", _("Other (no deadline follows)")
+
+
+# The trigger of the deadline rule table that a hearing's outcome is (an outcome not listed triggers nothing).
+OUTCOME_TRIGGER: dict[str, str] = {
+    HearingOutcome.IJ_DECISION: Trigger.IJ_DECISION,
+    HearingOutcome.BOND_GRANTED: Trigger.BOND_DECISION,
+    HearingOutcome.BOND_DENIED: Trigger.BOND_DECISION,
+}
+
+
 class DeadlineRule(models.Model):
     """Trigger event → deadline after `days` calendar days. Kept by coordinators with the legal team; each cites its
     source. Vigil computes; the attorney checks (holidays, service by mail and tolling are theirs to judge)."""
@@ -296,6 +328,10 @@ class DeadlineRule(models.Model):
 class Deadline(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     rule = models.ForeignKey(DeadlineRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    hearing = models.ForeignKey(
+        Hearing, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("The hearing whose result triggered it"),
+    )  # fmt: skip
     trigger = models.CharField(max_length=20, choices=Trigger.choices)
     triggered_on = models.DateField()
     title = models.CharField(max_length=200)
@@ -306,6 +342,12 @@ class Deadline(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        constraints = [
+            # A hearing's result fires each rule once, however often it is recorded.
+            models.UniqueConstraint(
+                fields=["hearing", "rule"], condition=models.Q(hearing__isnull=False), name="deadline_once_per_hearing"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} of case {self.case_id} due {self.due_on}"

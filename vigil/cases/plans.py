@@ -279,7 +279,6 @@ def approve_release(*, case: Case, actor: User) -> FamilyPlan:
             audit(actor, "plan.release", object_type="cases.FamilyPlan", object_id=locked.pk, case=case.pk)
             services.record_event(case, "plan_released", actor)
             if settings.TWILIO_ACCOUNT_SID:
-
                 transaction.on_commit(functools.partial(text_family_about_release.enqueue, plan_id=locked.pk))
     return locked
 

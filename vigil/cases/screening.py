@@ -1,15 +1,14 @@
-"""Screening decisions: accept, refer or decline a case; an accepted case with no attorney pages the one on call."""
+"""Screening decisions: accept, refer or decline a case. An accepted case tells its family contacts that a legal team
+has it (vigil.cases.family) and, with no attorney yet, pages the one on call (vigil.cases.oncall)."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.access import AnyUser
-from vigil.cases import oncall
+from vigil.cases import family, oncall
 from vigil.cases.models import (
     Case,
     CaseState,
@@ -17,9 +16,6 @@ from vigil.cases.models import (
 from vigil.cases.services import MAX_TEXT, move_case
 from vigil.lib.errors import VigilError
 from vigil.safety.validators import guard_text
-
-if TYPE_CHECKING:
-    pass
 
 
 def decide(*, case: Case, actor: AnyUser, decision: str, reason: str) -> Case:
@@ -35,6 +31,8 @@ def decide(*, case: Case, actor: AnyUser, decision: str, reason: str) -> Case:
         raise VigilError.invalid({"reason": [e]}) from None
     with transaction.atomic():
         moved = move_case(case, decision, actor, reason[:MAX_TEXT])
-        if moved.state == CaseState.ACCEPTED and moved.attorney_id is None:
-            oncall.page_on_call(case=moved, actor=actor)
+        if moved.state == CaseState.ACCEPTED:
+            family.tell_family_accepted(case=moved, actor=actor)
+            if moved.attorney_id is None:
+                oncall.page_on_call(case=moved, actor=actor)
     return moved

@@ -50,9 +50,9 @@ def conflicts_of_case(case: Case) -> list[Conflict]:
 
     A digest covers its form, so equal digests mean the same form matched.
     """
-    mine = list(NameIndex.objects.filter(case=case).values_list("digest", flat=True))
+    mine = NameIndex.objects.filter(case=case).values("digest")
     best: dict[tuple[int, str], Conflict] = {}
-    rows = NameIndex.objects.filter(digest__in=mine).exclude(case=case)
+    rows = NameIndex.objects.filter(digest__in=mine).exclude(case=case)  # one query: the digests as a subquery
     for case_id, kind, form in rows.values_list("case_id", "kind", "form"):
         form = "a_number" if kind == IndexKind.A_NUMBER else form
         key = (case_id, kind)

@@ -1,8 +1,9 @@
 """Writes to cases. Each function is one transaction, takes keyword-only arguments and raises VigilError.
 
 Event kinds written here: opened, screening, accepted, referred, declined, closed, attorney_assigned, member_added,
-note_added; oncall.py, locator.py, calendar.py and plans.py add theirs through `record_event` (docs/legal-help.md
-lists them all). Event data never holds a sealed value (only ids, states, reasons the text guard passed).
+note_added, person_corrected; oncall.py, locator.py, calendar.py and plans.py add theirs through `record_event`
+(docs/legal-help.md lists them all). Event data never holds a sealed value (only ids, states, reasons the text guard
+passed).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigil.accounts.access import AnyUser
+from vigil.accounts.access import AnyUser, audit
 from vigil.accounts.models import Group, Membership, Role, User
 from vigil.cases import blind
 from vigil.cases.models import (
@@ -38,7 +39,7 @@ from vigil.cases.models import (
 from vigil.hotline.models import Incident
 from vigil.lib.errors import VigilError
 from vigil.safety.validators import guard_text
-from vigil.vault import seal
+from vigil.vault import seal, unseal
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -257,8 +258,6 @@ def start_screening(*, case: Case, actor: AnyUser) -> Case:
     return move_case(case, CaseState.SCREENING, actor)
 
 
-
-
 def close_case(*, case: Case, actor: AnyUser, reason: str) -> Case:
     """Close a case (from intake or after a decision) with a reason the text guard passed."""
     reason = reason.strip()
@@ -276,8 +275,8 @@ def assign_attorney(*, case: Case, attorney: User, actor: AnyUser) -> Case:
     if not _is_attorney(attorney, case.group_id):
         raise VigilError(_("Only an attorney of the case's group can take the case."), code="not_attorney")
     with transaction.atomic():
-        Case.objects.filter(pk=case.pk).update(attorney=attorney, updated_at=timezone.now())
-        case.attorney = attorney
+        Case.objects.filter(pk=case.pk).update(attorney=attorney, unpaged="", updated_at=timezone.now())
+        case.attorney, case.unpaged = attorney, ""
         _event(case, "attorney_assigned", actor, attorney=attorney.pk)
     return case
 
@@ -292,6 +291,81 @@ def add_member(*, case: Case, user: User, actor: AnyUser) -> CaseMember:
         member, _created = CaseMember.objects.get_or_create(case=case, user=user, defaults={"added_by_id": actor.pk})
         _event(case, "member_added", actor, user=user.pk)
     return member
+
+
+def _open(blob: bytes | memoryview, purpose: str) -> str:
+    return unseal(blob, purpose=purpose) if bytes(blob) else ""
+
+
+def _seal_or_empty(text: str, purpose: str) -> bytes:
+    return seal(text, purpose=purpose) if text else b""
+
+
+def update_person(*, case: Case, actor: AnyUser, person: PersonInput) -> list[str]:
+    """Correct the detained person's details after the case opened; returns the names of the fields that changed.
+
+    Validated as at opening (nothing is written when anything is refused); what changed is sealed again, the aliases
+    added or removed are added or removed, and the person's, aliases' and A-number's blind indexes are recomputed, so
+    the conflict check finds the new names and no longer the old ones. One `person_corrected` event and one audit
+    entry name the fields that changed, never their values. Family contacts are not touched here.
+    """
+    errors = _validate(person)
+    if errors:
+        raise VigilError.invalid(errors)
+    a_number = clean_a_number(person.a_number) if person.a_number.strip() else ""
+    new = {
+        "name": person.name.strip(),
+        "a_number": a_number,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else "",
+        "country_of_birth": person.country_of_birth.strip(),
+        "needs": person.needs.strip(),
+    }
+    purposes = {"name": P_NAME, "a_number": P_A_NUMBER, "birth_date": P_BIRTH, "country_of_birth": P_COUNTRY,
+                "needs": P_NEEDS}  # fmt: skip
+    wanted: list[str] = []
+    for alias in person.aliases:
+        alias = alias.strip()
+        if alias and blind.exact_form(alias) not in {blind.exact_form(a) for a in wanted}:
+            wanted.append(alias)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.state == CaseState.CLOSED:
+            raise VigilError(_("The case is closed."), code="closed", status=409)
+        detained = DetainedPerson.objects.select_for_update().get(case=locked)
+        changed = []
+        for name, purpose in purposes.items():
+            if _open(getattr(detained, f"{name}_sealed"), purpose) != new[name]:
+                setattr(detained, f"{name}_sealed", _seal_or_empty(new[name], purpose))
+                changed.append(name)
+        if detained.language != person.language[:8]:
+            detained.language = person.language[:8]
+            changed.append("language")
+        current = {a.pk: _open(a.name_sealed, P_ALIAS) for a in detained.aliases.all()}
+        kept = {blind.exact_form(a) for a in wanted}
+        removed = [pk for pk, alias in current.items() if blind.exact_form(alias) not in kept]
+        known = {blind.exact_form(a) for a in current.values()}
+        added = [a for a in wanted if blind.exact_form(a) not in known]
+        if not changed and not removed and not added:
+            return []
+        detained.save()
+        Alias.objects.filter(pk__in=removed).delete()
+        Alias.objects.bulk_create(Alias(person=detained, name_sealed=seal(a, purpose=P_ALIAS)) for a in added)
+        if removed or added:
+            changed.append("aliases")
+        NameIndex.objects.filter(case=locked, kind__in=[IndexKind.PERSON, IndexKind.ALIAS, IndexKind.A_NUMBER]).delete()
+        rows = _index(locked, IndexKind.PERSON, new["name"])
+        for alias in wanted:
+            rows += _index(locked, IndexKind.ALIAS, alias)
+        if a_number:
+            rows.append(
+                NameIndex(case=locked, kind=IndexKind.A_NUMBER, form="exact", digest=blind.a_number_digest(a_number))
+            )
+        NameIndex.objects.bulk_create(rows)
+        locked.save(update_fields=["updated_at"])
+        _event(locked, "person_corrected", actor, fields=changed, aliases_added=len(added),
+               aliases_removed=len(removed))  # fmt: skip
+        audit(actor, "case.correct", object_type="cases.Case", object_id=locked.pk, fields=changed)
+    return changed
 
 
 def add_note(*, case: Case, author: User, text: str) -> CaseNote:

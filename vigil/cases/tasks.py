@@ -13,14 +13,10 @@ def escalate_unacknowledged_pages() -> int:
     return oncall.escalate_unacknowledged()
 
 
-
-
 @task()
 def send_case_reminders() -> int:
     """Remind attorneys of deadlines and hearings coming up (7 days and 1 day before)."""
     return calendar.send_reminders()
-
-
 
 
 @task()

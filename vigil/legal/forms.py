@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import Group, Role, User
-from vigil.cases.models import CaseState, Facility, HearingKind, LocatorResult, Trigger
+from vigil.cases.models import CaseState, Facility, HearingKind, HearingOutcome, LocatorResult, Trigger
 from vigil.cases.plans import Contact as PlanContact
 from vigil.cases.plans import PlanContent
 from vigil.cases.services import FamilyInput, PersonInput
@@ -70,6 +70,34 @@ class PersonForm(forms.Form):
         )
 
 
+class EditPersonForm(forms.Form):
+    """Corrections to the person detained after the case opened (family contacts are not edited here)."""
+
+    name = PersonForm.base_fields["name"]
+    aliases = PersonForm.base_fields["aliases"]
+    a_number = PersonForm.base_fields["a_number"]
+    birth_date = PersonForm.base_fields["birth_date"]
+    country_of_birth = PersonForm.base_fields["country_of_birth"]
+    language = PersonForm.base_fields["language"]
+    needs = PersonForm.base_fields["needs"]
+
+    @staticmethod
+    def person_of(data: Mapping[str, Any]) -> PersonInput:
+        return PersonInput(
+            name=data["name"],
+            aliases=[line for line in data["aliases"].splitlines() if line.strip()],
+            a_number=data["a_number"],
+            birth_date=data["birth_date"],
+            country_of_birth=data["country_of_birth"],
+            language=data["language"],
+            needs=data["needs"],
+        )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -89,6 +117,10 @@ class NoteForm(forms.Form):
 
 class MemberForm(forms.Form):
     username = forms.CharField(label=_("Username of a colleague in the group"), max_length=150)
+
+
+class AssignForm(forms.Form):
+    username = forms.CharField(label=_("Username of an attorney of the group"), max_length=150)
 
 
 class OnCallForm(forms.Form):
@@ -115,8 +147,8 @@ class LocatorForm(forms.Form):
     facility = forms.CharField(label=_("Facility (when found)"), required=False, max_length=40)
     checked_on = forms.DateField(label=_("Checked on"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
-        super().__init__(data)
+    def __init__(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
         choices = [("", "—"), *Facility.objects.order_by("name").values_list("code", "name")]
         self.fields["facility"].widget = forms.Select(choices=choices)
 
@@ -131,6 +163,7 @@ class HearingForm(forms.Form):
 
 
 class ResultForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=HearingOutcome.choices)
     result = forms.CharField(label=_("Result"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
 
 

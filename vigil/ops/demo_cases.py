@@ -94,6 +94,21 @@ def seed(out: Out) -> None:
         starts_at=now + dt.timedelta(days=12),
     )  # fmt: skip
     calendar.record_trigger(case=case, actor=attorney, trigger="arrival", occurred_on=today - dt.timedelta(days=300))
+    earlier = calendar.add_hearing(
+        case=case, actor=attorney, kind="bond", court=COURT, judge="Judge Example (fictional)",
+        starts_at=now - dt.timedelta(days=3),
+    )  # fmt: skip
+    calendar.record_result(  # fires the bond appeal deadline of the rule table
+        hearing=earlier, actor=attorney, result="Demo: bond denied; redetermination asked.", outcome="bond_denied"
+    )
+    waiting = services.open_case(
+        group=group,
+        opened_by=operator,
+        source="hotline",
+        person=PersonInput(name="Beto Demo-Sin-Centro (fictional)", language="es"),
+    )
+    services.start_screening(case=waiting, actor=coordinator)
+    screening.decide(case=waiting, actor=coordinator, decision="accepted", reason="Demo: facility not known yet.")
     _plan, code, passphrase = plans.create_plan(
         content=plans.PlanContent(
             contacts=[plans.Contact(name="Luis Demo-Ruiz (fictional)", phone="+1 555 0123", relationship="brother")],
@@ -110,6 +125,10 @@ def seed(out: Out) -> None:
     out.write(
         f"Legal help (fictional): {result.created + result.updated + result.unchanged} facilities, "
         f"demo-attorney on call for {COURT}, case #{case.pk} accepted with hearings and a deadline."
+    )
+    out.write(
+        f"Case #{waiting.pk} (fictional) is accepted with no facility known yet: nobody is paged; it waits under "
+        "'Accepted cases that need an attorney' on demo-coordinator's /cases/."
     )
     out.write(f"Family plan (demo only, public): code {code}  passphrase {passphrase}  — open it at /plan/.")
     out.write(f"It is linked to case #{case.pk}; demo-coordinator and demo-attorney each approve to release it.")
