@@ -89,4 +89,3 @@ class Gated:
 
     def finditer(self, text: str, pos: int = 0, endpos: int = 2**62) -> Iterator[re.Match[str]]:
         return self.compiled.finditer(text, pos, endpos) if self.possible(text) else iter(())
-

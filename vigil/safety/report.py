@@ -128,9 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     families = len({e.family for e in examples})
     chosen = f" (families {args.round}*)" if args.round else ""
-    print(
-        f"text guard on the {args.split} split of {args.corpus.name}{chosen}: {len(examples)} texts in {families} families"
-    )
+    where = f"the {args.split} split of {args.corpus.name}{chosen}"
+    print(f"text guard on {where}: {len(examples)} texts in {families} families")
     print("\n".join(table(examples)))
     if args.show_errors:
         print("errors and held texts:")

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from vigil.safety import spelling
 from vigil.safety._prefilter import Gated
 
 if TYPE_CHECKING:
@@ -89,8 +90,7 @@ _MESSAGES: dict[Reason, StrPromise] = {
         "legal team: leave out the cars of anyone's private life."
     ),
     Reason.PERSONAL_DETAILS: _(
-        "It gives private details about a person (date of birth, workplace, routine, identity numbers). Leave them "
-        "out."
+        "It gives private details about a person (date of birth, workplace, routine, identity numbers). Leave them out."
     ),
     Reason.READS_UNSAFE: _(
         "It reads like a threat or like it exposes a person. Rephrase it to describe only what you saw at the scene."
@@ -296,10 +296,24 @@ _REPORTED_SPEECH = re.compile(
 _FIRST_PERSON_SPEAKER = re.compile(r"\b(?:i|we|yo|nosotros|i've|we've|i'd|we'd)(?: \w+)? ?$")
 
 
+def _unquote(low: str) -> str:
+    if "'" not in low and '"' not in low:
+        return low
+    return _REPORTED_SPEECH.sub(lambda m: _blank_quote(low, m), low)
+
+
+def _blank_quote(low: str, m: re.Match[str]) -> str:
+    if _FIRST_PERSON_SPEAKER.search(low, max(0, m.start() - 40), m.start("verb")):
+        return m.group(0)
+    head, tail = m.start("quote") - m.start(), m.end("quote") - m.start()
+    return m.group(0)[:head] + " " * (tail - head) + m.group(0)[tail:]
+
+
 class _Reader:
     """One text, normalised, with the people it mentions. Rules ask it who owns a cue."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.folded = _fold(text)
         self.low = self.folded.lower()
         # Lower-casing can change the length of exotic characters; names are then only looked for case-insensitively.
@@ -307,22 +321,23 @@ class _Reader:
         self.mentions = _mentions(self.low)
         self._activity: bool | None = None
         self._unquoted: str | None = None
+        self._plain: str | None = None
+
+    @property
+    def plain(self) -> str:
+        """The lower-cased text with misspellings undone (`spelling.plain`): what the threat rules read a second time
+        and what the model reads."""
+        if self._plain is None:
+            self._plain = spelling.plain(self.text, self.low)
+        return self._plain
 
     @property
     def without_reported_speech(self) -> str:
         """The text with what someone else was quoted saying blanked out (same length): an officer's threat, quoted,
         is documentation, not a threat by the reporter. What the reporter says they said themselves stays."""
         if self._unquoted is None:
-            self._unquoted = self.low
-            if "'" in self.low or '"' in self.low:
-                self._unquoted = _REPORTED_SPEECH.sub(self._blank_quote, self.low)
+            self._unquoted = _unquote(self.low)
         return self._unquoted
-
-    def _blank_quote(self, m: re.Match[str]) -> str:
-        if _FIRST_PERSON_SPEAKER.search(self.low, max(0, m.start() - 40), m.start("verb")):
-            return m.group(0)
-        head, tail = m.start("quote") - m.start(), m.end("quote") - m.start()
-        return m.group(0)[:head] + " " * (tail - head) + m.group(0)[tail:]
 
     @property
     def activity(self) -> bool:
@@ -453,7 +468,8 @@ _MORE_THREATS = tuple(
     for p in (
         # 1. slogans and chants
         r"\b(?:kill|shoot|hang|string up|end) " + _TARGET + r"(?:ice|migra|agents?|officers?|pigs?)\b",
-        r"\b(?:mata|maten|matar|matemos|cuelguen|colguemos) (?:a )?" + _TARGET
+        r"\b(?:mata|maten|matar|matemos|cuelguen|colguemos) (?:a )?"
+        + _TARGET
         + r"(?:ice|migra|migras|agentes?|de ice)\b",
         r"\b(?:only good|unico) (?:\w+ ){0,3}?(?:is a dead|es (?:el )?(?:\w+ )?muerto)\b",
         r"\b(?:dead|muert[oa]s?) (?:agents?|migras?|ice)\b|\bmigra (?:buena|muerta)\b|\bdeserve (?:a|the) bullet\b",
@@ -510,9 +526,13 @@ _MORE_THREATS = tuple(
 
 
 def _threats(reader: _Reader) -> Iterable[Reason]:
-    text = reader.without_reported_speech
-    if any(p.search(text) for p in _THREATS) or any(p.search(text) for p in _MORE_THREATS):
-        yield Reason.THREAT
+    texts = [reader.without_reported_speech]
+    if reader.plain != reader.low:
+        texts.append(_unquote(reader.plain))  # "k1ll", "matarloss", "k i l l": misspelt on purpose or not
+    for text in texts:
+        if any(p.search(text) for p in _THREATS) or any(p.search(text) for p in _MORE_THREATS):
+            yield Reason.THREAT
+            return
 
 
 # Identity: a name given to an officer, or to someone blamed for calling the authorities.
@@ -1039,7 +1059,7 @@ def check(text: str, *, language: str | None = None) -> GuardResult:
     from vigil.safety import statistical  # numpy and scikit-learn load on the first text that reaches the model
 
     model = statistical.shipped()
-    score = model.score(statistical.prepare(reader.low))
+    score = model.score(statistical.prepare(reader.plain))
     # A fragment of one or two words (one field of a form) carries too little for the model to refuse it alone.
     if score >= model.refuse_at and len(reader.low.split()) >= _MODEL_MIN_WORDS:
         return GuardResult(ok=False, reasons=(Reason.READS_UNSAFE,), decision=Decision.REFUSE, score=score)

@@ -1,0 +1,147 @@
+"""Undo the ways people misspell, on purpose or not, before the threat rules and the model read a text.
+
+`plain(text)` takes the raw text and returns the guard's folded, lower-cased reading (see `textguard.fold_lower`)
+with, in this order:
+
+1. letters typed one by one joined again ("k i l l" -> "kill"; a run of three or more single letters, each followed
+   by one space; several spaces still part words);
+2. digits typed for letters inside a word read as letters ("k1ll", "m4t3n", "b3at": 0 o, 1 i or l, 3 e, 4 a, 5 s,
+   7 t; only after a letter, so "4KJ 229", "5am" and "1st" are left alone);
+3. a letter repeated three times or more written twice ("killll" -> "kill", "shoooot" -> "shoot");
+4. common SMS abbreviations written out ("q", "ke" -> "que", "xq", "pq" -> "porque", "u" -> "you", "r" -> "are");
+5. a word that is a misspelt form of a word of harm, by its skeleton (no letter doubled, "z" read as "s"), written
+   as that word ("kil" -> "kill", "matarloss" -> "matarlos", "maatenlos" -> "matenlos"); real words that share a
+   skeleton with one ("shot", "bet") are never changed.
+
+Invariant: `plain` only ever rewrites words; it never adds a word of harm that was not spelt, however badly. What is
+left (syllables spaced apart, letters swapped) is for the model's character n-grams.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+_SPACED = re.compile(r"(?<![^\W\d_])[^\W\d_](?: [^\W\d_]){2,}(?![^\W\d_])")
+_LEET_WORD = re.compile(r"\b[a-z][a-z0-9]*[013457][a-z0-9]*\b")
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t"}
+_RUNS = re.compile(r"([a-z])\1{2,}")
+_WORD = re.compile(r"[a-z]+")
+
+_SMS = {
+    "q": "que",
+    "ke": "que",
+    "xq": "porque",
+    "pq": "porque",
+    "xk": "porque",
+    "u": "you",
+    "r": "are",
+    "ur": "your",
+    "w": "with",
+    "ppl": "people",
+    "pls": "please",
+    "plz": "please",
+    "tmb": "tambien",
+    "tb": "tambien",
+    "cuz": "because",
+    "bc": "because",
+    "b4": "before",
+    "2nite": "tonight",
+    "tonite": "tonight",
+}
+
+_HARM_EN = (
+    "kill killed killing kills murder murdered shoot shooting stab stabbed beat beating burn burning hang hanged"
+    " lynch poison poisoned bomb bullet bullets dead die"
+)
+_HARM_ES_STEMS = (
+    "mat",
+    "quem",
+    "golpe",
+    "madre",
+    "atropell",
+    "envenen",
+    "apedre",
+    "balace",
+    "linch",
+    "ahorqu",
+    "acuchill",
+    "apunal",
+    "dispar",
+    "chingu",
+)
+_HARM_ES_ENDINGS = ("en", "an", "a", "ar", "e", "emos", "enle", "enles")
+_CLITICS = ("", "lo", "la", "los", "las", "le", "les", "selos", "selas")
+_REAL_WORDS = frozenset(
+    "shot shots bet bat bats hang die dies diet did dad mate mata matas matan mato made made madres bomba beet burro"
+    " stabs".split()
+)
+
+
+def _skeleton(word: str) -> str:
+    word = word.replace("z", "s")
+    return re.sub(r"([a-z])\1+", r"\1", word)
+
+
+@functools.cache
+def _harm_words() -> dict[str, str]:
+    words = set(_HARM_EN.split())
+    for stem in _HARM_ES_STEMS:
+        for ending in _HARM_ES_ENDINGS:
+            for clitic in _CLITICS:
+                if ending in ("enle", "enles") and clitic:
+                    continue
+                words.add(stem + ending + clitic)
+    words.update(("matarlo", "matarla", "matarlos", "matarlas", "muerte", "muerto", "muertos"))
+    by_skeleton: dict[str, str] = {}
+    for word in sorted(words):
+        by_skeleton.setdefault(_skeleton(word), word)
+    return by_skeleton
+
+
+def _unleet(m: re.Match[str]) -> str:
+    out: list[str] = []
+    for c in m.group(0):
+        if c == "1":
+            out.append("l" if out and out[-1] in "il" else "i")
+        elif c in _LEET and out and out[-1].isalpha():
+            out.append(_LEET[c])
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def _respell(m: re.Match[str]) -> str:
+    return _respelt(m.group(0))
+
+
+@functools.lru_cache(maxsize=20_000)
+def _respelt(word: str) -> str:
+    short = _SMS.get(word)
+    if short is not None:
+        return short
+    if len(word) < 3 or word in _REAL_WORDS:
+        return word
+    harm = _harm_words()
+    if word in harm.values():
+        return word
+    return harm.get(_skeleton(word), word)
+
+
+def plain(text: str, low: str | None = None) -> str:
+    """The guard's folded, lower-cased reading of `text`, misspellings undone (see the module docstring). `low`, when
+    given, is `fold_lower(text)` already computed."""
+    from vigil.safety.textguard import fold_lower
+
+    spaced = _SPACED.search(text)
+    if spaced is not None:
+        low = fold_lower(_SPACED.sub(lambda m: m.group(0).replace(" ", ""), text))
+    elif low is None:
+        low = fold_lower(text)
+    if any(c in low for c in "013457"):
+        low = _LEET_WORD.sub(_unleet, low)
+    low = _RUNS.sub(r"\1\1", low)
+    return _WORD_OR_SMS.sub(_respell, low)
+
+
+_WORD_OR_SMS = re.compile(r"\b(?:b4|2nite|[a-z]+)\b")
