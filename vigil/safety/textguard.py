@@ -521,14 +521,45 @@ _MORE_THREATS = tuple(
         r"|arlos) a la fuerza\b"
         r"|\b(?:denle|denles|dale|dales) (?:duro|en la madre|una calentada)\b|\b(?:rodeenlo|rodeenlos|tumbenlo"
         r"|tumbenlos)\b",
+        # 5. fourth round: vehicles and objects as weapons, veiled threats and chants said other ways
+        r"\b(?:plow|plough|mow|swerve|slam|floor it|drive|ram) (?:\S+ ){0,3}?(?:into|through|down) (?:them|him|her"
+        r"|the (?:\w+ )?(?:agents?|migra|cops|officers?|deputy|snitch))\b|\bmow (?:them|him|her|\w+) down\b",
+        r"\bdrop (?:\S+ ){0,2}?(?:blocks|bricks|rocks|stones|concrete) on\b|\bapedre\w+"
+        r"|\b\w+(?:los|las|lo|la|le|les) (?:con|a) (?:bates|palos|piedras|machetes|cuchillos|pistolas|pedradas)\b"
+        r"|\b(?:rompan|quiebren|revienten|partan)(?:le|les) (?:la|el|los|las) \w+",
+        r"\b(?:could|might|may) be (?:his|her|their|your) last\b|\bwish (?:he|she|they|you) never (?:came|showed)\b"
+        r"|\bpuede ser (?:la|su) ultim[oa]\b|\b(?:le|les|te) puede pasar (?:cualquier cosa|algo)\b"
+        r"|\bcatch fire around\b|\b(?:remember|recordamos|no olvidamos) (?:your |sus )?(?:faces|caras)\b"
+        r"|\bhope (?:his|her|their|your) brakes\b|\b(?:le|les) fallen los frenos\b"
+        r"|\b(?:gonna|going to) have a (?:really |real )?bad night\b|\ble va a ir muy mal\b",
+        r"\b(?:burn|fuego a) (?:la |da |the )?(?:ice|migra|agents?)\b|\b(?:ice|migra|agents?) ?= ?(?:targets?|dead"
+        r"|muertos?)\b|\bkill (?:da|la) migra\b",
     )
 )
 
 
+# What an officer was reported to say, without quotes ("the agent told her they'd take her kids", "nos grito que nos
+# iba a atropellar"): the clause after the verb of speech is the officer's words, not the reporter's.
+_OFFICER_SPEECH = Gated(
+    r"\b(?:said|says|told|tells|yelled|shouted|screamed|warned|threatened|dijo|dijeron|grito|gritaron|amenazo"
+    r"|amenazaron|advirtio)\b(?: (?:to )?(?:him|her|them|us|me|the \w+|al \w+|a la \w+|le|les|nos|me))?"
+    r"(?: (?:that|que|to|con))? (?P<clause>[^.!?;]{2,200})"
+)
+
+
+def _without_officer_speech(low: str, mentions: Sequence[_Mention]) -> str:
+    for m in _OFFICER_SPEECH.finditer(low):
+        before = [x for x in mentions if x.end <= m.start() and m.start() - x.end <= 60]
+        if before and before[-1].kind is _Kind.OFFICER:
+            low = low[: m.start("clause")] + " " * (m.end("clause") - m.start("clause")) + low[m.end("clause") :]
+    return low
+
+
 def _threats(reader: _Reader) -> Iterable[Reason]:
-    texts = [reader.without_reported_speech]
+    texts = [_without_officer_speech(reader.without_reported_speech, reader.mentions)]
     if reader.plain != reader.low:
-        texts.append(_unquote(reader.plain))  # "k1ll", "matarloss", "k i l l": misspelt on purpose or not
+        # "k1ll", "matarloss", "k i l l": misspelt on purpose or not
+        texts.append(_without_officer_speech(_unquote(reader.plain), _mentions(reader.plain)))
     for text in texts:
         if any(p.search(text) for p in _THREATS) or any(p.search(text) for p in _MORE_THREATS):
             yield Reason.THREAT
@@ -604,6 +635,18 @@ def _names_person(reader: _Reader) -> Iterable[Reason]:
     if _INFORMER_IS.search(reader.low):
         yield Reason.IDENTITY
         return
+    # Who called ICE, said other ways ("sold us out", "the tip came from", "trajo a la migra"), with a name or a
+    # pointer (a house, a shop) in the same sentence.
+    for m in _INFORMER_ACT.finditer(reader.low):
+        start = max(reader.low.rfind(c, 0, m.start()) for c in ".!?;\n") + 1
+        ends = [i for i in (reader.low.find(c, m.end()) for c in ".!?;\n") if i >= 0]
+        end = min(ends) if ends else len(reader.low)
+        if _NOBODY_KNOWS.search(reader.low, start, end):
+            continue
+        cased = reader.cased[start:end] if reader.cased is not None else ""
+        if _PROPER_NAME.search(cased) or _POINTER.search(reader.low, start, end):
+            yield Reason.IDENTITY
+            return
     # "Someone called ICE. It was Walt, the one at 12 Oak St": the caller named in the next breath.
     for m in _SOMEONE_CALLED.finditer(reader.low):
         then = _IT_WAS.search(reader.low, m.end(), m.end() + 80)
@@ -670,6 +713,18 @@ _INFORMER_IS = Gated(
 )
 
 
+_INFORMER_ACT = Gated(
+    r"\b(?:went|go|goes|ran|runs) to (?:the )?(?:cops|police|feds|ice|immigration|migra) (?:about|on)\b"
+    r"|\bsold (?:us|them|him|her|\w+) out\b|\b(?:the )?(?:tip|tipoff|tip-off|call) came from\b"
+    r"|\b(?:brought|sent|led|pointed|sicced) (?:the )?(?:ice|migra|agents|feds|cops|immigration)(?: \w+){0,2}?"
+    r" (?:to|after|at|on)\b|\bgave (?:the feds|ice|them|the agents|immigration) (?:\w+ )?names\b"
+    r"|\b(?:el|la) (?:pitazo|chisme|aviso|soplo|tip) (?:vino|salio) de\b"
+    r"|\b(?:trajo|mando|llevo|echo) a la migra\b|\bnos (?:vendio|acuso|delato|entrego|echo de cabeza)\b"
+    r"|\b(?:les|le) (?:dijo|dio|paso) (?:\w+ ){0,3}?(?:a los agentes|a la migra|a ice|a los federales|a inmigracion)\b"
+    r"|\bla culpa es de\b|\b(?:les )?dio los nombres\b"
+)
+
+
 def _sentence_mentions(reader: _Reader, pos: int) -> set[_Kind]:
     start = max(reader.low.rfind(c, 0, pos) for c in ".!?;\n") + 1
     ends = [i for i in (reader.low.find(c, pos) for c in ".!?;\n") if i >= 0]
@@ -703,6 +758,9 @@ _RESIDENCE_CUES = tuple(
         r"\b(?:crash(?:es|ing)?|bunk(?:s|ed|ing)?|checked in(?:to)?|spends? the nights?|spent the night|(?:goes|drives"
         r"|heads|went) home to|parks (?:\w+ ){0,5}?and goes in|renta(?:n)? (?:un|el|la|una) (?:\w+ )?(?:cuarto|sotano"
         r"|depa|departamento|casa|apartamento|recamara|traila)|pasa(?:n)? la noche en|se hosped(?:a|an))\b",
+        r"\brents? (?:a|an|the) (?:\w+ )?(?:place|room|apartment|house|basement|unit|trailer) (?:at|on|in|behind)\b"
+        r"|\b(?:has|tiene) (?:a|an|una|un) (?:trailer|traila|casa|depa|cabin|cabana) (?:\w+ )?(?:at|on|in|behind"
+        r"|en|atras de|por)\b|\bpasa las noches en\b|\bspends? (?:his|her|their) nights at\b",
         r"\b(?:su|tu) direccion\b",
         r"\bdireccion (?:del|de la|de los|de ese|de esa|de el) (?:\w+ )?(?:" + _OFFICER + r"|" + _CIVILIAN + r")\b",
         r"\b(?:su|la) casa (?:(?:del|de la|de los|de ese|de esa|de el) \w+(?: \w+)? )?(?:esta|queda|es) (?:en|por|la"
@@ -753,7 +811,8 @@ _FAMILY_OF_PROTECTED = Gated(
 )
 _ENFORCED_ON = Gated(
     r"(?:took|detained|arrested|grabbed|picked up|handcuffed|cuffed|deported|dragged|pushed|taking|detaining"
-    r"|arresting|deporting|llevaron a|llevan a|detuvieron a|arrestaron a|agarraron a|esposaron a|deportaron a) $"
+    r"|arresting|deporting|take|quitar(?:le)?|llevaron a|llevan a|detuvieron a|arrestaron a|agarraron a|esposaron a"
+    r"|deportaron a) $"
 )
 _POSSESSED_FAMILY = Gated(r"\b(?:his|her|their|su|sus) (?:\w+ )?" + _FAMILY + r"\b")
 _FAMILY_LOCATED = Gated(
@@ -939,10 +998,14 @@ _ROUTINE = Gated(
     r"|noche|noches|domingo|domingos|lunes|semana)s?\b|\b(?:on )?(?:sundays|mondays|weekdays|weekends)\b|\bdiario\b"
     r"|\b(?:always|siempre) (?:at|a las|en)\b|\b(?:los|las) (?:lunes|domingos|sabados|martes|mananas)\b"
     r"|\b\d{1,2}(?::\d\d)? ?(?:am|pm)? sharp\b|\bentre semana\b"
+    r"|\b(?:every|each|cada) (?:other )?(?:friday|thursday|tuesday|wednesday|saturday|weekend|viernes|jueves|martes"
+    r"|miercoles|sabado|quince dias)\b|\bmost (?:days|nights|mornings)\b|\bcasi todos los dias\b"
 )
 _ROUTINE_PLACE = Gated(
     r"\b(?:gym|gimnasio|ymca|the y|pool|alberca|church|iglesia|misa|mass|pew|banca|coffee|cafe|jogs?|runs|corre|correr"
-    r"|walks? (?:his|her) dog|perro|works? out|lifts|crossfit|bar|leaves the house|sale de su casa|sits|se sienta)\b"
+    r"|walks? (?:his|her) dog|perro|works? out|lifts|crossfit|bar|leaves the house|sale de su casa|sits|se sienta"
+    r"|tacos|lottery|loteria|laundry|ropa|barber|peluqueria|haircut|bus|camion|cervezas|beers|lunch|breakfast"
+    r"|desayuna|almuerza|walks|camina)\b"
 )
 
 
