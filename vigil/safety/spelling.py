@@ -111,10 +111,6 @@ def _unleet(m: re.Match[str]) -> str:
     return "".join(out)
 
 
-def _respell(m: re.Match[str]) -> str:
-    return _respelt(m.group(0))
-
-
 @functools.lru_cache(maxsize=20_000)
 def _respelt(word: str) -> str:
     short = _SMS.get(word)
@@ -141,7 +137,11 @@ def plain(text: str, low: str | None = None) -> str:
     if any(c in low for c in "013457"):
         low = _LEET_WORD.sub(_unleet, low)
     low = _RUNS.sub(r"\1\1", low)
-    return _WORD_OR_SMS.sub(_respell, low)
+    # Most words stay as they are: look each distinct word up once (cached), and rewrite only if one changes.
+    changed = {w: new for w in set(_WORD_OR_SMS.findall(low)) if (new := _respelt(w)) != w}
+    if not changed:
+        return low
+    return _WORD_OR_SMS.sub(lambda m: changed.get(m.group(0), m.group(0)), low)
 
 
 _WORD_OR_SMS = re.compile(r"\b(?:b4|2nite|[a-z]+)\b")

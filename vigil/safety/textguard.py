@@ -169,7 +169,7 @@ OK = GuardResult(ok=True, reasons=())
 # 1. Normalisation
 
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'", "\u2032": "'"})
+_APOSTROPHES = re.compile("[\u2019\u2018\u02bc`\u00b4\u2032]")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 _SPACES = re.compile(r"\s+")
 _COMMON_MARKS = re.compile("[\u0300-\u036f]+")
@@ -178,7 +178,8 @@ _COMMON_MARKS = re.compile("[\u0300-\u036f]+")
 def _fold(text: str) -> str:
     """NFKC, no invisible characters, no accents, plain apostrophes, single spaces; case is kept."""
     folded = unicodedata.normalize("NFKC", text)
-    folded = _INVISIBLE.sub("", folded).translate(_APOSTROPHES)
+    # Regular expressions, not str.translate: translating a text that is not ASCII looks up every character.
+    folded = _APOSTROPHES.sub("'", _INVISIBLE.sub("", folded))
     if not folded.isascii():
         # The common accents are one block of combining marks; a regex drops them at C speed. Any other combining mark
         # (other scripts) is found among the text's distinct characters and dropped the same way.
@@ -555,11 +556,22 @@ def _without_officer_speech(low: str, mentions: Sequence[_Mention]) -> str:
     return low
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?;\n])")
+
+
+def _changed_sentences(low: str, plain: str) -> tuple[str, list[_Mention]]:
+    before, after = _SENTENCE_END.split(low), _SENTENCE_END.split(plain)
+    if len(before) == len(after):
+        plain = " ".join(new for old, new in zip(before, after, strict=True) if old != new)
+    return _unquote(plain), _mentions(plain)
+
+
 def _threats(reader: _Reader) -> Iterable[Reason]:
     texts = [_without_officer_speech(reader.without_reported_speech, reader.mentions)]
     if reader.plain != reader.low:
-        # "k1ll", "matarloss", "k i l l": misspelt on purpose or not
-        texts.append(_without_officer_speech(_unquote(reader.plain), _mentions(reader.plain)))
+        # "k1ll", "matarloss", "k i l l": misspelt on purpose or not. Only the sentences the spelling changed are read
+        # again (spelling never moves punctuation), so a long text with one "u" for "you" is not read twice.
+        texts.append(_without_officer_speech(*_changed_sentences(reader.low, reader.plain)))
     for text in texts:
         if any(p.search(text) for p in _THREATS) or any(p.search(text) for p in _MORE_THREATS):
             yield Reason.THREAT
