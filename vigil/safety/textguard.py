@@ -556,22 +556,31 @@ def _without_officer_speech(low: str, mentions: Sequence[_Mention]) -> str:
     return low
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?;\n])")
+_AROUND_CHANGE = 12  # words read again on each side of a word the spelling pass changed
 
 
-def _changed_sentences(low: str, plain: str) -> tuple[str, list[_Mention]]:
-    before, after = _SENTENCE_END.split(low), _SENTENCE_END.split(plain)
+def _changed_parts(low: str, plain: str) -> tuple[str, list[_Mention]]:
+    """The misspelling-undone reading, cut to the words around what the spelling pass changed (a long text with one
+    "u" for "you" is not read twice); whole when the pass joined letters typed apart (the words no longer line up)."""
+    before, after = low.split(" "), plain.split(" ")
     if len(before) == len(after):
-        plain = " ".join(new for old, new in zip(before, after, strict=True) if old != new)
+        spans: list[list[int]] = []
+        for i, (old, new) in enumerate(zip(before, after, strict=True)):
+            if old != new:
+                start, end = max(0, i - _AROUND_CHANGE), i + _AROUND_CHANGE + 1
+                if spans and start <= spans[-1][1]:
+                    spans[-1][1] = end
+                else:
+                    spans.append([start, end])
+        plain = "\n".join(" ".join(after[start:end]) for start, end in spans)
     return _unquote(plain), _mentions(plain)
 
 
 def _threats(reader: _Reader) -> Iterable[Reason]:
     texts = [_without_officer_speech(reader.without_reported_speech, reader.mentions)]
     if reader.plain != reader.low:
-        # "k1ll", "matarloss", "k i l l": misspelt on purpose or not. Only the sentences the spelling changed are read
-        # again (spelling never moves punctuation), so a long text with one "u" for "you" is not read twice.
-        texts.append(_without_officer_speech(*_changed_sentences(reader.low, reader.plain)))
+        # "k1ll", "matarloss", "k i l l": misspelt on purpose or not
+        texts.append(_without_officer_speech(*_changed_parts(reader.low, reader.plain)))
     for text in texts:
         if any(p.search(text) for p in _THREATS) or any(p.search(text) for p in _MORE_THREATS):
             yield Reason.THREAT
