@@ -23,6 +23,10 @@ import functools
 import re
 
 _SPACED = re.compile(r"(?<![^\W\d_])[^\W\d_](?: [^\W\d_]){2,}(?![^\W\d_])")
+# Cheap first looks (a pattern that starts with a literal or a class is scanned for it in C): the full patterns run
+# only on texts they may change.
+_SPACED_HINT = re.compile(r" [^\W\d_] [^\W\d_]\b")
+_LEET_HINT = re.compile(r"[013457](?<=[a-z][013457])")
 _LEET_WORD = re.compile(r"\b[a-z][a-z0-9]*[013457][a-z0-9]*\b")
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t"}
 _RUNS = re.compile(r"([a-z])\1{2,}")
@@ -129,14 +133,15 @@ def plain(text: str, low: str | None = None) -> str:
     given, is `fold_lower(text)` already computed."""
     from vigil.safety.textguard import fold_lower
 
-    spaced = _SPACED.search(text)
+    spaced = _SPACED.search(text) if _SPACED_HINT.search(text) else None
     if spaced is not None:
         low = fold_lower(_SPACED.sub(lambda m: m.group(0).replace(" ", ""), text))
     elif low is None:
         low = fold_lower(text)
-    if any(c in low for c in "013457"):
+    if _LEET_HINT.search(low):
         low = _LEET_WORD.sub(_unleet, low)
-    low = _RUNS.sub(r"\1\1", low)
+    if any(c * 3 in low for c in set(low) if "a" <= c <= "z"):
+        low = _RUNS.sub(r"\1\1", low)
     # Most words stay as they are: look each distinct word up once (cached), and rewrite only if one changes.
     changed = {w: new for w in set(_WORD_OR_SMS.findall(low)) if (new := _respelt(w)) != w}
     if not changed:
