@@ -45,3 +45,31 @@ def test_it_leaves_plates_times_and_real_words_alone(text: str) -> None:
 )
 def test_misspelt_threats_are_refused_as_threats(text: str) -> None:
     assert check(text).reasons == (Reason.THREAT,)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("the agnet livse at 12 Oak", "the agent lives at 12 Oak"),
+        ("la camioneta del sopoln", "la camioneta del soplon"),
+        ("bring orcks", "bring rocks"),
+    ],
+)
+def test_two_swapped_letters_are_put_back_in_cue_words(typed: str, read: str) -> None:
+    from vigil.safety.spelling import unswap
+
+    assert unswap(typed) == read
+
+
+def test_other_words_keep_their_letters() -> None:
+    from vigil.safety.spelling import unswap
+
+    assert unswap("There were Three vans, form lines") == "There were Three vans, form lines"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the agnet livse at 741 Wrenfield Rd", "el agente rneta un cuarto en la calle Alamillo 3120"],
+)
+def test_a_swapped_typo_does_not_hide_a_home(text: str) -> None:
+    assert Reason.PRIVATE_ADDRESS in check(text).reasons

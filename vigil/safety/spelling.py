@@ -82,6 +82,54 @@ _REAL_WORDS = frozenset(
 )
 
 
+# Words whose two letters swapped ("agnet", "livse", "sopoln", "orcks") are read as the word: the cue words of the rules
+# (people, where they live or stay, plates, schools) and the words of harm. Only a word of at least five letters that
+# is not itself one of them is changed, and only into one of them.
+_CUES = (
+    "agent agents agente agentes officer officers oficial deputy sheriff migra snitch snitches soplon soplona chivato"
+    " informer informant called reported denuncio lives lived living stays staying sleeps sleeping rents renta rentan"
+    " vive viven vivia duerme hotel motel plate plates placa placas license tags school escuela church iglesia rocks"
+    " bricks stones piedras bates knife knives guns pistola pistolas armas poison veneno throw bring traigan quememos"
+    " quemen quemar matar maten matenlos matarlos golpear golpeen golpeenlo atropellar atropellen kill killed shoot"
+    " murder stab beat burn hang lynch daughter husband children family familia esposa hijos address direccion"
+)
+
+
+@functools.cache
+def _cue_words() -> frozenset[str]:
+    return frozenset(_CUES.split()) | frozenset(_harm_words().values())
+
+
+@functools.lru_cache(maxsize=20_000)
+def _unswapped(word: str) -> str:
+    cues = _cue_words()
+    if word in cues:
+        return word
+    for i in range(len(word) - 1):
+        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        if swapped in cues:
+            return swapped
+    return word
+
+
+_LONG_WORD = re.compile(r"[A-Za-z]{5,}")
+
+
+def unswap(folded: str) -> str:
+    """The folded text (case kept) with two swapped letters put back in the cue words and words of harm; the length
+    never changes, so every rule, and the cased copy names are read from, can read it."""
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        right = _unswapped(word.lower())
+        if right == word.lower():
+            return word
+        i = next(j for j in range(len(word)) if word[j].lower() != right[j])
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+    return _LONG_WORD.sub(fix, folded)
+
+
 def _skeleton(word: str) -> str:
     word = word.replace("z", "s")
     return re.sub(r"([a-z])\1+", r"\1", word)

@@ -189,7 +189,7 @@ def _fold(text: str) -> str:
             if marks:
                 decomposed = decomposed.translate(marks)
         folded = unicodedata.normalize("NFC", decomposed)
-    return _SPACES.sub(" ", folded).strip()
+    return spelling.unswap(_SPACES.sub(" ", folded).strip())
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -533,6 +533,17 @@ _MORE_THREATS = tuple(
         r"|\bcatch fire around\b|\b(?:remember|recordamos|no olvidamos) (?:your |sus )?(?:faces|caras)\b"
         r"|\bhope (?:his|her|their|your) brakes\b|\b(?:le|les) fallen los frenos\b"
         r"|\b(?:gonna|going to) have a (?:really |real )?bad night\b|\ble va a ir muy mal\b",
+        r"\b(?:bring|grab|get|take|traigan|lleven|saquen) (?:your |ur |the |their |sus |las |los )?(?:guns?|weapons?"
+        r"|knives|pistols?|rifles?|armas|pistolas|cuchillos|machetes)\b|\baim (?:for|at) (?:the |da )?(?:agents?|them"
+        r"|him|her|migra|ice|cops)\b"
+        r"|\b(?:everyone|everybody|anyone|anybody|whoever|all of you|y'?all|todos los que) (?:\w+ )?(?:with|who (?:has"
+        r"|have)|that (?:has|have)|tengan|traigan) (?:a |an |their |your |un |una |sus )?(?:bats?|guns?|pipes|knives"
+        r"|weapons?|bates|armas|palos)\b"
+        r"|\b(?:throw|toss|chuck|hurl|avienten|tiren) (?:whatever|everything|anything|stuff|bottles|bricks|rocks"
+        r"|botellas|todo lo que)\b"
+        r"|\b(?:slip|put|sneak|spike|lace) (?:\w+ )?(?:something|somethin|stuff|pills|drugs|algo) (?:in|into|en) "
+        r"(?:the |their |his |her |su |sus )?(?:\w+ ){0,3}?(?:food|drinks?|coffee|water|comida|cafe|agua|bebida)\b"
+        r"|\btacle\w*|\btaclear\w*",
         r"\b(?:burn|fuego a) (?:la |da |the )?(?:ice|migra|agents?)\b|\b(?:ice|migra|agents?) ?= ?(?:targets?|dead"
         r"|muertos?)\b|\bkill (?:da|la) migra\b",
     )
@@ -709,7 +720,7 @@ _NOBODY_KNOWS = Gated(
     r"|\bno (?:sabemos|se sabe|se) (?:quien|si)\b|\bnadie sabe\b|\bsomeone\b|\balguien\b"
 )
 _SOMEONE_CALLED = Gated(
-    r"\b(?:someone|somebody|a neighbou?r|alguien|un vecino|una vecina) (?:\w+ )?(?:called|reported|tipped off"
+    r"\b(?:someone|somebody|a neighbou?r|alguien|un vecino|una vecina) (?:\w+ ){0,3}?(?:called|reported|tipped off"
     r"|snitched on|turned (?:us|them|him|her) in|llamo a|le hablo a|les hablo a|les aviso|aviso a|denuncio"
     r"|nos denuncio)\b"
 )
@@ -743,6 +754,9 @@ _INFORMER_ACT = Gated(
     r"|\b(?:trajo|mando|llevo|echo) a la migra\b|\bnos (?:vendio|acuso|delato|entrego|echo de cabeza)\b"
     r"|\b(?:les|le) (?:dijo|dio|paso) (?:\w+ ){0,3}?(?:a los agentes|a la migra|a ice|a los federales|a inmigracion)\b"
     r"|\bla culpa es de\b|\b(?:les )?dio los nombres\b"
+    r"|\blet (?:ice|the migra|la migra|the agents|immigration|the feds|them) in\b|\bthe caller (?:was|is)\b"
+    r"|\b(?:fue|was|it was) (?:el|la|the) (?:\w+ ){1,2}?(?:el que|la que|quien|who) (?:los |las |nos |lo |la |me |les "
+    r"|us |them )?(?:llamo|denuncio|aviso|called|reported|tipped)\b"
 )
 
 
@@ -780,6 +794,8 @@ _RESIDENCE_CUES = tuple(
         r"|heads|went) home to|parks (?:\w+ ){0,5}?and goes in|renta(?:n)? (?:un|el|la|una) (?:\w+ )?(?:cuarto|sotano"
         r"|depa|departamento|casa|apartamento|recamara|traila)|pasa(?:n)? la noche en|se hosped(?:a|an))\b",
         r"\brents? (?:a|an|the) (?:\w+ )?(?:place|room|apartment|house|basement|unit|trailer) (?:at|on|in|behind)\b"
+        r"|\b(?:ahi|alli|aqui) (?:vive|viven|duerme|duermen|se queda|se quedan)\b"
+        r"|\b(?:that'?s|thats|that is) where (?:he|she|they) (?:lives?|sleeps?|stays?)\b"
         r"|\b(?:has|tiene) (?:a|an|una|un) (?:trailer|traila|casa|depa|cabin|cabana) (?:\w+ )?(?:at|on|in|behind"
         r"|en|atras de|por)\b|\bpasa las noches en\b|\bspends? (?:his|her|their) nights at\b",
         r"\b(?:su|tu) direccion\b",
@@ -936,7 +952,8 @@ def _contact_details(reader: _Reader) -> Iterable[Reason]:
 # Licence plates: the plate of a vehicle used in the operation is documentation; a private car's is not.
 _PRIVATE_CAR = Gated(
     r"\b(?:his|her|their|my neighbou?r's|(?:the|that) \w+'s|su|sus) (?:own |personal |private |wife's |husband's )?"
-    r"(?:car|truck|pickup|ride|jeep|minivan|camry|civic|corolla|charger|ford|honda|chevy|troca|carro|coche|auto)\b"
+    r"(?:\w+ ){0,2}?(?:car|truck|pickup|ride|jeep|minivan|camry|civic|corolla|charger|ford|honda|chevy|troca|carro"
+    r"|coche|auto|suv|mustang|jetta|sentra)\b"
     r"|\b(?:carro|coche|troca|camioneta|auto|van|jeep) (?:personal |particular |propi[oa] )?(?:del|de la|de su|de ese"
     r"|de esa) (?:\w+ )?(?:agentes?|oficial(?:es)?|policias?|alguacil(?:es)?|sargento|teniente|soplon(?:a)?"
     r"|chivat[oa]|espos[oa]|vecin[oa])\b"
