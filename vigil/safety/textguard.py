@@ -529,7 +529,7 @@ _MORE_THREATS = tuple(
         r"|\b\w+(?:los|las|lo|la|le|les) (?:con|a) (?:bates|palos|piedras|machetes|cuchillos|pistolas|pedradas)\b"
         r"|\b(?:rompan|quiebren|revienten|partan)(?:le|les) (?:la|el|los|las) \w+",
         r"\b(?:could|might|may) be (?:his|her|their|your) last\b|\bwish (?:he|she|they|you) never (?:came|showed)\b"
-        r"|\bpuede ser (?:la|su) ultim[oa]\b|\b(?:le|les|te) puede pasar (?:cualquier cosa|algo)\b"
+        r"|\bpuede ser (?:la|su) ultim[oa]\b|\b(?:le|les|te) puede pasar (?:cualquier cosa|algo|de todo)\b"
         r"|\bcatch fire around\b|\b(?:remember|recordamos|no olvidamos) (?:your |sus )?(?:faces|caras)\b"
         r"|\bhope (?:his|her|their|your) brakes\b|\b(?:le|les) fallen los frenos\b"
         r"|\b(?:gonna|going to) have a (?:really |real )?bad night\b|\ble va a ir muy mal\b",
@@ -544,6 +544,15 @@ _MORE_THREATS = tuple(
         r"|\b(?:slip|put|sneak|spike|lace) (?:\w+ )?(?:something|somethin|stuff|pills|drugs|algo) (?:in|into|en) "
         r"(?:the |their |his |her |su |sus )?(?:\w+ ){0,3}?(?:food|drinks?|coffee|water|comida|cafe|agua|bebida)\b"
         r"|\btacle\w*|\btaclear\w*",
+        r"\b(?:see|let'?s see) how long (?:his|her|their|your) luck\b|\bcuanto le(?:s)? dura la suerte\b"
+        r"|\bfamil(?:y|ia)(?: \w+){0,4}?,? (?:(?:he|she|they) )?(?:should|better|needs to) think about (?:that|it)\b"
+        r"|\bfamilia,? (?:q|que) lo piense\b|\bwhen (?:he|she|they|you) least expects? it\b"
+        r"|\bcuando menos (?:se )?lo esper[ae]n?\b|\bbites? back\b|\bend up (?:as |in )(?:a )?(?:headline|hospital"
+        r"|body bag|ditch|obituar\w*)\b|\b(?:long|buena|larga) memor(?:y|ies|ia)\b"
+        r"|\bwon'?t enjoy (?:his|her|their|your) (?:next )?visit\b|\bno le va a gustar su proxima visita\b"
+        r"|\b(?:we'?ll be seeing|we will be seeing|nos vamos a ver con) (?:\S+ ){0,4}?(?:soon|pronto)\b"
+        r"|\bhas (?:his|her|your|their) address\b|\bpray (?:that )?nothing happens\b"
+        r"|\brece para que no le pase nada\b",
         r"\b(?:burn|fuego a) (?:la |da |the )?(?:ice|migra|agents?)\b|\b(?:ice|migra|agents?) ?= ?(?:targets?|dead"
         r"|muertos?)\b|\bkill (?:da|la) migra\b",
     )
@@ -626,7 +635,12 @@ _NOT_NAMES = frozenset(
 
 
 _PRIVATE_KNOWLEDGE = Gated(
-    r"\b(?:i|we) (?:know|knew|recogni[sz]ed?) (?:him|her|them|that \w+|the \w+)(?: \w+){0,2}? from\b"
+    r"(?:\b(?:is|was|like)|,) (?:my|mi) (?:coworker|co-worker|neighbou?r|boss|friend|cousin|sister|brother|aunt|uncle"
+    r"|companer[oa]|vecin[oa]|jefe|amig[oa]|prim[oa]|herman[oa]|tia|tio)(?:'s|s)? (?:husband|wife|son|daughter|ex"
+    r"|boyfriend|girlfriend)\b|(?:\b(?:es|era|a)|,) (?:el|la) (?:esposo|esposa|hijo|hija|novio|novia|ex) de mi\b"
+    r"|\b(?:looked|looks) (?:just |exactly )?like\b|\bse parec(?:e|ia) a\b|\bis definitely\b|\b(?:i'?m|estoy) "
+    r"(?:pretty |muy )?(?:sure|segur[oa])\b"
+    r"|\b(?:i|we) (?:know|knew|recogni[sz]ed?) (?:him|her|them|that \w+|the \w+)(?: \w+){0,2}? from\b"
     r"|\b(?:i|we) went to (?:school|high school|church) with (?:him|her|them)\b"
     r"|\b(?:lo|la|los|las) conozco (?:de|del|desde)\b|\b(?:iba|fue|va) (?:en|a) mi (?:escuela|prepa|salon|iglesia)\b"
     r"|\b(?:my|our|mi|nuestro|nuestra) (?:old )?(?:classmate|companer[oa] de (?:escuela|clase)|cousin's ex)\b"
@@ -710,7 +724,8 @@ def _names_person(reader: _Reader) -> Iterable[Reason]:
 _POINTER = Gated(
     r"\b(?:apt|apartment|unit|depto|departamento|cuarto|room|#) ?\d+\w?\b|\b(?:la|el|los|las) del (?:\d+\w?|\w+ piso)\b"
     r"|\bin (?:\d+\w?|apt \d+)\b|\b\d+ [a-z]+ (?:st|street|ave|avenue|rd|road|ln|lane|way|ct|dr|blvd)\b"
-    r"|\b(?:calle|avenida|privada) \w+(?: \d+)?\b|\bde la (?:tienda|llanteria|panaderia|carniceria|esquina)\b"
+    r"|\b(?:calle|avenida|privada) \w+(?: \d+)?\b|\b(?:de|en) la (?:tienda|llanteria|panaderia|carniceria|esquina"
+    r"|farmacia|lavanderia|tortilleria|fonda|estetica)\b|\bdel (?:taller|salon|mercado|restaurante)\b"
     r"|\b(?:from|at|owns|runs|manages) the (?:corner )?(?:store|shop|bodega|car wash|laundromat|restaurant|deli)\b"
     r"|\bthe (?:manager|owner|landlord|super|cashier)\b|\bel (?:dueno|encargado|gerente|casero)\b"
     r"|\b(?:upstairs|downstairs|next door|across the (?:street|hall)|de arriba|de abajo|de al lado|de enfrente)\b"
@@ -755,6 +770,15 @@ _INFORMER_ACT = Gated(
     r"|\b(?:les|le) (?:dijo|dio|paso) (?:\w+ ){0,3}?(?:a los agentes|a la migra|a ice|a los federales|a inmigracion)\b"
     r"|\bla culpa es de\b|\b(?:les )?dio los nombres\b"
     r"|\blet (?:ice|the migra|la migra|the agents|immigration|the feds|them) in\b|\bthe caller (?:was|is)\b"
+    r"|\b(?:is|es) (?:the|la) (?:reason|razon) (?:why |por la que |que )?(?:ice|la migra|immigration|the agents"
+    r"|los agentes|the feds)\b|\b(?:who|que|person|persona|el que|la que) (?:got|hizo que) (?:\w+ ){0,6}?"
+    r"(?:deported|deportaran|detained|arrested|detuvieran|picked up)\b"
+    r"|\bfeeding (?:the feds|ice|immigration|them|the agents|la migra) (?:info|information|names|tips)\b"
+    r"|\bles pasa(?:ba)? informacion a (?:los federales|la migra|ice|inmigracion|los agentes)\b"
+    r"|\b(?:reporting|reports|reported|reportando|reporta|denunciando|denuncia) (?:\w+ ){0,2}?(?:people|gente"
+    r"|neighbou?rs|vecinos|workers|trabajadores|us|a la gente) (?:to|a) (?:ice|immigration|inmigracion|la migra"
+    r"|the feds|los federales)\b|\b(?:got|consiguio|sacaron|saco) (?:our|my|the|nuestra|mi|la|las) (?:address|names"
+    r"|direccion|nombres) (?:from|de|por)\b|\bcalled it in\b"
     r"|\b(?:fue|was|it was) (?:el|la|the) (?:\w+ ){1,2}?(?:el que|la que|quien|who) (?:los |las |nos |lo |la |me |les "
     r"|us |them )?(?:llamo|denuncio|aviso|called|reported|tipped)\b"
 )
@@ -1038,12 +1062,15 @@ _ROUTINE = Gated(
     r"|\b\d{1,2}(?::\d\d)? ?(?:am|pm)? sharp\b|\bentre semana\b"
     r"|\b(?:every|each|cada) (?:other )?(?:friday|thursday|tuesday|wednesday|saturday|weekend|viernes|jueves|martes"
     r"|miercoles|sabado|quince dias)\b|\bmost (?:days|nights|mornings)\b|\bcasi todos los dias\b"
+    r"|\blike clockwork\b|\bcomo (?:un )?reloj\b|\bnever misses\b|\bnunca falta\b|\balways (?:stops|goes|eats|parks)"
+    r"\b|\bsiempre se (?:para|va|estaciona)\b|\bsame route\b|\bmisma ruta\b"
 )
 _ROUTINE_PLACE = Gated(
     r"\b(?:gym|gimnasio|ymca|the y|pool|alberca|church|iglesia|misa|mass|pew|banca|coffee|cafe|jogs?|runs|corre|correr"
     r"|walks? (?:his|her) dog|perro|works? out|lifts|crossfit|bar|leaves the house|sale de su casa|sits|se sienta"
     r"|tacos|lottery|loteria|laundry|ropa|barber|peluqueria|haircut|bus|camion|cervezas|beers|lunch|breakfast"
-    r"|desayuna|almuerza|walks|camina)\b"
+    r"|desayuna|almuerza|walks|camina|drive-thru|drive thru|stops at|se para en|pasa por|nursing home|asilo"
+    r"|route|ruta|beer|cerveza|lo encuentras|you'?ll find|you can find|catch him)\b"
 )
 
 
@@ -1099,7 +1126,8 @@ _AGE = Gated(
     r"|(?:\b(?:about|like|around|unos)|,) [1-9]\d\b(?!:| ?(?:min|mins|minutes|minutos|sec|secs|seconds|segundos|hours?"
     r"|horas?|blocks?|cuadras?|feet|ft|foot|yards?|meters?|metros|people|personas|agents?|agentes|officers?"
     r"|cars?|carros"
-    r"|vans?|trucks?|troca|of|de|mph|miles|millas|am|pm|%|st|nd|rd|th|ave|street)\b))"
+    r"|vans?|trucks?|troca|of|de|mph|miles|millas|am|pm|%|st|nd|rd|th|ave|street|en|at|in|on|near|por|outside"
+    r"|afuera)\b))"
 )
 
 
