@@ -323,6 +323,7 @@ class _Reader:
         self._activity: bool | None = None
         self._unquoted: str | None = None
         self._plain: str | None = None
+        self._spoken: str | None = None
 
     @property
     def plain(self) -> str:
@@ -339,6 +340,14 @@ class _Reader:
         if self._unquoted is None:
             self._unquoted = _unquote(self.low)
         return self._unquoted
+
+    @property
+    def spoken(self) -> str:
+        """The text with what someone else said blanked out, quoted or reported by an officer without quotes ("the
+        agent told her they'd take her kids"): the officer's words are documentation."""
+        if self._spoken is None:
+            self._spoken = _without_officer_speech(self.without_reported_speech, self.mentions)
+        return self._spoken
 
     @property
     def activity(self) -> bool:
@@ -419,7 +428,8 @@ _THREATS = tuple(
         r"\b" + _INTENT_EN + _GAP + _VIOLENCE_EN + r"\b",
         r"(?:^|[.!?;,] ?)(?:kill|shoot|burn(?: down)?|torch|bomb|attack|beat|hang|lynch|stab) "
         r"(?:the|that|those|these|this|him|her|them|all|every|their|his)\b"
-        r"(?! (?:engine|motor|lights?|music|radio|video|footage|photos?|pictures?)\b)",
+        r"(?! (?:engine|motor|lights?|music|radio|video|footage|photos?|pictures?|raids?|deportations?|bill|policy|law"
+        r"|program|contract|funding|budget|redadas?)\b)",
         r"\b(?:hope|wish|pray)(?: that)? (?:\S+ ){0,3}?(?:dies|die|gets? (?:shot|killed|hurt|stabbed|run over)"
         r"|drops dead|burns)\b",
         r"\bdeserves? (?:to (?:die|be (?:shot|killed|hanged|hung|hurt|beaten|lynched|burned))|a bullet)",
@@ -562,7 +572,8 @@ _MORE_THREATS = tuple(
 # What an officer was reported to say, without quotes ("the agent told her they'd take her kids", "nos grito que nos
 # iba a atropellar"): the clause after the verb of speech is the officer's words, not the reporter's.
 _OFFICER_SPEECH = Gated(
-    r"\b(?:said|says|told|tells|yelled|shouted|screamed|warned|threatened|dijo|dijeron|grito|gritaron|amenazo"
+    r"\b(?:said|says|told|tells|tell|telling|yelled|shouted|screamed|warned|threatened|dijo|dijeron|grito|gritaron"
+    r"|amenazo"
     r"|amenazaron|advirtio)\b(?: (?:to )?(?:him|her|them|us|me|the \w+|al \w+|a la \w+|le|les|nos|me))?"
     r"(?: (?:that|que|to|con))? (?P<clause>[^.!?;]{2,200})"
 )
@@ -597,7 +608,7 @@ def _changed_parts(low: str, plain: str) -> tuple[str, list[_Mention]]:
 
 
 def _threats(reader: _Reader) -> Iterable[Reason]:
-    texts = [_without_officer_speech(reader.without_reported_speech, reader.mentions)]
+    texts = [reader.spoken]
     if reader.plain != reader.low:
         # "k1ll", "matarloss", "k i l l": misspelt on purpose or not
         texts.append(_without_officer_speech(*_changed_parts(reader.low, reader.plain)))
@@ -838,11 +849,12 @@ _FOLLOWING_SUBJECT = re.compile(r" (?:el|la|ese|esa|the|that) (?:\w+ )?(?:de (?:
 
 
 def _reveals_home(reader: _Reader) -> Iterable[Reason]:
-    if _HOME_OF_PROTECTED.search(reader.low):
+    spoken = reader.spoken  # what officers were reported to say is theirs, not a reporter's exposure
+    if _HOME_OF_PROTECTED.search(spoken):
         yield Reason.PRIVATE_ADDRESS
         return
     for cue in _RESIDENCE_CUES:
-        for m in cue.finditer(reader.low):
+        for m in cue.finditer(spoken):
             subject = m.groupdict().get("subject")
             if subject is not None:
                 # "I know where the agent lives": the subject is inside the cue, not before it.
@@ -884,16 +896,17 @@ _FAMILY_LOCATED = Gated(
 
 
 def _reveals_family(reader: _Reader) -> Iterable[Reason]:
-    if _FAMILY_OF_PROTECTED.search(reader.low):
+    spoken = reader.spoken
+    if _FAMILY_OF_PROTECTED.search(spoken):
         yield Reason.FAMILY
         return
-    for m in _POSSESSED_FAMILY.finditer(reader.low):
+    for m in _POSSESSED_FAMILY.finditer(spoken):
         if _ENFORCED_ON.search(reader.low, max(0, m.start() - 30), m.start()):
             continue  # "they took her husband": the family member is the one taken, not the agents' family
         if reader.owner(m.start() + 1) in (_Kind.OFFICER, _Kind.INFORMER):
             yield Reason.FAMILY
             return
-    for m in _FAMILY_LOCATED.finditer(reader.low):
+    for m in _FAMILY_LOCATED.finditer(spoken):
         if reader.first_person(m.start() + 1):
             continue
         if reader.exposes(reader.owner(m.start() + 1)):
@@ -1165,6 +1178,18 @@ _LAWFUL_CHANNEL = Gated(
 )
 
 
+def _model_reading(reader: _Reader) -> str:
+    """What the statistical layer reads: the misspelling-undone text with what others said blanked out."""
+    if reader.plain == reader.low:
+        return reader.spoken
+    return _without_officer_speech(_unquote(reader.plain), _mentions(reader.plain))
+
+
+def model_reading(text: str) -> str:
+    """`_model_reading` of a raw text: what training reads, so the model learns what it is later shown."""
+    return _model_reading(_Reader(text))
+
+
 def fold_lower(text: str) -> str:
     """The text as the guard reads it: folded (see `_fold`) and lower-cased. The statistical layer reads this too."""
     return _fold(text).lower()
@@ -1188,7 +1213,7 @@ def check(text: str, *, language: str | None = None) -> GuardResult:
     from vigil.safety import statistical  # numpy and scikit-learn load on the first text that reaches the model
 
     model = statistical.shipped()
-    score = model.score(statistical.prepare(reader.plain))
+    score = model.score(statistical.prepare(_model_reading(reader)))
     # A fragment of one or two words (one field of a form) carries too little for the model to refuse it alone.
     if score >= model.refuse_at and len(reader.low.split()) >= _MODEL_MIN_WORDS:
         return GuardResult(ok=False, reasons=(Reason.READS_UNSAFE,), decision=Decision.REFUSE, score=score)
