@@ -92,6 +92,7 @@ _CUES = (
     " bricks stones piedras bates knife knives guns pistola pistolas armas poison veneno throw bring traigan quememos"
     " quemen quemar matar maten matenlos matarlos golpear golpeen golpeenlo atropellar atropellen kill killed shoot"
     " murder stab beat burn hang lynch daughter husband children family familia esposa hijos address direccion"
+    " yelled shouted screamed warned threatened court corte judge lawyer abogado hearing audiencia"
 )
 
 

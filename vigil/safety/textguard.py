@@ -552,7 +552,8 @@ _MORE_THREATS = tuple(
         r"|\b(?:throw|toss|chuck|hurl|avienten|tiren) (?:whatever|everything|anything|stuff|bottles|bricks|rocks"
         r"|botellas|todo lo que)\b"
         r"|\b(?:slip|put|sneak|spike|lace) (?:\w+ )?(?:something|somethin|stuff|pills|drugs|algo) (?:in|into|en) "
-        r"(?:the |their |his |her |su |sus )?(?:\w+ ){0,3}?(?:food|drinks?|coffee|water|comida|cafe|agua|bebida)\b"
+        r"(?:the |their |his |her |su |sus )?(?:\S+ ){0,3}?(?:food|drinks?|coffee|water|comida|cafe|agua|bebida)\b"
+        r"|\bmet(?:er|an|e)(?:le|les) (?:un |unos )?(?:tiros?|balazos?|plomazos?)\b"
         r"|\btacle\w*|\btaclear\w*",
         r"\b(?:see|let'?s see) how long (?:his|her|their|your) luck\b|\bcuanto le(?:s)? dura la suerte\b"
         r"|\bfamil(?:y|ia)(?: \w+){0,4}?,? (?:(?:he|she|they) )?(?:should|better|needs to) think about (?:that|it)\b"
@@ -988,7 +989,8 @@ def _contact_details(reader: _Reader) -> Iterable[Reason]:
 
 # Licence plates: the plate of a vehicle used in the operation is documentation; a private car's is not.
 _PRIVATE_CAR = Gated(
-    r"\b(?:his|her|their|my neighbou?r's|(?:the|that) \w+'s|su|sus) (?:own |personal |private |wife's |husband's )?"
+    r"\b(?:his|her|their|my neighbou?r's|(?:(?:the|that) )?\w+'s|su|sus)"
+    r" (?:own |personal |private |wife's |husband's )?"
     r"(?:\w+ ){0,2}?(?:car|truck|pickup|ride|jeep|minivan|camry|civic|corolla|charger|ford|honda|chevy|troca|carro"
     r"|coche|auto|suv|mustang|jetta|sentra)\b"
     r"|\b(?:carro|coche|troca|camioneta|auto|van|jeep) (?:personal |particular |propi[oa] )?(?:del|de la|de su|de ese"
@@ -1075,7 +1077,8 @@ _ROUTINE = Gated(
     r"|\b\d{1,2}(?::\d\d)? ?(?:am|pm)? sharp\b|\bentre semana\b"
     r"|\b(?:every|each|cada) (?:other )?(?:friday|thursday|tuesday|wednesday|saturday|weekend|viernes|jueves|martes"
     r"|miercoles|sabado|quince dias)\b|\bmost (?:days|nights|mornings)\b|\bcasi todos los dias\b"
-    r"|\blike clockwork\b|\bcomo (?:un )?reloj\b|\bnever misses\b|\bnunca falta\b|\balways (?:stops|goes|eats|parks)"
+    r"|\btodos los (?:martes|miercoles|jueves|viernes|sabados)\b|\blike clockwork\b|\bcomo (?:un )?reloj\b"
+    r"|\bnever misses\b|\bnunca falta\b|\balways (?:stops|goes|eats|parks)"
     r"\b|\bsiempre se (?:para|va|estaciona)\b|\bsame route\b|\bmisma ruta\b"
 )
 _ROUTINE_PLACE = Gated(
