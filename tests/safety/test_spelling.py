@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from vigil.safety.spelling import plain
-from vigil.safety.textguard import Reason, check
+from vigil.safety.spelling import unswap
+from vigil.safety.textguard import Reason, check, plain
 
 
 @pytest.mark.parametrize(
@@ -56,14 +56,10 @@ def test_misspelt_threats_are_refused_as_threats(text: str) -> None:
     ],
 )
 def test_two_swapped_letters_are_put_back_in_cue_words(typed: str, read: str) -> None:
-    from vigil.safety.spelling import unswap
-
     assert unswap(typed) == read
 
 
 def test_other_words_keep_their_letters() -> None:
-    from vigil.safety.spelling import unswap
-
     assert unswap("There were Three vans, form lines") == "There were Three vans, form lines"
 
 

@@ -1,7 +1,7 @@
 """Undo the ways people misspell, on purpose or not, before the threat rules and the model read a text.
 
-`plain(text)` takes the raw text and returns the guard's folded, lower-cased reading (see `textguard.fold_lower`)
-with, in this order:
+`textguard.plain(text)` is the guard's folded, lower-cased reading of a raw text (`textguard.fold_lower`) with, in
+this order (`join_spaced` does the first on the raw text, `respell` the others):
 
 1. letters typed one by one joined again ("k i l l" -> "kill"; a run of three or more single letters, each followed
    by one space; several spaces still part words);
@@ -177,16 +177,15 @@ def _respelt(word: str) -> str:
     return harm.get(_skeleton(word), word)
 
 
-def plain(text: str, low: str | None = None) -> str:
-    """The guard's folded, lower-cased reading of `text`, misspellings undone (see the module docstring). `low`, when
-    given, is `fold_lower(text)` already computed."""
-    from vigil.safety.textguard import fold_lower
+def join_spaced(text: str) -> str | None:
+    """Step 1 on the raw text: letters typed one by one joined again, or None when the text has none."""
+    if _SPACED_HINT.search(text) is None or _SPACED.search(text) is None:
+        return None
+    return _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
 
-    spaced = _SPACED.search(text) if _SPACED_HINT.search(text) else None
-    if spaced is not None:
-        low = fold_lower(_SPACED.sub(lambda m: m.group(0).replace(" ", ""), text))
-    elif low is None:
-        low = fold_lower(text)
+
+def respell(low: str) -> str:
+    """Steps 2 to 5 on the guard's folded, lower-cased text."""
     if _LEET_HINT.search(low):
         low = _LEET_WORD.sub(_unleet, low)
     if any(c * 3 in low for c in set(low) if "a" <= c <= "z"):

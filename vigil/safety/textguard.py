@@ -327,10 +327,11 @@ class _Reader:
 
     @property
     def plain(self) -> str:
-        """The lower-cased text with misspellings undone (`spelling.plain`): what the threat rules read a second time
-        and what the model reads."""
+        """The lower-cased text with misspellings undone (`vigil.safety.spelling`): what the threat rules read a second
+        time and what the model reads."""
         if self._plain is None:
-            self._plain = spelling.plain(self.text, self.low)
+            joined = spelling.join_spaced(self.text)
+            self._plain = spelling.respell(fold_lower(joined) if joined is not None else self.low)
         return self._plain
 
     @property
@@ -1191,6 +1192,11 @@ def _model_reading(reader: _Reader) -> str:
 def model_reading(text: str) -> str:
     """`_model_reading` of a raw text: what training reads, so the model learns what it is later shown."""
     return _model_reading(_Reader(text))
+
+
+def plain(text: str) -> str:
+    """The guard's lower-cased reading of `text` with misspellings undone (see `vigil.safety.spelling`)."""
+    return _Reader(text).plain
 
 
 def fold_lower(text: str) -> str:
