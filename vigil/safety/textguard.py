@@ -648,7 +648,11 @@ _NOT_NAMES = frozenset(
 
 
 _PRIVATE_KNOWLEDGE = Gated(
-    r"(?:\b(?:is|was|like)|,) (?:my|mi) (?:coworker|co-worker|neighbou?r|boss|friend|cousin|sister|brother|aunt|uncle"
+    r"\breal name\b|\bnombre (?:verdadero|real)\b|\bgrew up (?:on|in|at|with|near)\b|\bcrecio (?:en|por|con)\b"
+    r"|\bfue mi (?:maestr[oa]|profe|entrenador[a]?|vecin[oa]|companer[oa])\b|\b(?:was|is) my (?:old )?(?:teacher"
+    r"|coach|classmate|landlord)\b|\bbabysat\b|\ble cuide\b|\b(?:know|knew) (?:\w+ ){0,3}?personally\b"
+    r"|\bconozco a (?:\w+ ){0,3}?en persona\b"
+    r"|(?:\b(?:is|was|like)|,) (?:my|mi) (?:coworker|co-worker|neighbou?r|boss|friend|cousin|sister|brother|aunt|uncle"
     r"|companer[oa]|vecin[oa]|jefe|amig[oa]|prim[oa]|herman[oa]|tia|tio)(?:'s|s)? (?:husband|wife|son|daughter|ex"
     r"|boyfriend|girlfriend)\b|(?:\b(?:es|era|a)|,) (?:el|la) (?:esposo|esposa|hijo|hija|novio|novia|ex) de mi\b"
     r"|\b(?:looked|looks) (?:just |exactly )?like\b|\bse parec(?:e|ia) a\b|\bis definitely\b|\b(?:i'?m|estoy) "
@@ -791,7 +795,11 @@ _INFORMER_ACT = Gated(
     r"|\b(?:reporting|reports|reported|reportando|reporta|denunciando|denuncia) (?:\w+ ){0,2}?(?:people|gente"
     r"|neighbou?rs|vecinos|workers|trabajadores|us|a la gente) (?:to|a) (?:ice|immigration|inmigracion|la migra"
     r"|the feds|los federales)\b|\b(?:got|consiguio|sacaron|saco) (?:our|my|the|nuestra|mi|la|las) (?:address|names"
-    r"|direccion|nombres) (?:from|de|por)\b|\bcalled it in\b"
+    r"|direccion|nombres) (?:from|de|por)\b|\bcalled it in\b|\bmade the call\b|\bhizo la llamada\b"
+    r"|\b(?:points|pointed) out (?:who|which)\b|\bsenala(?:ba)? (?:a )?quien\b"
+    r"|\b(?:told|tells) (?:immigration|ice|the feds|la migra) (?:that )?(?:the|we|they|he|she|our|my)\b"
+    r"|\b(?:le )?dijo a (?:inmigracion|ice|la migra|los federales) que\b"
+    r"|\b(?:tip|aviso|pitazo|llamada) (?:about|de|sobre) (?:\S+ ){0,8}?(?:came from|vino de)\b"
     r"|\b(?:fue|was|it was) (?:el|la|the) (?:\w+ ){1,2}?(?:el que|la que|quien|who) (?:los |las |nos |lo |la |me |les "
     r"|us |them )?(?:llamo|denuncio|aviso|called|reported|tipped)\b"
 )
@@ -1113,14 +1121,15 @@ _PRIVATE_ACT = Gated(
     r"|saca(?:r)? (?:a pasear )?al perro"
     r"|va al (?:gimnasio|gym)|va a la alberca|corre (?:por|todas|todos)|deja a su(?:s)? hij[oa]s?"
     r"|recoge a su(?:s)? hij[oa]s?"
-    r"|se sienta en|banca|misa|sale de su casa|compra (?:su )?cafe|recoge su cafe|antes de su turno)\b"
+    r"|se sienta en|banca|misa|sale de su casa|compra (?:su )?cafe|recoge su cafe|antes de su turno"
+    r"|coach(?:es)? (?:at|the)|entrena (?:en|a|al))\b"
 )
 _HABIT_OR_TIME = Gated(
     r"\b(?:\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)|noon|midnight|every|each|daily|always|usually|siempre"
     r"|diario|todos los|todas las|cada|most (?:days|nights|mornings)|mornings|sundays?|saturdays?|weekdays|weekends"
     r"|mon|tue|wed|thu|fri|lunes|martes|miercoles|jueves|viernes|sabados|domingos?|entre semana|a las \d|at \d"
     r"|around \d|about \d|like \d|como a las|(?:misa|mass|servicio|service) (?:de |at )?(?:las )?\d"
-    r"|before (?:sunrise|shift|work)|antes de su turno)\b"
+    r"|before (?:sunrise|shift|work)|antes de su turno|los fines(?: de semana)?|fines de semana)\b"
 )
 
 
