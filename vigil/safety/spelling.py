@@ -13,8 +13,11 @@ this order (`join_spaced` does the first on the raw text, `respell` the others):
    as that word ("kil" -> "kill", "matarloss" -> "matarlos", "maatenlos" -> "matenlos"); real words that share a
    skeleton with one ("shot", "bet") are never changed.
 
-Invariant: `plain` only ever rewrites words; it never adds a word of harm that was not spelt, however badly. What is
-left (syllables spaced apart, letters swapped) is for the model's character n-grams.
+Before all of these, `unswap` (which keeps the length, so every rule reads its result) puts back two swapped letters
+in the rules' cue words and words of harm ("agnet" -> "agent", "livse" -> "lives").
+
+Invariant: these passes only ever rewrite words; they never add a word of harm that was not spelt, however badly.
+What is left (syllables spaced apart, other typos) is for the model's character n-grams.
 """
 
 from __future__ import annotations
@@ -30,7 +33,6 @@ _LEET_HINT = re.compile(r"[013457](?<=[a-z][013457])")
 _LEET_WORD = re.compile(r"\b[a-z][a-z0-9]*[013457][a-z0-9]*\b")
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t"}
 _RUNS = re.compile(r"([a-z])\1{2,}")
-_WORD = re.compile(r"[a-z]+")
 
 _SMS = {
     "q": "que",
