@@ -24,6 +24,7 @@ Rules for English and Spanish always run together, because reporters mix languag
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 import unicodedata
@@ -582,9 +583,10 @@ _OFFICER_SPEECH = Gated(
 
 
 def _without_officer_speech(low: str, mentions: Sequence[_Mention]) -> str:
+    ends = [x.end for x in mentions]  # mentions are sorted by their end
     for m in _OFFICER_SPEECH.finditer(low):
-        before = [x for x in mentions if x.end <= m.start() and m.start() - x.end <= 60]
-        if before and before[-1].kind is _Kind.OFFICER:
+        i = bisect.bisect_right(ends, m.start()) - 1
+        if i >= 0 and m.start() - ends[i] <= 60 and mentions[i].kind is _Kind.OFFICER:
             low = low[: m.start("clause")] + " " * (m.end("clause") - m.start("clause")) + low[m.end("clause") :]
     return low
 
@@ -647,25 +649,24 @@ _NOT_NAMES = frozenset(
 )
 
 
+# One word boundary before one alternation: tried once at each position, not once per branch.
 _PRIVATE_KNOWLEDGE = Gated(
-    r"\breal name\b|\bnombre (?:verdadero|real)\b|\bgrew up (?:on|in|at|with|near)\b|\bcrecio (?:en|por|con)\b"
-    r"|\bfue mi (?:maestr[oa]|profe|entrenador[a]?|vecin[oa]|companer[oa])\b|\b(?:was|is) my (?:old )?(?:teacher"
-    r"|coach|classmate|landlord)\b|\bbabysat\b|\ble cuide\b|\b(?:know|knew) (?:\w+ ){0,3}?personally\b"
-    r"|\bconozco a (?:\w+ ){0,3}?en persona\b"
-    r"|(?:\b(?:is|was|like)|,) (?:my|mi) (?:coworker|co-worker|neighbou?r|boss|friend|cousin|sister|brother|aunt|uncle"
-    r"|companer[oa]|vecin[oa]|jefe|amig[oa]|prim[oa]|herman[oa]|tia|tio)(?:'s|s)? (?:husband|wife|son|daughter|ex"
-    r"|boyfriend|girlfriend)\b|(?:\b(?:es|era|a)|,) (?:el|la) (?:esposo|esposa|hijo|hija|novio|novia|ex) de mi\b"
-    r"|\b(?:looked|looks) (?:just |exactly )?like\b|\bse parec(?:e|ia) a\b|\bis definitely\b|\b(?:i'?m|estoy) "
-    r"(?:pretty |muy )?(?:sure|segur[oa])\b"
-    r"|\b(?:i|we) (?:know|knew|recogni[sz]ed?) (?:him|her|them|that \w+|the \w+)(?: \w+){0,2}? from\b"
-    r"|\b(?:i|we) went to (?:school|high school|church) with (?:him|her|them)\b"
-    r"|\b(?:lo|la|los|las) conozco (?:de|del|desde)\b|\b(?:iba|fue|va) (?:en|a) mi (?:escuela|prepa|salon|iglesia)\b"
-    r"|\b(?:my|our|mi|nuestro|nuestra) (?:old )?(?:classmate|companer[oa] de (?:escuela|clase)|cousin's ex)\b"
-    r"|\b(?:i|we) know (?:his|her|their) (?:family|sister|brother|mom|mother|dad|wife|husband|kids)\b"
-    r"|\b(?:he|she)(?:'s| is|s) my (?:neighbou?r|cousin|classmate|coworker|ex|landlord)\b"
-    r"|\b(?:from|de) (?:my|our|mi|nuestra) (?:church|neighbou?rhood|block|building|gym|iglesia|colonia|cuadra)\b"
-    r"|\bcoach(?:ed|es)? my\b|\b(?:lo|la) conozco\b|\b(?:iba|fue) (?:en|a) mi (?:salon|clase)\b"
-    r"|\bsu (?:mama|papa|familia|esposa|hermana) vive en mi\b|\bconozco a su (?:familia|mama|hermana|esposa)\b"
+    r"\b(?:real name\b|nombre (?:verdadero|real)\b|grew up (?:on|in|at|with|near)\b|crecio (?:en|por|con)\b"
+    r"|fue mi (?:maestr[oa]|profe|entrenador[a]?|vecin[oa]|companer[oa])\b|(?:was|is) my (?:old )?(?:teacher|coach"
+    r"|classmate|landlord)\b|babysat\b|le cuide\b|(?:know|knew) (?:\w+ ){0,3}?personally\b"
+    r"|conozco a (?:\w+ ){0,3}?en persona\b|(?:is|was|like|,) (?:my|mi) (?:coworker|co-worker|neighbou?r|boss"
+    r"|friend|cousin|sister|brother|aunt|uncle|companer[oa]|vecin[oa]|jefe|amig[oa]|prim[oa]|herman[oa]|tia"
+    r"|tio)(?:'s|s)? (?:husband|wife|son|daughter|ex|boyfriend|girlfriend)\b|(?:es|era|a|,) (?:el|la) (?:esposo"
+    r"|esposa|hijo|hija|novio|novia|ex) de mi\b|(?:looked|looks) (?:just |exactly )?like\b|se parec(?:e|ia) a\b"
+    r"|is definitely\b|(?:i'?m|estoy) (?:pretty |muy )?(?:sure|segur[oa])\b|(?:i|we) (?:know|knew"
+    r"|recogni[sz]ed?) (?:him|her|them|that \w+|the \w+)(?: \w+){0,2}? from\b|(?:i|we) went to (?:school"
+    r"|high school|church) with (?:him|her|them)\b|(?:lo|la|los|las) conozco (?:de|del|desde)\b|(?:iba|fue"
+    r"|va) (?:en|a) mi (?:escuela|prepa|salon|iglesia)\b|(?:my|our|mi|nuestro|nuestra) (?:old )?(?:classmate"
+    r"|companer[oa] de (?:escuela|clase)|cousin's ex)\b|(?:i|we) know (?:his|her|their) (?:family|sister|brother"
+    r"|mom|mother|dad|wife|husband|kids)\b|(?:he|she)(?:'s| is|s) my (?:neighbou?r|cousin|classmate|coworker|ex"
+    r"|landlord)\b|(?:from|de) (?:my|our|mi|nuestra) (?:church|neighbou?rhood|block|building|gym|iglesia|colonia"
+    r"|cuadra)\b|coach(?:ed|es)? my\b|(?:lo|la) conozco\b|(?:iba|fue) (?:en|a) mi (?:salon|clase)\b|su (?:mama"
+    r"|papa|familia|esposa|hermana) vive en mi\b|conozco a su (?:familia|mama|hermana|esposa)\b)"
 )
 
 
@@ -700,10 +701,14 @@ def _names_person(reader: _Reader) -> Iterable[Reason]:
         return
     # Who called ICE, said other ways ("sold us out", "the tip came from", "trajo a la migra"), with a name or a
     # pointer (a house, a shop) in the same sentence.
+    looked: set[tuple[int, int]] = set()
     for m in _INFORMER_ACT.finditer(reader.low):
         start = max(reader.low.rfind(c, 0, m.start()) for c in ".!?;\n") + 1
         ends = [i for i in (reader.low.find(c, m.end()) for c in ".!?;\n") if i >= 0]
         end = min(ends) if ends else len(reader.low)
+        if (start, end) in looked:
+            continue  # one look per sentence, however many such phrases it holds
+        looked.add((start, end))
         if _NOBODY_KNOWS.search(reader.low, start, end):
             continue
         cased = reader.cased[start:end] if reader.cased is not None else ""
