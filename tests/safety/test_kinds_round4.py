@@ -42,3 +42,26 @@ def test_it_refuses_with_the_precise_reason(text: str, reason: Reason) -> None:
 )
 def test_what_officers_said_and_an_unnamed_caller_are_accepted(text: str) -> None:
     assert check(text).ok
+
+
+def _representatives() -> list[tuple[str, str, bool]]:
+    """For every kind in English and Spanish, one text: a trained one where there is one (a held-out one otherwise:
+    Spanish organisations), preferring the plain (not roughed-up) first text of a family of the latest round."""
+    from vigil.safety.corpus import KINDS, load
+
+    chosen: dict[tuple[str, str], tuple[str, str, bool]] = {}
+    examples = load()
+    order = lambda e: (e.split != "train", not e.id.endswith("-00"), not e.family.startswith("r4"))  # noqa: E731
+    for example in sorted(examples, key=order):
+        key = (example.kind, example.language)
+        if example.language in ("en", "es") and key not in chosen:
+            chosen[key] = (example.id, example.text, example.refuse)
+    assert {(kind, language) for kind in KINDS for language in ("en", "es")} <= chosen.keys()
+    return sorted(chosen.values())
+
+
+@pytest.mark.parametrize(("example_id", "text", "refuse"), _representatives())
+def test_each_kind_in_both_languages_is_decided_as_labelled(example_id: str, text: str, refuse: bool) -> None:
+    result = check(text)
+    assert result.ok != refuse, (example_id, result)
+    assert not result.held, (example_id, result)
