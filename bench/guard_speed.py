@@ -60,14 +60,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
-    texts = [e.text for e in load()]
+    examples = load()
+    texts = [e.text for e in examples]
+    # 4,000-char texts below: corpus texts glued together (every kind), lawful ones alone, hostile fragments.
     check("warm up: numpy, scikit-learn and the model load on the first text")
-    # 4,000-char texts: corpus texts glued together (every kind), and repeated hostile fragments.
     joined = " ".join(texts)
     long_texts = [joined[i : i + 4000] for i in range(0, 4000 * 40, 4000)]
     long_texts += [
         (fragment * 4000)[:4000] for fragment in ("the agent the agent's ", "1 2 3 4 5 ", "vive en su casa ")
     ]
+    # Long legitimate texts too: a refused text may stop before the model, an accepted one never does.
+    lawful = " ".join(e.text for e in examples if not e.refuse)
+    long_texts += [lawful[i : i + 4000] for i in range(0, 4000 * 20, 4000)]
     print(f"== text guard, {len(texts)} corpus texts (up to {max(map(len, texts))} chars), {len(long_texts)} of 4,000")
     guard = _times(texts, check, args.rounds)
     sha = _times(texts, lambda t: hashlib.sha256(t.encode()).digest(), args.rounds)

@@ -61,3 +61,17 @@ def test_the_direct_score_equals_the_trained_features(texts: list[str]) -> None:
         row = statistical.features([prepared])
         z = float(row.data @ model.weights[row.indices]) + model.intercept
         assert model.score(prepared) == pytest.approx(float(1.0 / (1.0 + np.exp(-z))), abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "written"),
+    [
+        (r"\bab|\bc(?:d|e)|\b[x|y]", r"\b(?:ab|c(?:d|e)|[x|y])"),
+        (r"\bab|c", r"\bab|c"),  # not every alternative starts at a word boundary
+        (r"\b(?:a|b)", r"\b(?:a|b)"),  # one alternative only
+    ],
+)
+def test_a_word_boundary_common_to_every_alternative_is_tested_once(pattern: str, written: str) -> None:
+    from vigil.safety._prefilter import factored
+
+    assert factored(pattern) == written

@@ -11,7 +11,9 @@ Invariants:
   never trained on.
 - Held-out families are chosen by a hash of the family id, per kind, before any training: about one template family
   in four of every kind, one hand-written family in three, and the legacy examples keep the split they were written
-  with (their "heldout" part was written before the first rule).
+  with (their "heldout" part was written before the first rule). The third round (`_families3.py`) is held out
+  whole: it was written before the rules and the model were changed for it; the fourth (`_families4.py`) is trained
+  on whole.
 - The build is deterministic (seeded per family); the same families give the same bytes.
 """
 
@@ -29,6 +31,8 @@ from pathlib import Path
 
 from vigil.safety._families import ACCEPT_KINDS, FAMILIES, REFUSE_KINDS, SLOTS, Family
 from vigil.safety._families2 import FAMILIES_2
+from vigil.safety._families3 import FAMILIES_3
+from vigil.safety._families4 import FAMILIES_4
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "safety" / "guard_corpus.jsonl"
@@ -185,13 +189,18 @@ def _legacy(path: Path) -> Iterable[Example]:
 
 
 def build(
-    families: Sequence[Family] = FAMILIES, legacy: Path = LEGACY, later: Sequence[Family] = FAMILIES_2
+    families: Sequence[Family] = FAMILIES,
+    legacy: Path = LEGACY,
+    later: Sequence[Family] = FAMILIES_2,
+    held_round: Sequence[Family] = FAMILIES_3,
+    train_round: Sequence[Family] = FAMILIES_4,
 ) -> list[Example]:
     """Every example. `later` families (a later round) are split among themselves, so adding a round never moves an
-    earlier family between train and held-out."""
-    held = _held_out(families) | _held_out(later)
+    earlier family between train and held-out; every family of `held_round` (written before the rules and model were
+    changed for it) is held out, and every family of `train_round` (written after it) is trained on."""
+    held = _held_out(families) | _held_out(later) | {f.id for f in held_round}
     examples: list[Example] = []
-    for family in [*families, *later]:
+    for family in [*families, *later, *held_round, *train_round]:
         if family.kind not in KINDS or family.language not in LANGUAGES:
             raise ValueError(f"family {family.id}: unknown kind or language")
         for n, text in enumerate(_variants(family)):

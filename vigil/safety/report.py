@@ -119,10 +119,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--split", choices=("heldout", "train", "all"), default="heldout")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--round", metavar="PREFIX", default="", help="only families whose id starts so (r3-: blind)")
     args = parser.parse_args(argv)
-    examples = [e for e in load(args.corpus) if args.split == "all" or e.split == args.split]
+    examples = [
+        e
+        for e in load(args.corpus)
+        if (args.split == "all" or e.split == args.split) and e.family.startswith(args.round)
+    ]
     families = len({e.family for e in examples})
-    print(f"text guard on the {args.split} split of {args.corpus.name}: {len(examples)} texts in {families} families")
+    chosen = f" (families {args.round}*)" if args.round else ""
+    where = f"the {args.split} split of {args.corpus.name}{chosen}"
+    print(f"text guard on {where}: {len(examples)} texts in {families} families")
     print("\n".join(table(examples)))
     if args.show_errors:
         print("errors and held texts:")

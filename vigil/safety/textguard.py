@@ -24,6 +24,7 @@ Rules for English and Spanish always run together, because reporters mix languag
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 import unicodedata
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from vigil.safety import spelling
 from vigil.safety._prefilter import Gated
 
 if TYPE_CHECKING:
@@ -89,8 +91,7 @@ _MESSAGES: dict[Reason, StrPromise] = {
         "legal team: leave out the cars of anyone's private life."
     ),
     Reason.PERSONAL_DETAILS: _(
-        "It gives private details about a person (date of birth, workplace, routine, identity numbers). Leave them "
-        "out."
+        "It gives private details about a person (date of birth, workplace, routine, identity numbers). Leave them out."
     ),
     Reason.READS_UNSAFE: _(
         "It reads like a threat or like it exposes a person. Rephrase it to describe only what you saw at the scene."
@@ -169,7 +170,7 @@ OK = GuardResult(ok=True, reasons=())
 # 1. Normalisation
 
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'", "\u2032": "'"})
+_APOSTROPHES = re.compile("[\u2019\u2018\u02bc`\u00b4\u2032]")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
 _SPACES = re.compile(r"\s+")
 _COMMON_MARKS = re.compile("[\u0300-\u036f]+")
@@ -178,7 +179,8 @@ _COMMON_MARKS = re.compile("[\u0300-\u036f]+")
 def _fold(text: str) -> str:
     """NFKC, no invisible characters, no accents, plain apostrophes, single spaces; case is kept."""
     folded = unicodedata.normalize("NFKC", text)
-    folded = _INVISIBLE.sub("", folded).translate(_APOSTROPHES)
+    # Regular expressions, not str.translate: translating a text that is not ASCII looks up every character.
+    folded = _APOSTROPHES.sub("'", _INVISIBLE.sub("", folded))
     if not folded.isascii():
         # The common accents are one block of combining marks; a regex drops them at C speed. Any other combining mark
         # (other scripts) is found among the text's distinct characters and dropped the same way.
@@ -188,7 +190,7 @@ def _fold(text: str) -> str:
             if marks:
                 decomposed = decomposed.translate(marks)
         folded = unicodedata.normalize("NFC", decomposed)
-    return _SPACES.sub(" ", folded).strip()
+    return spelling.unswap(_SPACES.sub(" ", folded).strip())
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -296,10 +298,24 @@ _REPORTED_SPEECH = re.compile(
 _FIRST_PERSON_SPEAKER = re.compile(r"\b(?:i|we|yo|nosotros|i've|we've|i'd|we'd)(?: \w+)? ?$")
 
 
+def _unquote(low: str) -> str:
+    if "'" not in low and '"' not in low:
+        return low
+    return _REPORTED_SPEECH.sub(lambda m: _blank_quote(low, m), low)
+
+
+def _blank_quote(low: str, m: re.Match[str]) -> str:
+    if _FIRST_PERSON_SPEAKER.search(low, max(0, m.start() - 40), m.start("verb")):
+        return m.group(0)
+    head, tail = m.start("quote") - m.start(), m.end("quote") - m.start()
+    return m.group(0)[:head] + " " * (tail - head) + m.group(0)[tail:]
+
+
 class _Reader:
     """One text, normalised, with the people it mentions. Rules ask it who owns a cue."""
 
     def __init__(self, text: str) -> None:
+        self.text = text
         self.folded = _fold(text)
         self.low = self.folded.lower()
         # Lower-casing can change the length of exotic characters; names are then only looked for case-insensitively.
@@ -307,22 +323,33 @@ class _Reader:
         self.mentions = _mentions(self.low)
         self._activity: bool | None = None
         self._unquoted: str | None = None
+        self._plain: str | None = None
+        self._spoken: str | None = None
+
+    @property
+    def plain(self) -> str:
+        """The lower-cased text with misspellings undone (`vigil.safety.spelling`): what the threat rules read a second
+        time and what the model reads."""
+        if self._plain is None:
+            joined = spelling.join_spaced(self.text)
+            self._plain = spelling.respell(fold_lower(joined) if joined is not None else self.low)
+        return self._plain
 
     @property
     def without_reported_speech(self) -> str:
         """The text with what someone else was quoted saying blanked out (same length): an officer's threat, quoted,
         is documentation, not a threat by the reporter. What the reporter says they said themselves stays."""
         if self._unquoted is None:
-            self._unquoted = self.low
-            if "'" in self.low or '"' in self.low:
-                self._unquoted = _REPORTED_SPEECH.sub(self._blank_quote, self.low)
+            self._unquoted = _unquote(self.low)
         return self._unquoted
 
-    def _blank_quote(self, m: re.Match[str]) -> str:
-        if _FIRST_PERSON_SPEAKER.search(self.low, max(0, m.start() - 40), m.start("verb")):
-            return m.group(0)
-        head, tail = m.start("quote") - m.start(), m.end("quote") - m.start()
-        return m.group(0)[:head] + " " * (tail - head) + m.group(0)[tail:]
+    @property
+    def spoken(self) -> str:
+        """The text with what someone else said blanked out, quoted or reported by an officer without quotes ("the
+        agent told her they'd take her kids"): the officer's words are documentation."""
+        if self._spoken is None:
+            self._spoken = _without_officer_speech(self.without_reported_speech, self.mentions)
+        return self._spoken
 
     @property
     def activity(self) -> bool:
@@ -403,7 +430,8 @@ _THREATS = tuple(
         r"\b" + _INTENT_EN + _GAP + _VIOLENCE_EN + r"\b",
         r"(?:^|[.!?;,] ?)(?:kill|shoot|burn(?: down)?|torch|bomb|attack|beat|hang|lynch|stab) "
         r"(?:the|that|those|these|this|him|her|them|all|every|their|his)\b"
-        r"(?! (?:engine|motor|lights?|music|radio|video|footage|photos?|pictures?)\b)",
+        r"(?! (?:engine|motor|lights?|music|radio|video|footage|photos?|pictures?|raids?|deportations?|bill|policy|law"
+        r"|program|contract|funding|budget|redadas?)\b)",
         r"\b(?:hope|wish|pray)(?: that)? (?:\S+ ){0,3}?(?:dies|die|gets? (?:shot|killed|hurt|stabbed|run over)"
         r"|drops dead|burns)\b",
         r"\bdeserves? (?:to (?:die|be (?:shot|killed|hanged|hung|hurt|beaten|lynched|burned))|a bullet)",
@@ -453,7 +481,8 @@ _MORE_THREATS = tuple(
     for p in (
         # 1. slogans and chants
         r"\b(?:kill|shoot|hang|string up|end) " + _TARGET + r"(?:ice|migra|agents?|officers?|pigs?)\b",
-        r"\b(?:mata|maten|matar|matemos|cuelguen|colguemos) (?:a )?" + _TARGET
+        r"\b(?:mata|maten|matar|matemos|cuelguen|colguemos) (?:a )?"
+        + _TARGET
         + r"(?:ice|migra|migras|agentes?|de ice)\b",
         r"\b(?:only good|unico) (?:\w+ ){0,3}?(?:is a dead|es (?:el )?(?:\w+ )?muerto)\b",
         r"\b(?:dead|muert[oa]s?) (?:agents?|migras?|ice)\b|\bmigra (?:buena|muerta)\b|\bdeserve (?:a|the) bullet\b",
@@ -505,14 +534,92 @@ _MORE_THREATS = tuple(
         r"|arlos) a la fuerza\b"
         r"|\b(?:denle|denles|dale|dales) (?:duro|en la madre|una calentada)\b|\b(?:rodeenlo|rodeenlos|tumbenlo"
         r"|tumbenlos)\b",
+        # 5. fourth round: vehicles and objects as weapons, veiled threats and chants said other ways
+        r"\b(?:plow|plough|mow|swerve|slam|floor it|drive|ram) (?:\S+ ){0,3}?(?:into|through|down) (?:them|him|her"
+        r"|the (?:\w+ )?(?:agents?|migra|cops|officers?|deputy|snitch))\b|\bmow (?:them|him|her|\w+) down\b",
+        r"\bdrop (?:\S+ ){0,2}?(?:blocks|bricks|rocks|stones|concrete) on\b|\bapedre\w+"
+        r"|\b\w+(?:los|las|lo|la|le|les) (?:con|a) (?:bates|palos|piedras|machetes|cuchillos|pistolas|pedradas)\b"
+        r"|\b(?:rompan|quiebren|revienten|partan)(?:le|les) (?:la|el|los|las) \w+",
+        r"\b(?:could|might|may) be (?:his|her|their|your) last\b|\bwish (?:he|she|they|you) never (?:came|showed)\b"
+        r"|\bpuede ser (?:la|su) ultim[oa]\b|\b(?:le|les|te) puede pasar (?:cualquier cosa|algo|de todo)\b"
+        r"|\bcatch fire around\b|\b(?:remember|recordamos|no olvidamos) (?:your |sus )?(?:faces|caras)\b"
+        r"|\bhope (?:his|her|their|your) brakes\b|\b(?:le|les) fallen los frenos\b"
+        r"|\b(?:gonna|going to) have a (?:really |real )?bad night\b|\ble va a ir muy mal\b",
+        r"\b(?:bring|grab|get|take|traigan|lleven|saquen) (?:your |ur |the |their |sus |las |los )?(?:guns?|weapons?"
+        r"|knives|pistols?|rifles?|armas|pistolas|cuchillos|machetes)\b|\baim (?:for|at) (?:the |da )?(?:agents?|them"
+        r"|him|her|migra|ice|cops)\b"
+        r"|\b(?:everyone|everybody|anyone|anybody|whoever|all of you|y'?all|todos los que) (?:\w+ )?(?:with|who (?:has"
+        r"|have)|that (?:has|have)|tengan|traigan) (?:a |an |their |your |un |una |sus )?(?:bats?|guns?|pipes|knives"
+        r"|weapons?|bates|armas|palos)\b"
+        r"|\b(?:throw|toss|chuck|hurl|avienten|tiren) (?:whatever|everything|anything|stuff|bottles|bricks|rocks"
+        r"|botellas|todo lo que)\b"
+        r"|\b(?:slip|put|sneak|spike|lace) (?:\w+ )?(?:something|somethin|stuff|pills|drugs|algo) (?:in|into|en) "
+        r"(?:the |their |his |her |su |sus )?(?:\S+ ){0,3}?(?:food|drinks?|coffee|water|comida|cafe|agua|bebida)\b"
+        r"|\bmet(?:er|an|e)(?:le|les) (?:un |unos )?(?:tiros?|balazos?|plomazos?)\b"
+        r"|\btacle\w*|\btaclear\w*",
+        r"\b(?:see|let'?s see) how long (?:his|her|their|your) luck\b|\bcuanto le(?:s)? dura la suerte\b"
+        r"|\bfamil(?:y|ia)(?: \w+){0,4}?,? (?:(?:he|she|they) )?(?:should|better|needs to) think about (?:that|it)\b"
+        r"|\bfamilia,? (?:q|que) lo piense\b|\bwhen (?:he|she|they|you) least expects? it\b"
+        r"|\bcuando menos (?:se )?lo esper[ae]n?\b|\bbites? back\b|\bend up (?:as |in )(?:a )?(?:headline|hospital"
+        r"|body bag|ditch|obituar\w*)\b|\b(?:long|buena|larga) memor(?:y|ies|ia)\b"
+        r"|\bwon'?t enjoy (?:his|her|their|your) (?:next )?visit\b|\bno le va a gustar su proxima visita\b"
+        r"|\b(?:we'?ll be seeing|we will be seeing|nos vamos a ver con) (?:\S+ ){0,4}?(?:soon|pronto)\b"
+        r"|\bhas (?:his|her|your|their) address\b|\bpray (?:that )?nothing happens\b"
+        r"|\brece para que no le pase nada\b",
+        r"\b(?:burn|fuego a) (?:la |da |the )?(?:ice|migra|agents?)\b|\b(?:ice|migra|agents?) ?= ?(?:targets?|dead"
+        r"|muertos?)\b|\bkill (?:da|la) migra\b",
     )
 )
 
 
+# What an officer was reported to say, without quotes ("the agent told her they'd take her kids", "nos grito que nos
+# iba a atropellar"): the clause after the verb of speech is the officer's words, not the reporter's.
+_OFFICER_SPEECH = Gated(
+    r"\b(?:said|says|told|tells|tell|telling|yelled|shouted|screamed|warned|threatened|dijo|dijeron|grito|gritaron"
+    r"|amenazo"
+    r"|amenazaron|advirtio)\b(?: (?:to )?(?:him|her|them|us|me|the \w+|al \w+|a la \w+|le|les|nos|me))?"
+    r"(?: (?:that|que|to|con))? (?P<clause>[^.!?;]{2,200})"
+)
+
+
+def _without_officer_speech(low: str, mentions: Sequence[_Mention]) -> str:
+    ends = [x.end for x in mentions]  # mentions are sorted by their end
+    for m in _OFFICER_SPEECH.finditer(low):
+        i = bisect.bisect_right(ends, m.start()) - 1
+        if i >= 0 and m.start() - ends[i] <= 60 and mentions[i].kind is _Kind.OFFICER:
+            low = low[: m.start("clause")] + " " * (m.end("clause") - m.start("clause")) + low[m.end("clause") :]
+    return low
+
+
+_AROUND_CHANGE = 12  # words read again on each side of a word the spelling pass changed
+
+
+def _changed_parts(low: str, plain: str) -> tuple[str, list[_Mention]]:
+    """The misspelling-undone reading, cut to the words around what the spelling pass changed (a long text with one
+    "u" for "you" is not read twice); whole when the pass joined letters typed apart (the words no longer line up)."""
+    before, after = low.split(" "), plain.split(" ")
+    if len(before) == len(after):
+        spans: list[list[int]] = []
+        for i, (old, new) in enumerate(zip(before, after, strict=True)):
+            if old != new:
+                start, end = max(0, i - _AROUND_CHANGE), i + _AROUND_CHANGE + 1
+                if spans and start <= spans[-1][1]:
+                    spans[-1][1] = end
+                else:
+                    spans.append([start, end])
+        plain = "\n".join(" ".join(after[start:end]) for start, end in spans)
+    return _unquote(plain), _mentions(plain)
+
+
 def _threats(reader: _Reader) -> Iterable[Reason]:
-    text = reader.without_reported_speech
-    if any(p.search(text) for p in _THREATS) or any(p.search(text) for p in _MORE_THREATS):
-        yield Reason.THREAT
+    texts = [reader.spoken]
+    if reader.plain != reader.low:
+        # "k1ll", "matarloss", "k i l l": misspelt on purpose or not
+        texts.append(_without_officer_speech(*_changed_parts(reader.low, reader.plain)))
+    for text in texts:
+        if any(p.search(text) for p in _THREATS) or any(p.search(text) for p in _MORE_THREATS):
+            yield Reason.THREAT
+            return
 
 
 # Identity: a name given to an officer, or to someone blamed for calling the authorities.
@@ -542,16 +649,24 @@ _NOT_NAMES = frozenset(
 )
 
 
+# One word boundary before one alternation: tried once at each position, not once per branch.
 _PRIVATE_KNOWLEDGE = Gated(
-    r"\b(?:i|we) (?:know|knew|recogni[sz]ed?) (?:him|her|them|that \w+|the \w+)(?: \w+){0,2}? from\b"
-    r"|\b(?:i|we) went to (?:school|high school|church) with (?:him|her|them)\b"
-    r"|\b(?:lo|la|los|las) conozco (?:de|del|desde)\b|\b(?:iba|fue|va) (?:en|a) mi (?:escuela|prepa|salon|iglesia)\b"
-    r"|\b(?:my|our|mi|nuestro|nuestra) (?:old )?(?:classmate|companer[oa] de (?:escuela|clase)|cousin's ex)\b"
-    r"|\b(?:i|we) know (?:his|her|their) (?:family|sister|brother|mom|mother|dad|wife|husband|kids)\b"
-    r"|\b(?:he|she)(?:'s| is|s) my (?:neighbou?r|cousin|classmate|coworker|ex|landlord)\b"
-    r"|\b(?:from|de) (?:my|our|mi|nuestra) (?:church|neighbou?rhood|block|building|gym|iglesia|colonia|cuadra)\b"
-    r"|\bcoach(?:ed|es)? my\b|\b(?:lo|la) conozco\b|\b(?:iba|fue) (?:en|a) mi (?:salon|clase)\b"
-    r"|\bsu (?:mama|papa|familia|esposa|hermana) vive en mi\b|\bconozco a su (?:familia|mama|hermana|esposa)\b"
+    r"\b(?:real name\b|nombre (?:verdadero|real)\b|grew up (?:on|in|at|with|near)\b|crecio (?:en|por|con)\b"
+    r"|fue mi (?:maestr[oa]|profe|entrenador[a]?|vecin[oa]|companer[oa])\b|(?:was|is) my (?:old )?(?:teacher|coach"
+    r"|classmate|landlord)\b|babysat\b|le cuide\b|(?:know|knew) (?:\w+ ){0,3}?personally\b"
+    r"|conozco a (?:\w+ ){0,3}?en persona\b|(?:is|was|like|,) (?:my|mi) (?:coworker|co-worker|neighbou?r|boss"
+    r"|friend|cousin|sister|brother|aunt|uncle|companer[oa]|vecin[oa]|jefe|amig[oa]|prim[oa]|herman[oa]|tia"
+    r"|tio)(?:'s|s)? (?:husband|wife|son|daughter|ex|boyfriend|girlfriend)\b|(?:es|era|a|,) (?:el|la) (?:esposo"
+    r"|esposa|hijo|hija|novio|novia|ex) de mi\b|(?:looked|looks) (?:just |exactly )?like\b|se parec(?:e|ia) a\b"
+    r"|is definitely\b|(?:i'?m|estoy) (?:pretty |muy )?(?:sure|segur[oa])\b|(?:i|we) (?:know|knew"
+    r"|recogni[sz]ed?) (?:him|her|them|that \w+|the \w+)(?: \w+){0,2}? from\b|(?:i|we) went to (?:school"
+    r"|high school|church) with (?:him|her|them)\b|(?:lo|la|los|las) conozco (?:de|del|desde)\b|(?:iba|fue"
+    r"|va) (?:en|a) mi (?:escuela|prepa|salon|iglesia)\b|(?:my|our|mi|nuestro|nuestra) (?:old )?(?:classmate"
+    r"|companer[oa] de (?:escuela|clase)|cousin's ex)\b|(?:i|we) know (?:his|her|their) (?:family|sister|brother"
+    r"|mom|mother|dad|wife|husband|kids)\b|(?:he|she)(?:'s| is|s) my (?:neighbou?r|cousin|classmate|coworker|ex"
+    r"|landlord)\b|(?:from|de) (?:my|our|mi|nuestra) (?:church|neighbou?rhood|block|building|gym|iglesia|colonia"
+    r"|cuadra)\b|coach(?:ed|es)? my\b|(?:lo|la) conozco\b|(?:iba|fue) (?:en|a) mi (?:salon|clase)\b|su (?:mama"
+    r"|papa|familia|esposa|hermana) vive en mi\b|conozco a su (?:familia|mama|hermana|esposa)\b)"
 )
 
 
@@ -584,6 +699,22 @@ def _names_person(reader: _Reader) -> Iterable[Reason]:
     if _INFORMER_IS.search(reader.low):
         yield Reason.IDENTITY
         return
+    # Who called ICE, said other ways ("sold us out", "the tip came from", "trajo a la migra"), with a name or a
+    # pointer (a house, a shop) in the same sentence.
+    looked: set[tuple[int, int]] = set()
+    for m in _INFORMER_ACT.finditer(reader.low):
+        start = max(reader.low.rfind(c, 0, m.start()) for c in ".!?;\n") + 1
+        ends = [i for i in (reader.low.find(c, m.end()) for c in ".!?;\n") if i >= 0]
+        end = min(ends) if ends else len(reader.low)
+        if (start, end) in looked:
+            continue  # one look per sentence, however many such phrases it holds
+        looked.add((start, end))
+        if _NOBODY_KNOWS.search(reader.low, start, end):
+            continue
+        cased = reader.cased[start:end] if reader.cased is not None else ""
+        if _PROPER_NAME.search(cased) or _POINTER.search(reader.low, start, end):
+            yield Reason.IDENTITY
+            return
     # "Someone called ICE. It was Walt, the one at 12 Oak St": the caller named in the next breath.
     for m in _SOMEONE_CALLED.finditer(reader.low):
         then = _IT_WAS.search(reader.low, m.end(), m.end() + 80)
@@ -615,7 +746,8 @@ def _names_person(reader: _Reader) -> Iterable[Reason]:
 _POINTER = Gated(
     r"\b(?:apt|apartment|unit|depto|departamento|cuarto|room|#) ?\d+\w?\b|\b(?:la|el|los|las) del (?:\d+\w?|\w+ piso)\b"
     r"|\bin (?:\d+\w?|apt \d+)\b|\b\d+ [a-z]+ (?:st|street|ave|avenue|rd|road|ln|lane|way|ct|dr|blvd)\b"
-    r"|\b(?:calle|avenida|privada) \w+(?: \d+)?\b|\bde la (?:tienda|llanteria|panaderia|carniceria|esquina)\b"
+    r"|\b(?:calle|avenida|privada) \w+(?: \d+)?\b|\b(?:de|en) la (?:tienda|llanteria|panaderia|carniceria|esquina"
+    r"|farmacia|lavanderia|tortilleria|fonda|estetica)\b|\bdel (?:taller|salon|mercado|restaurante)\b"
     r"|\b(?:from|at|owns|runs|manages) the (?:corner )?(?:store|shop|bodega|car wash|laundromat|restaurant|deli)\b"
     r"|\bthe (?:manager|owner|landlord|super|cashier)\b|\bel (?:dueno|encargado|gerente|casero)\b"
     r"|\b(?:upstairs|downstairs|next door|across the (?:street|hall)|de arriba|de abajo|de al lado|de enfrente)\b"
@@ -625,7 +757,7 @@ _NOBODY_KNOWS = Gated(
     r"|\bno (?:sabemos|se sabe|se) (?:quien|si)\b|\bnadie sabe\b|\bsomeone\b|\balguien\b"
 )
 _SOMEONE_CALLED = Gated(
-    r"\b(?:someone|somebody|a neighbou?r|alguien|un vecino|una vecina) (?:\w+ )?(?:called|reported|tipped off"
+    r"\b(?:someone|somebody|a neighbou?r|alguien|un vecino|una vecina) (?:\w+ ){0,3}?(?:called|reported|tipped off"
     r"|snitched on|turned (?:us|them|him|her) in|llamo a|le hablo a|les hablo a|les aviso|aviso a|denuncio"
     r"|nos denuncio)\b"
 )
@@ -647,6 +779,34 @@ _INFORMER_IS = Gated(
     r"(?:(?:los|las|lo|la|nos|me|les|le|them|us) )?"
     r"(?:called|reported|snitched|told|tipped"
     r"|turned|ratted|gave|llamo|denuncio|aviso|hablo|nos echo|les dio)\b"
+)
+
+
+_INFORMER_ACT = Gated(
+    r"\b(?:went|go|goes|ran|runs) to (?:the )?(?:cops|police|feds|ice|immigration|migra) (?:about|on)\b"
+    r"|\bsold (?:us|them|him|her|\w+) out\b|\b(?:the )?(?:tip|tipoff|tip-off|call) came from\b"
+    r"|\b(?:brought|sent|led|pointed|sicced) (?:the )?(?:ice|migra|agents|feds|cops|immigration)(?: \w+){0,2}?"
+    r" (?:to|after|at|on)\b|\bgave (?:the feds|ice|them|the agents|immigration) (?:\w+ )?names\b"
+    r"|\b(?:el|la) (?:pitazo|chisme|aviso|soplo|tip) (?:vino|salio) de\b"
+    r"|\b(?:trajo|mando|llevo|echo) a la migra\b|\bnos (?:vendio|acuso|delato|entrego|echo de cabeza)\b"
+    r"|\b(?:les|le) (?:dijo|dio|paso) (?:\w+ ){0,3}?(?:a los agentes|a la migra|a ice|a los federales|a inmigracion)\b"
+    r"|\bla culpa es de\b|\b(?:les )?dio los nombres\b"
+    r"|\blet (?:ice|the migra|la migra|the agents|immigration|the feds|them) in\b|\bthe caller (?:was|is)\b"
+    r"|\b(?:is|es) (?:the|la) (?:reason|razon) (?:why |por la que |que )?(?:ice|la migra|immigration|the agents"
+    r"|los agentes|the feds)\b|\b(?:who|que|person|persona|el que|la que) (?:got|hizo que) (?:\w+ ){0,6}?"
+    r"(?:deported|deportaran|detained|arrested|detuvieran|picked up)\b"
+    r"|\bfeeding (?:the feds|ice|immigration|them|the agents|la migra) (?:info|information|names|tips)\b"
+    r"|\bles pasa(?:ba)? informacion a (?:los federales|la migra|ice|inmigracion|los agentes)\b"
+    r"|\b(?:reporting|reports|reported|reportando|reporta|denunciando|denuncia) (?:\w+ ){0,2}?(?:people|gente"
+    r"|neighbou?rs|vecinos|workers|trabajadores|us|a la gente) (?:to|a) (?:ice|immigration|inmigracion|la migra"
+    r"|the feds|los federales)\b|\b(?:got|consiguio|sacaron|saco) (?:our|my|the|nuestra|mi|la|las) (?:address|names"
+    r"|direccion|nombres) (?:from|de|por)\b|\bcalled it in\b|\bmade the call\b|\bhizo la llamada\b"
+    r"|\b(?:points|pointed) out (?:who|which)\b|\bsenala(?:ba)? (?:a )?quien\b"
+    r"|\b(?:told|tells) (?:immigration|ice|the feds|la migra) (?:that )?(?:the|we|they|he|she|our|my)\b"
+    r"|\b(?:le )?dijo a (?:inmigracion|ice|la migra|los federales) que\b"
+    r"|\b(?:tip|aviso|pitazo|llamada) (?:about|de|sobre) (?:\S+ ){0,8}?(?:came from|vino de)\b"
+    r"|\b(?:fue|was|it was) (?:el|la|the) (?:\w+ ){1,2}?(?:el que|la que|quien|who) (?:los |las |nos |lo |la |me |les "
+    r"|us |them )?(?:llamo|denuncio|aviso|called|reported|tipped)\b"
 )
 
 
@@ -683,6 +843,11 @@ _RESIDENCE_CUES = tuple(
         r"\b(?:crash(?:es|ing)?|bunk(?:s|ed|ing)?|checked in(?:to)?|spends? the nights?|spent the night|(?:goes|drives"
         r"|heads|went) home to|parks (?:\w+ ){0,5}?and goes in|renta(?:n)? (?:un|el|la|una) (?:\w+ )?(?:cuarto|sotano"
         r"|depa|departamento|casa|apartamento|recamara|traila)|pasa(?:n)? la noche en|se hosped(?:a|an))\b",
+        r"\brents? (?:a|an|the) (?:\w+ )?(?:place|room|apartment|house|basement|unit|trailer) (?:at|on|in|behind)\b"
+        r"|\b(?:ahi|alli|aqui) (?:vive|viven|duerme|duermen|se queda|se quedan)\b"
+        r"|\b(?:that'?s|thats|that is) where (?:he|she|they) (?:lives?|sleeps?|stays?)\b"
+        r"|\b(?:has|tiene) (?:a|an|una|un) (?:trailer|traila|casa|depa|cabin|cabana) (?:\w+ )?(?:at|on|in|behind"
+        r"|en|atras de|por)\b|\bpasa las noches en\b|\bspends? (?:his|her|their) nights at\b",
         r"\b(?:su|tu) direccion\b",
         r"\bdireccion (?:del|de la|de los|de ese|de esa|de el) (?:\w+ )?(?:" + _OFFICER + r"|" + _CIVILIAN + r")\b",
         r"\b(?:su|la) casa (?:(?:del|de la|de los|de ese|de esa|de el) \w+(?: \w+)? )?(?:esta|queda|es) (?:en|por|la"
@@ -699,11 +864,12 @@ _FOLLOWING_SUBJECT = re.compile(r" (?:el|la|ese|esa|the|that) (?:\w+ )?(?:de (?:
 
 
 def _reveals_home(reader: _Reader) -> Iterable[Reason]:
-    if _HOME_OF_PROTECTED.search(reader.low):
+    spoken = reader.spoken  # what officers were reported to say is theirs, not a reporter's exposure
+    if _HOME_OF_PROTECTED.search(spoken):
         yield Reason.PRIVATE_ADDRESS
         return
     for cue in _RESIDENCE_CUES:
-        for m in cue.finditer(reader.low):
+        for m in cue.finditer(spoken):
             subject = m.groupdict().get("subject")
             if subject is not None:
                 # "I know where the agent lives": the subject is inside the cue, not before it.
@@ -733,7 +899,8 @@ _FAMILY_OF_PROTECTED = Gated(
 )
 _ENFORCED_ON = Gated(
     r"(?:took|detained|arrested|grabbed|picked up|handcuffed|cuffed|deported|dragged|pushed|taking|detaining"
-    r"|arresting|deporting|llevaron a|llevan a|detuvieron a|arrestaron a|agarraron a|esposaron a|deportaron a) $"
+    r"|arresting|deporting|take|quitar(?:le)?|llevaron a|llevan a|detuvieron a|arrestaron a|agarraron a|esposaron a"
+    r"|deportaron a) $"
 )
 _POSSESSED_FAMILY = Gated(r"\b(?:his|her|their|su|sus) (?:\w+ )?" + _FAMILY + r"\b")
 _FAMILY_LOCATED = Gated(
@@ -744,16 +911,17 @@ _FAMILY_LOCATED = Gated(
 
 
 def _reveals_family(reader: _Reader) -> Iterable[Reason]:
-    if _FAMILY_OF_PROTECTED.search(reader.low):
+    spoken = reader.spoken
+    if _FAMILY_OF_PROTECTED.search(spoken):
         yield Reason.FAMILY
         return
-    for m in _POSSESSED_FAMILY.finditer(reader.low):
+    for m in _POSSESSED_FAMILY.finditer(spoken):
         if _ENFORCED_ON.search(reader.low, max(0, m.start() - 30), m.start()):
             continue  # "they took her husband": the family member is the one taken, not the agents' family
         if reader.owner(m.start() + 1) in (_Kind.OFFICER, _Kind.INFORMER):
             yield Reason.FAMILY
             return
-    for m in _FAMILY_LOCATED.finditer(reader.low):
+    for m in _FAMILY_LOCATED.finditer(spoken):
         if reader.first_person(m.start() + 1):
             continue
         if reader.exposes(reader.owner(m.start() + 1)):
@@ -835,8 +1003,10 @@ def _contact_details(reader: _Reader) -> Iterable[Reason]:
 
 # Licence plates: the plate of a vehicle used in the operation is documentation; a private car's is not.
 _PRIVATE_CAR = Gated(
-    r"\b(?:his|her|their|my neighbou?r's|(?:the|that) \w+'s|su|sus) (?:own |personal |private |wife's |husband's )?"
-    r"(?:car|truck|pickup|ride|jeep|minivan|camry|civic|corolla|charger|ford|honda|chevy|troca|carro|coche|auto)\b"
+    r"\b(?:his|her|their|my neighbou?r's|(?:(?:the|that) )?\w+'s|su|sus)"
+    r" (?:own |personal |private |wife's |husband's )?"
+    r"(?:\w+ ){0,2}?(?:car|truck|pickup|ride|jeep|minivan|camry|civic|corolla|charger|ford|honda|chevy|troca|carro"
+    r"|coche|auto|suv|mustang|jetta|sentra)\b"
     r"|\b(?:carro|coche|troca|camioneta|auto|van|jeep) (?:personal |particular |propi[oa] )?(?:del|de la|de su|de ese"
     r"|de esa) (?:\w+ )?(?:agentes?|oficial(?:es)?|policias?|alguacil(?:es)?|sargento|teniente|soplon(?:a)?"
     r"|chivat[oa]|espos[oa]|vecin[oa])\b"
@@ -919,10 +1089,18 @@ _ROUTINE = Gated(
     r"|noche|noches|domingo|domingos|lunes|semana)s?\b|\b(?:on )?(?:sundays|mondays|weekdays|weekends)\b|\bdiario\b"
     r"|\b(?:always|siempre) (?:at|a las|en)\b|\b(?:los|las) (?:lunes|domingos|sabados|martes|mananas)\b"
     r"|\b\d{1,2}(?::\d\d)? ?(?:am|pm)? sharp\b|\bentre semana\b"
+    r"|\b(?:every|each|cada) (?:other )?(?:friday|thursday|tuesday|wednesday|saturday|weekend|viernes|jueves|martes"
+    r"|miercoles|sabado|quince dias)\b|\bmost (?:days|nights|mornings)\b|\bcasi todos los dias\b"
+    r"|\btodos los (?:martes|miercoles|jueves|viernes|sabados)\b|\blike clockwork\b|\bcomo (?:un )?reloj\b"
+    r"|\bnever misses\b|\bnunca falta\b|\balways (?:stops|goes|eats|parks)"
+    r"\b|\bsiempre se (?:para|va|estaciona)\b|\bsame route\b|\bmisma ruta\b"
 )
 _ROUTINE_PLACE = Gated(
     r"\b(?:gym|gimnasio|ymca|the y|pool|alberca|church|iglesia|misa|mass|pew|banca|coffee|cafe|jogs?|runs|corre|correr"
-    r"|walks? (?:his|her) dog|perro|works? out|lifts|crossfit|bar|leaves the house|sale de su casa|sits|se sienta)\b"
+    r"|walks? (?:his|her) dog|perro|works? out|lifts|crossfit|bar|leaves the house|sale de su casa|sits|se sienta"
+    r"|tacos|lottery|loteria|laundry|ropa|barber|peluqueria|haircut|bus|camion|cervezas|beers|lunch|breakfast"
+    r"|desayuna|almuerza|walks|camina|drive-thru|drive thru|stops at|se para en|pasa por|nursing home|asilo"
+    r"|route|ruta|beer|cerveza|lo encuentras|you'?ll find|you can find|catch him)\b"
 )
 
 
@@ -948,14 +1126,15 @@ _PRIVATE_ACT = Gated(
     r"|saca(?:r)? (?:a pasear )?al perro"
     r"|va al (?:gimnasio|gym)|va a la alberca|corre (?:por|todas|todos)|deja a su(?:s)? hij[oa]s?"
     r"|recoge a su(?:s)? hij[oa]s?"
-    r"|se sienta en|banca|misa|sale de su casa|compra (?:su )?cafe|recoge su cafe|antes de su turno)\b"
+    r"|se sienta en|banca|misa|sale de su casa|compra (?:su )?cafe|recoge su cafe|antes de su turno"
+    r"|coach(?:es)? (?:at|the)|entrena (?:en|a|al))\b"
 )
 _HABIT_OR_TIME = Gated(
     r"\b(?:\d{1,2}(?::\d\d)? ?(?:am|pm|a\.m\.|p\.m\.)|noon|midnight|every|each|daily|always|usually|siempre"
     r"|diario|todos los|todas las|cada|most (?:days|nights|mornings)|mornings|sundays?|saturdays?|weekdays|weekends"
     r"|mon|tue|wed|thu|fri|lunes|martes|miercoles|jueves|viernes|sabados|domingos?|entre semana|a las \d|at \d"
     r"|around \d|about \d|like \d|como a las|(?:misa|mass|servicio|service) (?:de |at )?(?:las )?\d"
-    r"|before (?:sunrise|shift|work)|antes de su turno)\b"
+    r"|before (?:sunrise|shift|work)|antes de su turno|los fines(?: de semana)?|fines de semana)\b"
 )
 
 
@@ -978,7 +1157,8 @@ _AGE = Gated(
     r"|(?:\b(?:about|like|around|unos)|,) [1-9]\d\b(?!:| ?(?:min|mins|minutes|minutos|sec|secs|seconds|segundos|hours?"
     r"|horas?|blocks?|cuadras?|feet|ft|foot|yards?|meters?|metros|people|personas|agents?|agentes|officers?"
     r"|cars?|carros"
-    r"|vans?|trucks?|troca|of|de|mph|miles|millas|am|pm|%|st|nd|rd|th|ave|street)\b))"
+    r"|vans?|trucks?|troca|of|de|mph|miles|millas|am|pm|%|st|nd|rd|th|ave|street|en|at|in|on|near|por|outside"
+    r"|afuera)\b))"
 )
 
 
@@ -1016,6 +1196,23 @@ _LAWFUL_CHANNEL = Gated(
 )
 
 
+def _model_reading(reader: _Reader) -> str:
+    """What the statistical layer reads: the misspelling-undone text with what others said blanked out."""
+    if reader.plain == reader.low:
+        return reader.spoken
+    return _without_officer_speech(_unquote(reader.plain), _mentions(reader.plain))
+
+
+def model_reading(text: str) -> str:
+    """`_model_reading` of a raw text: what training reads, so the model learns what it is later shown."""
+    return _model_reading(_Reader(text))
+
+
+def plain(text: str) -> str:
+    """The guard's lower-cased reading of `text` with misspellings undone (see `vigil.safety.spelling`)."""
+    return _Reader(text).plain
+
+
 def fold_lower(text: str) -> str:
     """The text as the guard reads it: folded (see `_fold`) and lower-cased. The statistical layer reads this too."""
     return _fold(text).lower()
@@ -1039,7 +1236,7 @@ def check(text: str, *, language: str | None = None) -> GuardResult:
     from vigil.safety import statistical  # numpy and scikit-learn load on the first text that reaches the model
 
     model = statistical.shipped()
-    score = model.score(statistical.prepare(reader.low))
+    score = model.score(statistical.prepare(_model_reading(reader)))
     # A fragment of one or two words (one field of a form) carries too little for the model to refuse it alone.
     if score >= model.refuse_at and len(reader.low.split()) >= _MODEL_MIN_WORDS:
         return GuardResult(ok=False, reasons=(Reason.READS_UNSAFE,), decision=Decision.REFUSE, score=score)

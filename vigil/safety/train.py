@@ -21,7 +21,7 @@ from sklearn.linear_model import LogisticRegression
 
 from vigil.safety.corpus import CORPUS, Example, load
 from vigil.safety.statistical import MODEL, Model, features, prepare, read
-from vigil.safety.textguard import fold_lower
+from vigil.safety.textguard import model_reading
 
 C = 20.0
 SEED = 0
@@ -31,7 +31,7 @@ REVIEW_AT = 0.6
 
 def train(examples: Sequence[Example]) -> Model:
     chosen = [e for e in examples if e.split == "train"]
-    matrix = features([prepare(fold_lower(e.text)) for e in chosen])
+    matrix = features([prepare(model_reading(e.text)) for e in chosen])
     labels = np.array([e.refuse for e in chosen], dtype=np.int8)
     classifier = LogisticRegression(solver="liblinear", C=C, class_weight="balanced", random_state=SEED, max_iter=1000)
     classifier.fit(matrix, labels)

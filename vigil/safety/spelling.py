@@ -1,0 +1,202 @@
+"""Undo the ways people misspell, on purpose or not, before the threat rules and the model read a text.
+
+`textguard.plain(text)` is the guard's folded, lower-cased reading of a raw text (`textguard.fold_lower`) with, in
+this order (`join_spaced` does the first on the raw text, `respell` the others):
+
+1. letters typed one by one joined again ("k i l l" -> "kill"; a run of three or more single letters, each followed
+   by one space; several spaces still part words);
+2. digits typed for letters inside a word read as letters ("k1ll", "m4t3n", "b3at": 0 o, 1 i or l, 3 e, 4 a, 5 s,
+   7 t; only after a letter, so "4KJ 229", "5am" and "1st" are left alone);
+3. a letter repeated three times or more written twice ("killll" -> "kill", "shoooot" -> "shoot");
+4. common SMS abbreviations written out ("q", "ke" -> "que", "xq", "pq" -> "porque", "u" -> "you", "r" -> "are");
+5. a word that is a misspelt form of a word of harm, by its skeleton (no letter doubled, "z" read as "s"), written
+   as that word ("kil" -> "kill", "matarloss" -> "matarlos", "maatenlos" -> "matenlos"); real words that share a
+   skeleton with one ("shot", "bet") are never changed.
+
+Before all of these, `unswap` (which keeps the length, so every rule reads its result) puts back two swapped letters
+in the rules' cue words and words of harm ("agnet" -> "agent", "livse" -> "lives").
+
+Invariant: these passes only ever rewrite words; they never add a word of harm that was not spelt, however badly.
+What is left (syllables spaced apart, other typos) is for the model's character n-grams.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+_SPACED = re.compile(r"(?<![^\W\d_])[^\W\d_](?: [^\W\d_]){2,}(?![^\W\d_])")
+# Cheap first looks (a pattern that starts with a literal or a class is scanned for it in C): the full patterns run
+# only on texts they may change.
+_SPACED_HINT = re.compile(r" [^\W\d_] [^\W\d_]\b")
+_LEET_HINT = re.compile(r"[013457](?<=[a-z][013457])")
+_LEET_WORD = re.compile(r"\b[a-z][a-z0-9]*[013457][a-z0-9]*\b")
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t"}
+_RUNS = re.compile(r"([a-z])\1{2,}")
+
+_SMS = {
+    "q": "que",
+    "ke": "que",
+    "xq": "porque",
+    "pq": "porque",
+    "xk": "porque",
+    "u": "you",
+    "r": "are",
+    "ur": "your",
+    "w": "with",
+    "ppl": "people",
+    "pls": "please",
+    "plz": "please",
+    "tmb": "tambien",
+    "tb": "tambien",
+    "cuz": "because",
+    "bc": "because",
+    "b4": "before",
+    "2nite": "tonight",
+    "tonite": "tonight",
+}
+
+_HARM_EN = (
+    "kill killed killing kills murder murdered shoot shooting stab stabbed beat beating burn burning hang hanged"
+    " lynch poison poisoned bomb bullet bullets dead die"
+)
+_HARM_ES_STEMS = (
+    "mat",
+    "quem",
+    "golpe",
+    "madre",
+    "atropell",
+    "envenen",
+    "apedre",
+    "balace",
+    "linch",
+    "ahorqu",
+    "acuchill",
+    "apunal",
+    "dispar",
+    "chingu",
+)
+_HARM_ES_ENDINGS = ("en", "an", "a", "ar", "e", "emos", "enle", "enles")
+_CLITICS = ("", "lo", "la", "los", "las", "le", "les", "selos", "selas")
+_REAL_WORDS = frozenset(
+    "shot shots bet bat bats hang die dies diet did dad mate mata matas matan mato made made madres bomba beet burro"
+    " stabs".split()
+)
+
+
+# Words whose two letters swapped ("agnet", "livse", "sopoln", "orcks") are read as the word: the cue words of the rules
+# (people, where they live or stay, plates, schools) and the words of harm. Only a word of at least five letters that
+# is not itself one of them is changed, and only into one of them.
+_CUES = (
+    "agent agents agente agentes officer officers oficial deputy sheriff migra snitch snitches soplon soplona chivato"
+    " informer informant called reported denuncio lives lived living stays staying sleeps sleeping rents renta rentan"
+    " vive viven vivia duerme hotel motel plate plates placa placas license tags school escuela church iglesia rocks"
+    " bricks stones piedras bates knife knives guns pistola pistolas armas poison veneno throw bring traigan quememos"
+    " quemen quemar matar maten matenlos matarlos golpear golpeen golpeenlo atropellar atropellen kill killed shoot"
+    " murder stab beat burn hang lynch daughter husband children family familia esposa hijos address direccion"
+    " yelled shouted screamed warned threatened court corte judge lawyer abogado hearing audiencia"
+)
+
+
+@functools.cache
+def _cue_words() -> frozenset[str]:
+    return frozenset(_CUES.split()) | frozenset(_harm_words().values())
+
+
+@functools.lru_cache(maxsize=20_000)
+def _unswapped(word: str) -> str:
+    cues = _cue_words()
+    if word in cues:
+        return word
+    for i in range(len(word) - 1):
+        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+        if swapped in cues:
+            return swapped
+    return word
+
+
+_LONG_WORD = re.compile(r"[A-Za-z]{5,}")
+
+
+def unswap(folded: str) -> str:
+    """The folded text (case kept) with two swapped letters put back in the cue words and words of harm; the length
+    never changes, so every rule, and the cased copy names are read from, can read it."""
+
+    def fix(m: re.Match[str]) -> str:
+        word = m.group(0)
+        right = _unswapped(word.lower())
+        if right == word.lower():
+            return word
+        i = next(j for j in range(len(word)) if word[j].lower() != right[j])
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+    return _LONG_WORD.sub(fix, folded)
+
+
+def _skeleton(word: str) -> str:
+    word = word.replace("z", "s")
+    return re.sub(r"([a-z])\1+", r"\1", word)
+
+
+@functools.cache
+def _harm_words() -> dict[str, str]:
+    words = set(_HARM_EN.split())
+    for stem in _HARM_ES_STEMS:
+        for ending in _HARM_ES_ENDINGS:
+            for clitic in _CLITICS:
+                if ending in ("enle", "enles") and clitic:
+                    continue
+                words.add(stem + ending + clitic)
+    words.update(("matarlo", "matarla", "matarlos", "matarlas", "muerte", "muerto", "muertos"))
+    by_skeleton: dict[str, str] = {}
+    for word in sorted(words):
+        by_skeleton.setdefault(_skeleton(word), word)
+    return by_skeleton
+
+
+def _unleet(m: re.Match[str]) -> str:
+    out: list[str] = []
+    for c in m.group(0):
+        if c == "1":
+            out.append("l" if out and out[-1] in "il" else "i")
+        elif c in _LEET and out and out[-1].isalpha():
+            out.append(_LEET[c])
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _respelt(word: str) -> str:
+    short = _SMS.get(word)
+    if short is not None:
+        return short
+    if len(word) < 3 or word in _REAL_WORDS:
+        return word
+    harm = _harm_words()
+    if word in harm.values():
+        return word
+    return harm.get(_skeleton(word), word)
+
+
+def join_spaced(text: str) -> str | None:
+    """Step 1 on the raw text: letters typed one by one joined again, or None when the text has none."""
+    if _SPACED_HINT.search(text) is None or _SPACED.search(text) is None:
+        return None
+    return _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
+
+
+def respell(low: str) -> str:
+    """Steps 2 to 5 on the guard's folded, lower-cased text."""
+    if _LEET_HINT.search(low):
+        low = _LEET_WORD.sub(_unleet, low)
+    if any(c * 3 in low for c in set(low) if "a" <= c <= "z"):
+        low = _RUNS.sub(r"\1\1", low)
+    # Most words stay as they are: look each distinct word up once (cached), and rewrite only if one changes.
+    changed = {w: new for w in set(_WORD_OR_SMS.findall(low)) if (new := _respelt(w)) != w}
+    if not changed:
+        return low
+    return _WORD_OR_SMS.sub(lambda m: changed.get(m.group(0), m.group(0)), low)
+
+
+_WORD_OR_SMS = re.compile(r"\b(?:b4|2nite|[a-z]+)\b")
