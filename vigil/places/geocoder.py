@@ -44,10 +44,6 @@ CANDIDATES = 60
 MAX_QUERY_CHARS = 200
 
 
-
-
-
-
 @dataclass(frozen=True)
 class Geocoding:
     query: str
@@ -332,12 +328,10 @@ def _sqlite_rows(kind: str, key: str) -> list[tuple[str, int | None]]:
 
 
 def _postgres_rows(kind: str, key: str) -> list[tuple[str, int | None]]:
+    """Names whose words are like `key` (pg_trgm `<%`, nearest first), always through the trigram index: left to
+    itself the planner reads every name of the (small) table and scores each one (migration 0004)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT key, place_id FROM places_gazetteername WHERE kind = %s AND %s <%% key "
-            "ORDER BY %s <<-> key LIMIT %s",
-            [kind, key, key, CANDIDATES],
-        )
+        cursor.execute("SELECT key, place_id FROM places_similar_names(%s, %s, %s)", [kind, key, CANDIDATES])
         return [(str(row[0]), row[1]) for row in cursor.fetchall()]
 
 

@@ -157,7 +157,7 @@ class GazetteerName(models.Model):
     """Every name the geocoder searches, normalised: one row per street name and per landmark name or alias.
 
     The database's own text index covers `key`: an FTS5 trigram table on SQLite (places_name_fts), a pg_trgm GIN
-    index on PostgreSQL (see migration 0002)."""
+    index on PostgreSQL, read through the function places_similar_names (migrations 0002, 0004)."""
 
     class Kind(models.TextChoices):
         STREET = "street", "street"
