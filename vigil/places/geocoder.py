@@ -121,7 +121,11 @@ def _readings(folded: str) -> list[Match]:
 # --- readings ------------------------------------------------------------------------------------------------------
 
 
+_BEFORE_NUMBER = re.compile(r"^(?:at|on|in|en|near|cerca de|frente al?)\s+(?=\d)")
+
+
 def _addresses(folded: str) -> list[Match]:
+    folded = _BEFORE_NUMBER.sub("", folded)  # "at 148 Lake St", "en 120 Lake"
     readings: list[tuple[str, str]] = []
     first = _NUMBER_FIRST.match(folded)
     if first and not re.match(r"^\d+(st|nd|rd|th)\b", folded):
