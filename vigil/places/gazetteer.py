@@ -28,6 +28,7 @@ Invariants:
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import math
@@ -532,14 +533,19 @@ class _Sweep:
             return
         column = self._column(lon)
         across = _METRES_PER_DEGREE * math.cos(math.radians(lat))
+        nearest: dict[str, tuple[float, _House]] = {}  # other street -> its closest house to this one
         for near in (column - 1, column, column + 1):
             for other_key in self.keys_in.get(near, ()):
                 if other_key == key:
                     continue
+                best = nearest.get(other_key, (ESTIMATE_MAX_METRES, house))[0]
                 for other in self.cells[(near, other_key)]:
                     gap = math.hypot((other[2] - lon) * across, (other[1] - lat) * _METRES_PER_DEGREE)
-                    if gap <= ESTIMATE_MAX_METRES:
-                        self._keep(house, other, gap)
+                    if gap <= best:
+                        best = gap
+                        nearest[other_key] = (gap, other)
+        for gap, other in nearest.values():
+            self._keep(house, other, gap)
         window.append(house)
         self.thin.add(thin)
         self._index(house)
@@ -565,32 +571,43 @@ def _estimated_crossings(source: GazetteerSource, street_names: dict[str, str]) 
         .iterator(chunk_size=BATCH)
     )
     closest = _Sweep().closest_pairs(rows)
+    candidates = [(pair, a, b) for pair, found in closest.items() for _gap, a, b in found]
+    middles = [((a[1] + b[1]) / 2, (a[2] + b[2]) / 2) for _pair, a, b in candidates]
+    wanted: dict[str, list[int]] = {}
+    for i, (pair, _a, _b) in enumerate(candidates):
+        for key in pair:
+            wanted.setdefault(key, []).append(i)
+    lines: dict[tuple[int, str], _Line | None] = {}
+    for key, indices in wanted.items():  # one street's houses at a time, read once
+        houses = _StreetHouses(source, key)
+        for i in indices:
+            lines[(i, key)] = houses.line_near(middles[i])
     found: list[Intersection] = []
-    for (a_key, b_key), pairs in closest.items():
-        for _gap, a, b in pairs:
-            spot = _crossing_spot(source, a, b)
-            if spot is None:
-                continue
-            found.append(
-                Intersection(
-                    source=source,
-                    a_key=a_key,
-                    b_key=b_key,
-                    a_name=street_names.get(a_key, a_key),
-                    b_name=street_names.get(b_key, b_key),
-                    neighbourhood=a[3] or b[3],
-                    lat=spot[0],
-                    lon=spot[1],
-                    estimated=True,
-                )
+    for i, ((a_key, b_key), a, b) in enumerate(candidates):
+        spot = _crossing_spot(middles[i], lines[(i, a_key)], lines[(i, b_key)])
+        if spot is None:
+            continue
+        found.append(
+            Intersection(
+                source=source,
+                a_key=a_key,
+                b_key=b_key,
+                a_name=street_names.get(a_key, a_key),
+                b_name=street_names.get(b_key, b_key),
+                neighbourhood=a[3] or b[3],
+                lat=spot[0],
+                lon=spot[1],
+                estimated=True,
             )
+        )
     return found
 
 
-def _crossing_spot(source: GazetteerSource, a: _House, b: _House) -> tuple[float, float] | None:
-    """Where the streets of houses a and b meet, or None if they run side by side (or a direction is unknown)."""
-    middle = ((a[1] + b[1]) / 2, (a[2] + b[2]) / 2)
-    a_line, b_line = _street_line(source, a[0], middle), _street_line(source, b[0], middle)
+def _crossing_spot(
+    middle: tuple[float, float], a_line: _Line | None, b_line: _Line | None
+) -> tuple[float, float] | None:
+    """Where two streets meet near the middle of their closest houses, from the line through each one's houses
+    there; None if they run side by side (or a direction is unknown)."""
     if a_line is None or b_line is None:
         return None
     (ay, ax, a_angle), (by, bx, b_angle) = a_line, b_line
@@ -620,31 +637,49 @@ def _from_metres(origin: tuple[float, float], x: float, y: float) -> tuple[float
     return lat, origin[1] + math.degrees(x / (_EARTH * math.cos(math.radians(origin[0]))))
 
 
-def _street_line(source: GazetteerSource, key: str, origin: tuple[float, float]) -> tuple[float, float, float] | None:
-    """(y, x, angle) of the line through a street's houses near `origin` (local metres, radians), or None when
-    there are too few of them, or they lie no more along one direction than across it."""
-    dlat = math.degrees(DIRECTION_METRES / _EARTH)
-    dlon = dlat / max(math.cos(math.radians(origin[0])), 0.1)
-    houses = AddressPoint.objects.filter(
-        source=source,
-        street_key=key,
-        lat__range=(origin[0] - dlat, origin[0] + dlat),
-        lon__range=(origin[1] - dlon, origin[1] + dlon),
-    ).values_list("lat", "lon")
-    points = [_to_metres(origin, lat, lon) for lat, lon in houses]
-    points = [p for p in points if math.hypot(*p) <= DIRECTION_METRES]
-    if len(points) < DIRECTION_MIN_POINTS:
-        return None
-    mx = sum(p[0] for p in points) / len(points)
-    my = sum(p[1] for p in points) / len(points)
-    sxx = sum((p[0] - mx) ** 2 for p in points)
-    syy = sum((p[1] - my) ** 2 for p in points)
-    sxy = sum((p[0] - mx) * (p[1] - my) for p in points)
-    spread = math.hypot(sxx - syy, 2 * sxy)
-    along, across = (sxx + syy + spread) / 2, (sxx + syy - spread) / 2
-    if along < 2 * max(across, 1e-9):  # longer than wide by √2 at least, in standard deviations
-        return None
-    return my, mx, 0.5 * math.atan2(2 * sxy, sxx - syy)
+_Line = tuple[float, float, float]  # (y, x, angle): a point in local metres and a direction in radians
+
+
+class _StreetHouses:
+    """One street's houses of one source, sorted along the street's longer extent, for the line near a spot."""
+
+    def __init__(self, source: GazetteerSource, key: str) -> None:
+        # By the street key alone (its index), the source checked here: a filter on the source as well may lead the
+        # database to its source index, every house of the file for each street.
+        rows = AddressPoint.objects.filter(street_key=key).values_list("source_id", "lat", "lon")
+        points = [(lat, lon) for source_id, lat, lon in rows if source_id == source.pk]
+        if points:
+            middle = points[0][0]
+            lat_span = (max(p[0] for p in points) - min(p[0] for p in points)) * _METRES_PER_DEGREE
+            lon_span = (max(p[1] for p in points) - min(p[1] for p in points)) * _METRES_PER_DEGREE
+            self.axis = 0 if lat_span >= lon_span * math.cos(math.radians(middle)) else 1
+        else:
+            self.axis = 0
+        self.points = sorted(points, key=lambda p: p[self.axis])
+        self.along = [p[self.axis] for p in self.points]
+
+    def line_near(self, origin: tuple[float, float]) -> _Line | None:
+        """The line through the houses within DIRECTION_METRES of `origin`, or None when there are too few of them,
+        or they lie no more along one direction than across it."""
+        reach = math.degrees(DIRECTION_METRES / _EARTH)
+        if self.axis == 1:
+            reach /= max(math.cos(math.radians(origin[0])), 0.1)
+        low = bisect.bisect_left(self.along, origin[self.axis] - reach)
+        high = bisect.bisect_right(self.along, origin[self.axis] + reach)
+        points = [_to_metres(origin, lat, lon) for lat, lon in self.points[low:high]]
+        points = [p for p in points if math.hypot(*p) <= DIRECTION_METRES]
+        if len(points) < DIRECTION_MIN_POINTS:
+            return None
+        mx = sum(p[0] for p in points) / len(points)
+        my = sum(p[1] for p in points) / len(points)
+        sxx = sum((p[0] - mx) ** 2 for p in points)
+        syy = sum((p[1] - my) ** 2 for p in points)
+        sxy = sum((p[0] - mx) * (p[1] - my) for p in points)
+        spread = math.hypot(sxx - syy, 2 * sxy)
+        along, across = (sxx + syy + spread) / 2, (sxx + syy - spread) / 2
+        if along < 2 * max(across, 1e-9):  # longer than wide by √2 at least, in standard deviations
+            return None
+        return my, mx, 0.5 * math.atan2(2 * sxy, sxx - syy)
 
 
 def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
