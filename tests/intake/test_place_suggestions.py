@@ -79,3 +79,20 @@ def test_the_public_finder_is_rate_limited(db: None, fresh_rate_limits: None) ->
     client = Client()
     answers = [client.get("/report/places", {"q": "Lake"}).status_code for _ in range(61)]
     assert answers[:60] == [200] * 60 and answers[60] == 429
+
+
+def test_estimated_crossings_are_flagged_in_the_suggestions(world: World, client_for: Callable[[User], Client]) -> None:
+    report = services.submit_report(channel=Channel.WEB, language="en", activity="Vans", location_text="Pine & 2nd")
+    assert report.placed_by != PlacedBy.WORDS  # two such crossings: the operator picks
+    page = client_for(world.dave).get(f"/operator/report/{report.pk}/place").content.decode()
+    assert page.count('name="match" value="≈ 2nd Ave &amp; Pine St"') == 2
+    assert page.count("crossing estimated from house numbers") == 2
+
+
+def test_a_report_placed_at_an_estimated_crossing_says_so(world: World, client_for: Callable[[User], Client]) -> None:
+    report = services.submit_report(channel=Channel.SMS, language="es", activity="Agentes", location_text="Cedar y Oak")
+    assert (report.placed_by, report.place_match) == (PlacedBy.WORDS, "≈ Cedar St & Oak Ave")
+    assert report.place_confidence is not None and report.place_confidence < 1.0
+    assert abs(report.lat - city.CEDAR_LAT) < 0.0002 and abs(report.lon - city.OAK_LON) < 0.0002  # type: ignore[operator]
+    page = client_for(world.dave).get(f"/operator/report/{report.pk}/place").content.decode()
+    assert "Placed from words: ≈ Cedar St &amp; Oak Ave" in page

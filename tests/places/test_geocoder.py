@@ -56,7 +56,9 @@ def test_it_tolerates_typos_in_cross_streets(words: str) -> None:
     assert near(result.matches[0], *LAKE_AND_5TH)
 
 
-@pytest.mark.parametrize("words", ["120 Lake St", "120 lake street", "Calle Lake 120", "Lake St #120", "120 Lake"])
+@pytest.mark.parametrize(
+    "words", ["120 Lake St", "120 lake street", "Calle Lake 120", "Lake St #120", "120 Lake", "at 120 Lake St"]
+)
 def test_it_finds_an_address(words: str) -> None:
     result = geocode(words)
     assert result.confident is not None

@@ -41,7 +41,10 @@ class SearchIn(Schema):
 
 class MatchOut(Schema):
     label: str = Field(description="The place as the gazetteer writes it, e.g. 'Lake St & 5th Ave'")
-    kind: str = Field(description="address, intersection, place (a landmark) or street")
+    kind: str = Field(
+        description="address, intersection, estimated crossing (from address points, no centrelines), "
+        "place (a landmark) or street"
+    )
     lat: float
     lon: float
     confidence: float = Field(ge=0, le=1, description="How sure the geocoder is, 0 to 1")

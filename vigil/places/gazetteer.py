@@ -16,15 +16,24 @@ Invariants:
 3. Every row that is not imported is counted under the reason it was skipped; the first few line numbers are kept.
 4. Intersections are found from the centrelines of the same source (shapely), and the text index of names is
    rebuilt, inside the same transaction.
+5. Streets known only by their address points (an OpenAddresses file has no centrelines) get estimated crossings:
+   for two streets, the closest pair of address points one on each, kept only when the two are at most
+   ESTIMATE_MAX_METRES apart and the streets run at least ESTIMATE_MIN_DEGREES apart near it (the houses of two
+   parallel streets can be as close as those of two that cross; a street whose direction there cannot be told from
+   its houses gives no estimate). The crossing is where the lines through each street's nearby houses meet (the
+   middle of the pair if that is farther than ESTIMATE_MAX_METRES from it); pairs of houses of the same two
+   streets more than CROSSING_APART_METRES apart are separate crossings (two "Pine & 2nd" stay two). The points
+   are read once, sorted by latitude, keeping only a band ESTIMATE_MAX_METRES high in memory.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import math
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -46,6 +55,11 @@ BATCH = 2000
 PROGRESS_EVERY = 10_000
 EXAMPLES_KEPT = 5
 INTERSECTION_MERGE_METRES = 40.0
+ESTIMATE_MAX_METRES = 60.0  # closest houses of two streets farther apart than this: not a crossing
+ESTIMATE_MIN_DEGREES = 30.0  # two streets at a smaller angle near their closest houses run side by side
+DIRECTION_METRES = 150.0  # a street's direction near a crossing is read from its houses within this distance
+DIRECTION_MIN_POINTS = 3
+CROSSING_APART_METRES = 150.0
 
 Progress = Callable[[int], None]
 
@@ -62,6 +76,7 @@ class ImportSummary:
     streets: int = 0
     places: int = 0
     intersections: int = 0
+    estimated_crossings: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     examples: dict[str, list[int]] = field(default_factory=dict)
 
@@ -368,6 +383,9 @@ def _store(items: Iterator[_Item], summary: ImportSummary, progress: Progress | 
     intersections = _intersections(source, segments)
     Intersection.objects.bulk_create(intersections, batch_size=BATCH)
     summary.intersections = len(intersections)
+    estimated = _estimated_crossings(source, street_names)
+    Intersection.objects.bulk_create(estimated, batch_size=BATCH)
+    summary.estimated_crossings = len(estimated)
     name_rows = [
         GazetteerName(
             source=source, kind=GazetteerName.Kind.STREET, key=key, display=display, letters=names.letters(key)
@@ -394,6 +412,7 @@ def _store(items: Iterator[_Item], summary: ImportSummary, progress: Progress | 
         "streets": summary.streets,
         "places": summary.places,
         "intersections": summary.intersections,
+        "estimated_crossings": summary.estimated_crossings,
         "skipped": sum(summary.skipped.values()),
     }
     source.save()
@@ -445,6 +464,222 @@ def _intersections(source: GazetteerSource, segments: list[StreetSegment]) -> li
                 )
             )
     return rows
+
+
+_House = tuple[str, float, float, str]  # street key, lat, lon, neighbourhood
+_METRES_PER_DEGREE = 111_195.0
+THIN_METRES = 10.0  # of a street's houses closer together than this, one is compared (dense files stay fast)
+
+
+class _Sweep:
+    """Closest pairs of houses of two streets, at most ESTIMATE_MAX_METRES apart, from houses sorted by latitude.
+
+    Houses within ESTIMATE_MAX_METRES of latitude of the current one are kept (the band), in columns of longitude as
+    wide as that, per street; a house is compared with the other streets' houses of its column and the two beside
+    it. Of a street's houses in one THIN_METRES square only the first is kept. One closest pair is kept per pair of
+    streets and per crossing (pairs farther than CROSSING_APART_METRES apart are separate crossings)."""
+
+    def __init__(self) -> None:
+        self.band = ESTIMATE_MAX_METRES / _METRES_PER_DEGREE  # degrees of latitude
+        self.width = 0.0  # degrees of longitude as wide as the band, at the band's latitude
+        self.window: deque[_House] = deque()
+        self.cells: dict[tuple[int, str], list[_House]] = {}  # (column, street key) -> its houses in the band
+        self.keys_in: dict[int, set[str]] = {}
+        self.thin: set[tuple[str, int, int]] = set()
+        self.found: dict[tuple[str, str], list[tuple[float, _House, _House]]] = {}
+
+    def closest_pairs(self, houses: Iterable[_House]) -> dict[tuple[str, str], list[tuple[float, _House, _House]]]:
+        for house in houses:
+            self._add(house)
+        return self.found
+
+    def _column(self, lon: float) -> int:
+        return math.floor(lon / self.width)
+
+    def _thin_key(self, house: _House) -> tuple[str, int, int]:
+        ratio = THIN_METRES / ESTIMATE_MAX_METRES
+        return house[0], math.floor(house[1] / (self.band * ratio)), math.floor(house[2] / (self.width * ratio))
+
+    def _rebuild(self, lat: float) -> None:
+        """Columns as wide as the band at this latitude (a degree of longitude shrinks going north)."""
+        self.width = self.band / max(math.cos(math.radians(min(abs(lat) + 0.5, 89.0))), 0.01)
+        self.cells.clear()
+        self.keys_in.clear()
+        self.thin = {self._thin_key(h) for h in self.window}
+        for house in self.window:
+            self._index(house)
+
+    def _index(self, house: _House) -> None:
+        column = self._column(house[2])
+        self.cells.setdefault((column, house[0]), []).append(house)
+        self.keys_in.setdefault(column, set()).add(house[0])
+
+    def _add(self, house: _House) -> None:
+        key, lat, lon, _hood = house
+        window = self.window
+        while window and window[0][1] < lat - self.band:
+            old = window.popleft()
+            column = self._column(old[2])
+            kept = self.cells[(column, old[0])]
+            kept.remove(old)  # the oldest of its column, near the front
+            if not kept:
+                del self.cells[(column, old[0])]
+                self.keys_in[column].discard(old[0])
+            self.thin.discard(self._thin_key(old))
+        if not window or self.band / math.cos(math.radians(min(abs(lat), 89.0))) > self.width:
+            self._rebuild(lat)  # the width was set 0.5 degree of latitude ahead, so this is rare
+        thin = self._thin_key(house)
+        if thin in self.thin:
+            return
+        column = self._column(lon)
+        across = _METRES_PER_DEGREE * math.cos(math.radians(lat))
+        nearest: dict[str, tuple[float, _House]] = {}  # other street -> its closest house to this one
+        for near in (column - 1, column, column + 1):
+            for other_key in self.keys_in.get(near, ()):
+                if other_key == key:
+                    continue
+                best = nearest.get(other_key, (ESTIMATE_MAX_METRES, house))[0]
+                for other in self.cells[(near, other_key)]:
+                    gap = math.hypot((other[2] - lon) * across, (other[1] - lat) * _METRES_PER_DEGREE)
+                    if gap <= best:
+                        best = gap
+                        nearest[other_key] = (gap, other)
+        for gap, other in nearest.values():
+            self._keep(house, other, gap)
+        window.append(house)
+        self.thin.add(thin)
+        self._index(house)
+
+    def _keep(self, one: _House, other: _House, gap: float) -> None:
+        a, b = (one, other) if one[0] < other[0] else (other, one)
+        pairs = self.found.setdefault((a[0], b[0]), [])
+        middle = ((a[1] + b[1]) / 2, (a[2] + b[2]) / 2)
+        for i, (best, pa, pb) in enumerate(pairs):
+            if _metres(middle[0], middle[1], (pa[1] + pb[1]) / 2, (pa[2] + pb[2]) / 2) <= CROSSING_APART_METRES:
+                if gap < best:
+                    pairs[i] = (gap, a, b)
+                return
+        pairs.append((gap, a, b))
+
+
+def _estimated_crossings(source: GazetteerSource, street_names: dict[str, str]) -> list[Intersection]:
+    """Crossings of streets known by their address points only (invariant 5), one sweep over the points by latitude."""
+    rows = (
+        AddressPoint.objects.filter(source=source)
+        .order_by("lat", "pk")
+        .values_list("street_key", "lat", "lon", "neighbourhood")
+        .iterator(chunk_size=BATCH)
+    )
+    closest = _Sweep().closest_pairs(rows)
+    candidates = [(pair, a, b) for pair, found in closest.items() for _gap, a, b in found]
+    middles = [((a[1] + b[1]) / 2, (a[2] + b[2]) / 2) for _pair, a, b in candidates]
+    wanted: dict[str, list[int]] = {}
+    for i, (pair, _a, _b) in enumerate(candidates):
+        for key in pair:
+            wanted.setdefault(key, []).append(i)
+    lines: dict[tuple[int, str], _Line | None] = {}
+    for key, indices in wanted.items():  # one street's houses at a time, read once
+        houses = _StreetHouses(source, key)
+        for i in indices:
+            lines[(i, key)] = houses.line_near(middles[i])
+    found: list[Intersection] = []
+    for i, ((a_key, b_key), a, b) in enumerate(candidates):
+        spot = _crossing_spot(middles[i], lines[(i, a_key)], lines[(i, b_key)])
+        if spot is None:
+            continue
+        found.append(
+            Intersection(
+                source=source,
+                a_key=a_key,
+                b_key=b_key,
+                a_name=street_names.get(a_key, a_key),
+                b_name=street_names.get(b_key, b_key),
+                neighbourhood=a[3] or b[3],
+                lat=spot[0],
+                lon=spot[1],
+                estimated=True,
+            )
+        )
+    return found
+
+
+def _crossing_spot(
+    middle: tuple[float, float], a_line: _Line | None, b_line: _Line | None
+) -> tuple[float, float] | None:
+    """Where two streets meet near the middle of their closest houses, from the line through each one's houses
+    there; None if they run side by side (or a direction is unknown)."""
+    if a_line is None or b_line is None:
+        return None
+    (ay, ax, a_angle), (by, bx, b_angle) = a_line, b_line
+    between = abs(a_angle - b_angle) % math.pi
+    between = min(between, math.pi - between)
+    if math.degrees(between) < ESTIMATE_MIN_DEGREES:
+        return None
+    # Local metres around the middle: x east, y north. Lines: p = (ax, ay) + t (cos a, sin a).
+    denominator = math.cos(a_angle) * math.sin(b_angle) - math.sin(a_angle) * math.cos(b_angle)
+    t = ((bx - ax) * math.sin(b_angle) - (by - ay) * math.cos(b_angle)) / denominator
+    x, y = ax + t * math.cos(a_angle), ay + t * math.sin(a_angle)
+    if math.hypot(x, y) > ESTIMATE_MAX_METRES:
+        return middle
+    return _from_metres(middle, x, y)
+
+
+_EARTH = 6_371_000.0
+
+
+def _to_metres(origin: tuple[float, float], lat: float, lon: float) -> tuple[float, float]:
+    x = math.radians(lon - origin[1]) * math.cos(math.radians(origin[0])) * _EARTH
+    return x, math.radians(lat - origin[0]) * _EARTH
+
+
+def _from_metres(origin: tuple[float, float], x: float, y: float) -> tuple[float, float]:
+    lat = origin[0] + math.degrees(y / _EARTH)
+    return lat, origin[1] + math.degrees(x / (_EARTH * math.cos(math.radians(origin[0]))))
+
+
+_Line = tuple[float, float, float]  # (y, x, angle): a point in local metres and a direction in radians
+
+
+class _StreetHouses:
+    """One street's houses of one source, sorted along the street's longer extent, for the line near a spot."""
+
+    def __init__(self, source: GazetteerSource, key: str) -> None:
+        # By the street key alone (its index), the source checked here: a filter on the source as well may lead the
+        # database to its source index, every house of the file for each street.
+        rows = AddressPoint.objects.filter(street_key=key).values_list("source_id", "lat", "lon")
+        points = [(lat, lon) for source_id, lat, lon in rows if source_id == source.pk]
+        if points:
+            middle = points[0][0]
+            lat_span = (max(p[0] for p in points) - min(p[0] for p in points)) * _METRES_PER_DEGREE
+            lon_span = (max(p[1] for p in points) - min(p[1] for p in points)) * _METRES_PER_DEGREE
+            self.axis = 0 if lat_span >= lon_span * math.cos(math.radians(middle)) else 1
+        else:
+            self.axis = 0
+        self.points = sorted(points, key=lambda p: p[self.axis])
+        self.along = [p[self.axis] for p in self.points]
+
+    def line_near(self, origin: tuple[float, float]) -> _Line | None:
+        """The line through the houses within DIRECTION_METRES of `origin`, or None when there are too few of them,
+        or they lie no more along one direction than across it."""
+        reach = math.degrees(DIRECTION_METRES / _EARTH)
+        if self.axis == 1:
+            reach /= max(math.cos(math.radians(origin[0])), 0.1)
+        low = bisect.bisect_left(self.along, origin[self.axis] - reach)
+        high = bisect.bisect_right(self.along, origin[self.axis] + reach)
+        points = [_to_metres(origin, lat, lon) for lat, lon in self.points[low:high]]
+        points = [p for p in points if math.hypot(*p) <= DIRECTION_METRES]
+        if len(points) < DIRECTION_MIN_POINTS:
+            return None
+        mx = sum(p[0] for p in points) / len(points)
+        my = sum(p[1] for p in points) / len(points)
+        sxx = sum((p[0] - mx) ** 2 for p in points)
+        syy = sum((p[1] - my) ** 2 for p in points)
+        sxy = sum((p[0] - mx) * (p[1] - my) for p in points)
+        spread = math.hypot(sxx - syy, 2 * sxy)
+        along, across = (sxx + syy + spread) / 2, (sxx + syy - spread) / 2
+        if along < 2 * max(across, 1e-9):  # longer than wide by √2 at least, in standard deviations
+            return None
+        return my, mx, 0.5 * math.atan2(2 * sxy, sxx - syy)
 
 
 def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

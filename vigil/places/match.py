@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 @dataclass(frozen=True)
 class Match:
     label: str  # how the place is written in the gazetteer, e.g. "Lake St & 5th Ave"
-    kind: str  # "address" | "intersection" | "place" | "street"
+    kind: str  # "address" | "intersection" | "estimated crossing" | "place" | "street"
     lat: float
     lon: float
     confidence: float
@@ -24,6 +24,7 @@ class Match:
 KIND_LABELS = {
     "address": _("address"),
     "intersection": _("crossing"),
+    "estimated crossing": _("crossing estimated from house numbers"),
     "place": _("landmark"),
     "street": _("street"),
 }

@@ -118,7 +118,10 @@ class StreetSegment(models.Model):
 
 
 class Intersection(models.Model):
-    """Where two differently named streets cross (found from their centrelines at import); a_key < b_key."""
+    """Where two differently named streets cross; a_key < b_key.
+
+    Found from their centrelines at import, or, for streets known only by their address points, estimated from
+    the closest pair of houses one on each street (`estimated`; vigil.places.gazetteer explains when one is kept)."""
 
     source = models.ForeignKey(GazetteerSource, on_delete=models.CASCADE, related_name="+")
     a_key = models.CharField(max_length=200)
@@ -128,6 +131,7 @@ class Intersection(models.Model):
     neighbourhood = models.CharField(max_length=120, blank=True)
     lat = models.FloatField()
     lon = models.FloatField()
+    estimated = models.BooleanField(default=False, help_text="estimated from address points, no centrelines")
 
     class Meta:
         indexes = [models.Index(fields=["a_key", "b_key"], name="places_intersection_keys")]
@@ -157,7 +161,7 @@ class GazetteerName(models.Model):
     """Every name the geocoder searches, normalised: one row per street name and per landmark name or alias.
 
     The database's own text index covers `key`: an FTS5 trigram table on SQLite (places_name_fts), a pg_trgm GIN
-    index on PostgreSQL (see migration 0002)."""
+    index on PostgreSQL, read through the function places_similar_names (migrations 0002, 0004)."""
 
     class Kind(models.TextChoices):
         STREET = "street", "street"

@@ -40,6 +40,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{summary.source}: {summary.read:,} rows read; imported {summary.addresses:,} addresses, "
             f"{summary.streets:,} street segments ({summary.intersections:,} intersections), "
+            f"{summary.estimated_crossings:,} crossings estimated from address points, "
             f"{summary.places:,} named places; skipped {sum(summary.skipped.values()):,}"
         )
         for reason, count in summary.skipped.most_common():
