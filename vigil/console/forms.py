@@ -37,6 +37,8 @@ class QueueFilterForm(forms.Form):
     until = forms.DateTimeField(
         label=gettext_lazy("until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    # "Show all": every row instead of the first page (selectors.QUEUE_PAGE).
+    all = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data: Mapping[str, Any] | None, *, user: User) -> None:
         super().__init__(data)
