@@ -77,7 +77,7 @@ def test_a_busy_zone_at_its_usual_rate_is_no_flood_and_five_times_it_is(world: W
     _reports(busy, [t for t in history if t >= start - dt.timedelta(days=2)])
     assert floods.usual_hourly_rate(world.north_zone.pk, until=start, days=2) == 30.0
 
-    _reports(busy, _minutes_ago(now, 140))  # an ordinary busy hour and a bit more: 140 < 5 × 30
+    _reports(busy, _minutes_ago(now, 140))  # an ordinary busy hour and a bit more: 140 < 5 x 30
     assert floods.floods([world.north_zone.pk], now=now) == []
 
     _reports(busy, _minutes_ago(now, 20))  # 160 > 150

@@ -92,7 +92,8 @@ def test_the_two_real_raids_head_the_queue_and_the_flood_is_behind_its_warning(w
     assert flooded.exists() and not set(main) & set(flooded.values_list("pk", flat=True))
     # The warning names the zone and the numbers; the burst's incidents are grouped under it.
     in_zone = Report.objects.filter(incident__zone=world.north_zone).count()
-    assert f"Flood warning in North 1: {in_zone} reports in the last 60 minutes, where an hour usually brings 0." in html
+    warning = f"Flood warning in North 1: {in_zone} reports in the last 60 minutes, where an hour usually brings 0."
+    assert warning in html
     assert sorted(_grouped_rows(html)) == sorted(flooded.values_list("pk", flat=True))
     # The margin's incidents are in their own tab, counted, never in the list.
     unzoned = Incident.objects.filter(zone__isnull=True)

@@ -22,6 +22,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import h3
 from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
@@ -171,7 +172,7 @@ def corroboration(reports: int, channels: int, on_scene: bool) -> str:
     return f"{told}; {seen}" if seen else told
 
 
-def _order_key(incident: Incident) -> tuple[int, int, int, int, float, int]:
+def _order_key(incident: Incident | _Ranked) -> tuple[int, int, int, int, float, int]:
     stamp = incident.last_report_at.timestamp()
     return (
         0 if incident.state in OPEN_STATES else 1,
@@ -221,6 +222,30 @@ def _searched(incidents: QuerySet[Incident], search: Search) -> QuerySet[Inciden
     return incidents
 
 
+def _ranked_scope(
+    user: AnyUser,
+    *,
+    state: str,
+    zone: str,
+    search: Search | None,
+    now: dt.datetime,
+    zoned: bool | None,
+    near_cells: list[str],
+) -> QuerySet[Incident]:
+    """The queue's incidents with their rank, in the database's coarse queue order (see queue_incidents)."""
+    incidents = _in_scope(user, state=state, search=search, now=now)
+    if zone == UNZONED:
+        incidents = incidents.filter(zone__isnull=True)
+    elif zone:
+        incidents = incidents.filter(zone_id=int(zone))
+    elif not search and (has_zones(user) if zoned is None else zoned):
+        incidents = incidents.filter(zone__isnull=False)
+    incidents = attention.annotate_attention(incidents, now=now, near_cells=near_cells)
+    # The database applies the coarse order and the limit; the five-minute steps are applied to what it returns.
+    is_open = Case(When(state__in=OPEN_STATES, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return incidents.order_by(is_open.desc(), F("attention").desc(), "-last_report_at", "-report_count", "-pk")
+
+
 def queue_incidents(
     user: AnyUser,
     *,
@@ -237,24 +262,33 @@ def queue_incidents(
     own tab, unless the user's groups have no zones at all. A search looks at every incident the user may see, of
     any age and place, unless a state or zone is chosen too."""
     now = now or timezone.now()
-    incidents = _in_scope(user, state=state, search=search, now=now)
-    if zone == UNZONED:
-        incidents = incidents.filter(zone__isnull=True)
-    elif zone:
-        incidents = incidents.filter(zone_id=int(zone))
-    elif not search and (has_zones(user) if zoned is None else zoned):
-        incidents = incidents.filter(zone__isnull=False)
-    incidents = attention.annotate_attention(incidents, now=now)
-    # The database applies the coarse order and the limit; the five-minute steps are applied to what it returns.
-    is_open = Case(When(state__in=OPEN_STATES, then=Value(1)), default=Value(0), output_field=IntegerField())
-    ordered = incidents.order_by(is_open.desc(), F("attention").desc(), "-last_report_at", "-report_count", "-pk")
-    rows = list(ordered[:limit])
+    near = attention.cells_near_observers(now)
+    ranked = _ranked_scope(user, state=state, zone=zone, search=search, now=now, zoned=zoned, near_cells=near)
+    rows = list(ranked.select_related("zone")[:limit])
     rows.sort(key=_order_key)
     return rows
 
 
+class _Ranked(NamedTuple):
+    """What the queue page needs of an incident to place it (order, flood group) before it is shown."""
+
+    pk: int
+    state: str
+    zone_id: int | None
+    first_report_at: dt.datetime
+    last_report_at: dt.datetime
+    report_count: int
+    attention: int
+    att_channels: int
+    att_operator: bool
+    att_known_sender: bool
+    att_observer_went: bool
+    att_observer_nearby: bool
+    att_not_api_only: bool
+
+
 def _in_scope(user: AnyUser, *, state: str, search: Search | None, now: dt.datetime) -> QuerySet[Incident]:
-    incidents = console_incidents(user).select_related("zone")
+    incidents = console_incidents(user)
     if search:
         incidents = _searched(incidents, search)
     if state == "" and not search:
@@ -340,7 +374,10 @@ class Queue:
     zone: str
 
 
-def _grouped_by(floods_now: list[Flood], incident: Incident) -> Flood | None:
+_RANK_ANNOTATIONS = [name for name in _Ranked._fields if name == "attention" or name.startswith("att_")]
+
+
+def _grouped_by(floods_now: list[Flood], incident: _Ranked) -> Flood | None:
     if incident.state not in OPEN_STATES or attention.is_corroborated(incident):
         return None
     for flood in floods_now:
@@ -362,13 +399,17 @@ def queue_view(
     now = now or timezone.now()
     zone_ids = list(Zone.objects.filter(group_id__in=group_ids(user, CONSOLE_ROLES)).values_list("pk", flat=True))
     zoned = bool(zone_ids)
-    incidents = queue_incidents(user, state=state, zone=zone, search=search, now=now, zoned=zoned)
+    near = attention.cells_near_observers(now)
+    # First only what places each incident (a light read of up to QUEUE_LIMIT rows), then the rows shown in full.
+    ranked_scope = _ranked_scope(user, state=state, zone=zone, search=search, now=now, zoned=zoned, near_cells=near)
+    ranked = [_Ranked(*values) for values in ranked_scope.values_list(*_Ranked._fields)[:QUEUE_LIMIT]]
+    ranked.sort(key=_order_key)
     floods_now: list[Flood] = []
     if not search and zone != UNZONED:
         floods_now = floods(zone_ids if not zone else [int(zone)], now=now)
-    listed: list[Incident] = []
-    grouped: dict[int, list[Incident]] = defaultdict(list)
-    for incident in incidents:
+    listed: list[_Ranked] = []
+    grouped: dict[int, list[_Ranked]] = defaultdict(list)
+    for incident in ranked:
         flood = _grouped_by(floods_now, incident) if floods_now else None
         if flood is None:
             listed.append(incident)
@@ -376,13 +417,19 @@ def queue_view(
             grouped[flood.zone_id].append(incident)
     shown = listed if show_all else listed[:QUEUE_PAGE]
     group_shown = {zone_id: found[:QUEUE_PAGE] for zone_id, found in grouped.items()}
-    rows = rows_for(shown + [i for found in group_shown.values() for i in found], now=now)
+    wanted = [i for i in shown] + [i for found in group_shown.values() for i in found]
+    by_id = {i.pk: i for i in Incident.objects.filter(pk__in=[w.pk for w in wanted]).select_related("zone")}
+    for light in wanted:  # the rank read in the first pass goes with the incident (attention.reasons reads it)
+        if light.pk in by_id:
+            for name in _RANK_ANNOTATIONS:
+                setattr(by_id[light.pk], name, getattr(light, name))
+    rows = rows_for([by_id[w.pk] for w in wanted if w.pk in by_id], now=now)
     by_pk = {row.incident.pk: row for row in rows}
     unzoned = 0
     if zoned and zone != UNZONED and not search:
         unzoned = _in_scope(user, state=state, search=None, now=now).filter(zone__isnull=True).count()
     return Queue(
-        rows=[by_pk[i.pk] for i in shown],
+        rows=[by_pk[i.pk] for i in shown if i.pk in by_pk],
         more=len(listed) - len(shown),
         unzoned=unzoned,
         floods=[

@@ -124,7 +124,7 @@ def annotate_attention(
     )
 
 
-def is_corroborated(incident: Incident) -> bool:
+def is_corroborated(incident: object) -> bool:
     """Whether an annotated incident has a signal a flood would have to pay for (see the module docstring)."""
     return bool(
         getattr(incident, "att_channels", 0) >= 2
