@@ -7,13 +7,14 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from django.test import override_settings
+from django.contrib import admin
+from django.test import RequestFactory, override_settings
 from django.utils import translation
 
 from tests.factories import at_ring, km_north, make_incident, send
 from tests.intake.test_sms import SENDER, SITE, TOKEN, _params, _send
 from tests.world import NORTH_CENTER, UNZONED, World, make_user
-from vigil.accounts.models import Group, Membership, Role
+from vigil.accounts.models import Group, Membership, Role, User
 from vigil.console.selectors import QUEUE_PAGE, queue_incidents, queue_view
 from vigil.hotline.models import Channel, Incident, Report, Verdict
 from vigil.network import attention
@@ -107,6 +108,10 @@ def test_the_sender_is_kept_only_as_a_keyed_hash_and_erased_on_schedule(world: W
     report = _sms_report("agents arresting people", NORTH_CENTER)
     assert report.sender_hash and SENDER not in report.sender_hash and SENDER.lstrip("+") not in report.sender_hash
     assert report.sender_expires_at is not None
+    # Not in the admin either, where it could be read or edited to tie reports together.
+    request = RequestFactory().get("/")
+    request.user = User.objects.create_superuser("root-admin", password="x" * 20)
+    assert "sender_hash" not in admin.site._registry[Report].get_form(request, report).base_fields
     purge_expired(now=report.sender_expires_at)
     report.refresh_from_db()
     assert report.sender_hash is None and report.sender_expires_at is None
