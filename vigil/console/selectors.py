@@ -231,9 +231,11 @@ def _ranked_scope(
     now: dt.datetime,
     zoned: bool | None,
     near_cells: list[str],
+    base: QuerySet[Incident] | None = None,
 ) -> QuerySet[Incident]:
-    """The queue's incidents with their rank, in the database's coarse queue order (see queue_incidents)."""
-    incidents = _in_scope(user, state=state, search=search, now=now)
+    """The queue's incidents with their rank, in the database's coarse queue order (see queue_incidents). `base` is
+    `_in_scope(...)` of the same arguments when the caller already has it (its access checks ran once)."""
+    incidents = _in_scope(user, state=state, search=search, now=now) if base is None else base
     if zone == UNZONED:
         incidents = incidents.filter(zone__isnull=True)
     elif zone:
@@ -394,14 +396,21 @@ def queue_view(
     search: Search | None = None,
     show_all: bool = False,
     now: dt.datetime | None = None,
+    zone_ids: list[int] | None = None,
 ) -> Queue:
-    """The queue page's content (see the module docstring): ranked rows, floods and their groups, the tab counts."""
+    """The queue page's content (see the module docstring): ranked rows, floods and their groups, the tab counts.
+
+    `zone_ids` are the user's console zones when the caller has read them already (filter_zones)."""
     now = now or timezone.now()
-    zone_ids = list(Zone.objects.filter(group_id__in=group_ids(user, CONSOLE_ROLES)).values_list("pk", flat=True))
+    if zone_ids is None:
+        zone_ids = [z.pk for z in filter_zones(user)]
     zoned = bool(zone_ids)
     near = attention.cells_near_observers(now)
     # First only what places each incident (a light read of up to QUEUE_LIMIT rows), then the rows shown in full.
-    ranked_scope = _ranked_scope(user, state=state, zone=zone, search=search, now=now, zoned=zoned, near_cells=near)
+    scope = _in_scope(user, state=state, search=search, now=now)
+    ranked_scope = _ranked_scope(
+        user, state=state, zone=zone, search=search, now=now, zoned=zoned, near_cells=near, base=scope
+    )
     ranked = [_Ranked(*values) for values in ranked_scope.values_list(*_Ranked._fields)[:QUEUE_LIMIT]]
     ranked.sort(key=_order_key)
     floods_now: list[Flood] = []
@@ -427,7 +436,7 @@ def queue_view(
     by_pk = {row.incident.pk: row for row in rows}
     unzoned = 0
     if zoned and zone != UNZONED and not search:
-        unzoned = _in_scope(user, state=state, search=None, now=now).filter(zone__isnull=True).count()
+        unzoned = scope.filter(zone__isnull=True).count()
     return Queue(
         rows=[by_pk[i.pk] for i in shown if i.pk in by_pk],
         more=len(listed) - len(shown),

@@ -158,7 +158,9 @@ def _show_all(form: QueueFilterForm) -> bool:
 def _queue_context(user: User, form: QueueFilterForm) -> dict[str, object]:
     """What the rows fragment renders (the page includes it): the queue, and the filters' query for its links."""
     state, zone, search = _filter_values(form)
-    view = selectors.queue_view(user, state=state, zone=zone, search=search, show_all=_show_all(form))
+    view = selectors.queue_view(
+        user, state=state, zone=zone, search=search, show_all=_show_all(form), zone_ids=form.zone_ids
+    )
     params = {k: v for k, v in (form.data.items() if form.is_bound else []) if k not in ("zone", "all") and v}
     return {"queue": view, "rows": view.rows, "tab_query": urlencode(params), "now": timezone.now()}
 
