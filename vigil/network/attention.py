@@ -103,15 +103,17 @@ def annotate_attention(
     operator = Exists(reports.filter(channel=Channel.OPERATOR))
     not_api_only = Exists(reports.exclude(channel=Channel.API))
     went = Exists(Dispatch.objects.filter(incident_id=OuterRef("pk"), status__in=WENT_STATUSES))
-    nearby: Q | Value = Q(zone_cell__in=near) if near else Value(False)
+    nearby = (
+        Case(When(Q(zone_cell__in=near), then=Value(True)), default=Value(False), output_field=BooleanField())
+        if near
+        else Value(False, output_field=BooleanField())
+    )
     annotated = incidents.annotate(
         att_channels=Coalesce(channels, Value(0)),
         att_operator=operator,
         att_known_sender=known_sender,
         att_observer_went=went,
-        att_observer_nearby=Case(When(nearby, then=Value(True)), default=Value(False), output_field=BooleanField())
-        if near
-        else Value(False, output_field=BooleanField()),
+        att_observer_nearby=nearby,
         att_not_api_only=not_api_only,
     )
     return annotated.annotate(
