@@ -108,3 +108,13 @@ def _no_public_page_kept_from_another_test() -> Iterator[None]:
     yield
     caches["pages"].clear()
     freshness.forget()
+
+
+@pytest.fixture(autouse=True)
+def _no_flood_baseline_kept_from_another_test() -> Iterator[None]:
+    """Zones' usual rates are kept in each process's memory (vigil.hotline.floods): start every test without them."""
+    from vigil.hotline import floods
+
+    floods.forget()
+    yield
+    floods.forget()

@@ -319,6 +319,8 @@ VIGIL_MAX_TEXT_CHARS = envint("VIGIL_MAX_TEXT_CHARS", 2000, minimum=100)
 VIGIL_PROXY_HOPS = envint("VIGIL_PROXY_HOPS", 0, minimum=0)
 # How long an SMS reporter has to answer the follow-up questions before a new message starts a new report.
 VIGIL_SMS_CONVERSATION_MINUTES = envint("VIGIL_SMS_CONVERSATION_MINUTES", 120, minimum=5)
+# How long an SMS report keeps the keyed hash of its sender (to rank a sender with confirmed past reports higher).
+VIGIL_SENDER_MEMORY_DAYS = envint("VIGIL_SENDER_MEMORY_DAYS", 90, minimum=1, maximum=365)
 
 # Public side: the hotline number(s) shown on the public home, e.g. "612-555-0100,612-555-0101".
 VIGIL_HOTLINE_NUMBERS = envlist("VIGIL_HOTLINE_NUMBERS", [])
@@ -361,6 +363,7 @@ VIGIL_CLOCK_JOBS: list[tuple[str, int]] = []
 
 # Sealed fields erased on schedule by vigil.vault.retention: (model, sealed field, expiry field).
 VIGIL_RETENTION: list[tuple[str, str, str]] = [("hotline.Report", "contact_sealed", "contact_expires_at")]
+VIGIL_RETENTION.append(("hotline.Report", "sender_hash", "sender_expires_at"))
 VIGIL_CLOCK_JOBS.append(("vigil.vault.tasks.purge_expired_secrets", 3600))
 # Dispatch: escalate unanswered offers, alert on missed check-ins, forget cells of ended shifts.
 VIGIL_CLOCK_JOBS.append(("vigil.network.tasks.escalate_unanswered", 15))

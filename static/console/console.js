@@ -175,7 +175,8 @@
     var now = Date.now();
     var seen = {};
     var fresh = 0;
-    rows.querySelectorAll("tr[data-incident]").forEach(function (tr) {
+    /* Incidents grouped under a flood warning are neither announced nor counted: the flood is what hid real raids. */
+    rows.querySelectorAll("tr[data-incident]:not([data-grouped])").forEach(function (tr) {
       var id = tr.dataset.incident;
       var sig = tr.dataset.signature || "";
       seen[id] = sig;

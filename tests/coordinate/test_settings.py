@@ -18,6 +18,10 @@ GOOD = {
     "contact_retention_days": 7,
     "publication_delay_hours": 8,
     "publication_min_count": 4,
+    "flood_window_minutes": 30,
+    "flood_ratio": 6,
+    "flood_min_reports": 25,
+    "flood_baseline_days": 7,
 }
 
 

@@ -37,6 +37,8 @@ class QueueFilterForm(forms.Form):
     until = forms.DateTimeField(
         label=gettext_lazy("until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
+    # "Show all": every row instead of the first page (selectors.QUEUE_PAGE).
+    all = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, data: Mapping[str, Any] | None, *, user: User) -> None:
         super().__init__(data)
@@ -44,10 +46,12 @@ class QueueFilterForm(forms.Form):
         zone = self.fields["zone"]
         assert isinstance(state, forms.ChoiceField) and isinstance(zone, forms.ChoiceField)  # noqa: S101
         state.choices = _state_choices()
+        zones = selectors.filter_zones(user)
+        self.zone_ids = [z.pk for z in zones]  # the user's console zones, read once for the queue too
         zone.choices = [
             ("", gettext_lazy("All my zones")),
             (selectors.UNZONED, gettext_lazy("Outside every zone")),
-            *[(str(z.pk), z.name) for z in selectors.filter_zones(user)],
+            *[(str(z.pk), z.name) for z in zones],
         ]
 
 

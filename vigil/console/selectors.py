@@ -1,12 +1,16 @@
 """Reads for the dispatcher console: the live queue, its map, one incident's file, and the measures read from events.
 
-Queue order (docs/console.md): open incidents (new, verifying) first, then the others. Within each part, incidents are
-ordered by the time of their last report, newest first, in five-minute steps; within the same five minutes the
-largest (most reports) comes first, then the newest. So a fresh cluster of eight calls sits above a single call that
-came a minute later, but never above something that happened a quarter of an hour after it.
+Queue order (docs/console.md): open incidents (new, verifying) first, then the others. Within each part, by rank
+(vigil/network/attention.py: signals a flood cannot fake cheaply — an observer who went, an operator's report, a known
+SMS sender, several channels — computed in the query), then by the time of their last report, newest first, in
+five-minute steps; within the same five minutes the largest (most reports) comes first, then the newest.
 
-The queue costs three queries however long it is: the incidents (with their zone), then one grouped count of reports
-per channel and one of dispatches per status for the incidents shown.
+The default view lists the incidents in the dispatcher's zones, 50 at a time with a count of the rest; incidents
+outside every zone have their own tab (zone=none) with a count; when a zone is flooded (vigil/hotline/floods.py) a
+banner names it and the burst's uncorroborated incidents are grouped under it instead of filling the list.
+
+The rows cost a handful of queries however long the queue: the ranked incidents (with their zone), one grouped read of
+reports and one of dispatches for the rows shown, the unzoned count, the flood check.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import h3
-from django.db.models import Case, Count, IntegerField, Max, Min, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Min, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,8 +34,10 @@ from django.utils.translation import ngettext
 from vigil.accounts.access import AnyUser, group_ids
 from vigil.accounts.models import Role, User
 from vigil.hotline.access import incidents_visible_to
+from vigil.hotline.floods import Flood, floods
 from vigil.hotline.models import OPEN_STATES, Channel, Incident, IncidentEvent, IncidentState, Report, Verdict
 from vigil.hotline.services import normalise_receipt
+from vigil.network import attention
 from vigil.network.models import Dispatch, DispatchStatus, Observation, Observer
 from vigil.places.models import Zone, ZoneCell
 
@@ -39,6 +46,8 @@ CONSOLE_ROLES: tuple[Role, ...] = (Role.DISPATCHER, Role.COORDINATOR)
 CONTACT_ROLES: tuple[Role, ...] = (Role.DISPATCHER,)
 
 QUEUE_LIMIT = 300
+# Rows of the default view; the rest are counted and shown on request ("show all").
+QUEUE_PAGE = 50
 # Incidents that are not open stay in the default queue this long after their last report.
 RECENT = dt.timedelta(hours=24)
 ORDER_STEP_SECONDS = 300
@@ -98,6 +107,7 @@ class QueueRow:
     place: str = ""  # the place in words: the gazetteer's match a report was placed by, or a reporter's words
     summary: str = ""  # one line of what is happening, from the first report that says
     corroboration: str = ""
+    why: str = ""  # why it ranks where it does (vigil.network.attention.reasons), in words
 
     @property
     def is_open(self) -> bool:
@@ -107,7 +117,7 @@ class QueueRow:
     def signature(self) -> str:
         """Changes when what the row shows changes (the page highlights such rows)."""
         i = self.incident
-        raw = f"{i.state}|{i.verdict}|{i.report_count}|{i.last_report_at.timestamp()}|{self.dispatches}"
+        raw = f"{i.state}|{i.verdict}|{i.report_count}|{i.last_report_at.timestamp()}|{self.dispatches}|{self.why}"
         return hashlib.sha256(raw.encode()).hexdigest()[:12]
 
 
@@ -162,10 +172,11 @@ def corroboration(reports: int, channels: int, on_scene: bool) -> str:
     return f"{told}; {seen}" if seen else told
 
 
-def _order_key(incident: Incident) -> tuple[int, int, int, float, int]:
+def _order_key(incident: Incident | _Ranked) -> tuple[int, int, int, int, float, int]:
     stamp = incident.last_report_at.timestamp()
     return (
         0 if incident.state in OPEN_STATES else 1,
+        -int(getattr(incident, "attention", 0)),
         -int(stamp // ORDER_STEP_SECONDS),
         -incident.report_count,
         -stamp,
@@ -211,6 +222,32 @@ def _searched(incidents: QuerySet[Incident], search: Search) -> QuerySet[Inciden
     return incidents
 
 
+def _ranked_scope(
+    user: AnyUser,
+    *,
+    state: str,
+    zone: str,
+    search: Search | None,
+    now: dt.datetime,
+    zoned: bool | None,
+    near_cells: list[str],
+    base: QuerySet[Incident] | None = None,
+) -> QuerySet[Incident]:
+    """The queue's incidents with their rank, in the database's coarse queue order (see queue_incidents). `base` is
+    `_in_scope(...)` of the same arguments when the caller already has it (its access checks ran once)."""
+    incidents = _in_scope(user, state=state, search=search, now=now) if base is None else base
+    if zone == UNZONED:
+        incidents = incidents.filter(zone__isnull=True)
+    elif zone:
+        incidents = incidents.filter(zone_id=int(zone))
+    elif not search and (has_zones(user) if zoned is None else zoned):
+        incidents = incidents.filter(zone__isnull=False)
+    incidents = attention.annotate_attention(incidents, now=now, near_cells=near_cells)
+    # The database applies the coarse order and the limit; the five-minute steps are applied to what it returns.
+    is_open = Case(When(state__in=OPEN_STATES, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return incidents.order_by(is_open.desc(), F("attention").desc(), "-last_report_at", "-report_count", "-pk")
+
+
 def queue_incidents(
     user: AnyUser,
     *,
@@ -219,12 +256,41 @@ def queue_incidents(
     search: Search | None = None,
     now: dt.datetime | None = None,
     limit: int = QUEUE_LIMIT,
+    zoned: bool | None = None,
 ) -> list[Incident]:
-    """The incidents of the queue in queue order (see the module docstring). `zone` is a zone id or UNZONED.
+    """The incidents of the queue in queue order (see the module docstring), ranked (attention annotations).
 
-    A search looks at every incident the user may see, of any age, unless a state is chosen too."""
+    `zone` is a zone id, UNZONED, or "" for all the user's zones: then incidents outside every zone are left to their
+    own tab, unless the user's groups have no zones at all. A search looks at every incident the user may see, of
+    any age and place, unless a state or zone is chosen too."""
     now = now or timezone.now()
-    incidents = console_incidents(user).select_related("zone")
+    near = attention.cells_near_observers(now)
+    ranked = _ranked_scope(user, state=state, zone=zone, search=search, now=now, zoned=zoned, near_cells=near)
+    rows = list(ranked.select_related("zone")[:limit])
+    rows.sort(key=_order_key)
+    return rows
+
+
+class _Ranked(NamedTuple):
+    """What the queue page needs of an incident to place it (order, flood group) before it is shown."""
+
+    pk: int
+    state: str
+    zone_id: int | None
+    first_report_at: dt.datetime
+    last_report_at: dt.datetime
+    report_count: int
+    attention: int
+    att_channels: int
+    att_operator: bool
+    att_known_sender: bool
+    att_observer_went: bool
+    att_observer_nearby: bool
+    att_not_api_only: bool
+
+
+def _in_scope(user: AnyUser, *, state: str, search: Search | None, now: dt.datetime) -> QuerySet[Incident]:
+    incidents = console_incidents(user)
     if search:
         incidents = _searched(incidents, search)
     if state == "" and not search:
@@ -233,15 +299,12 @@ def queue_incidents(
         incidents = incidents.filter(state__in=OPEN_STATES)
     elif state:
         incidents = incidents.filter(state=state)
-    if zone == UNZONED:
-        incidents = incidents.filter(zone__isnull=True)
-    elif zone:
-        incidents = incidents.filter(zone_id=int(zone))
-    # The database applies the coarse order and the limit; the five-minute steps are applied to what it returns.
-    is_open = Case(When(state__in=OPEN_STATES, then=Value(1)), default=Value(0), output_field=IntegerField())
-    rows = list(incidents.order_by(is_open.desc(), "-last_report_at", "-report_count", "-pk")[:limit])
-    rows.sort(key=_order_key)
-    return rows
+    return incidents
+
+
+def has_zones(user: AnyUser) -> bool:
+    """Whether the user's console groups have zones (a network without zones lists everything in one list)."""
+    return Zone.objects.filter(group_id__in=group_ids(user, CONSOLE_ROLES)).exists()
 
 
 def queue_version(
@@ -284,8 +347,112 @@ def queue_rows(
     now: dt.datetime | None = None,
     limit: int = QUEUE_LIMIT,
 ) -> list[QueueRow]:
+    """Every row of the queue as filtered, in queue order (the CSV export; the page uses `queue_view`)."""
     now = now or timezone.now()
-    incidents = queue_incidents(user, state=state, zone=zone, search=search, now=now, limit=limit)
+    return rows_for(queue_incidents(user, state=state, zone=zone, search=search, now=now, limit=limit), now=now)
+
+
+@dataclass(frozen=True)
+class FloodGroup:
+    """A flood warning and the uncorroborated incidents of its burst, grouped under it (at most QUEUE_PAGE rows)."""
+
+    flood: Flood
+    count: int
+    rows: list[QueueRow]
+
+    @property
+    def usual(self) -> str:
+        return f"{self.flood.usual_per_hour:.1f}".removesuffix(".0")
+
+
+@dataclass(frozen=True)
+class Queue:
+    """What the queue page shows: a page of rows, how many more there are, the unzoned tab's count, the floods."""
+
+    rows: list[QueueRow]
+    more: int
+    unzoned: int
+    floods: list[FloodGroup]
+    zone: str
+
+
+_RANK_ANNOTATIONS = [name for name in _Ranked._fields if name == "attention" or name.startswith("att_")]
+
+
+def _grouped_by(floods_now: list[Flood], incident: _Ranked) -> Flood | None:
+    if incident.state not in OPEN_STATES or attention.is_corroborated(incident):
+        return None
+    for flood in floods_now:
+        if incident.zone_id == flood.zone_id and incident.first_report_at > flood.since:
+            return flood
+    return None
+
+
+def queue_view(
+    user: AnyUser,
+    *,
+    state: str = "",
+    zone: str = "",
+    search: Search | None = None,
+    show_all: bool = False,
+    now: dt.datetime | None = None,
+    zone_ids: list[int] | None = None,
+) -> Queue:
+    """The queue page's content (see the module docstring): ranked rows, floods and their groups, the tab counts.
+
+    `zone_ids` are the user's console zones when the caller has read them already (filter_zones)."""
+    now = now or timezone.now()
+    if zone_ids is None:
+        zone_ids = [z.pk for z in filter_zones(user)]
+    zoned = bool(zone_ids)
+    near = attention.cells_near_observers(now)
+    # First only what places each incident (a light read of up to QUEUE_LIMIT rows), then the rows shown in full.
+    scope = _in_scope(user, state=state, search=search, now=now)
+    ranked_scope = _ranked_scope(
+        user, state=state, zone=zone, search=search, now=now, zoned=zoned, near_cells=near, base=scope
+    )
+    ranked = [_Ranked(*values) for values in ranked_scope.values_list(*_Ranked._fields)[:QUEUE_LIMIT]]
+    ranked.sort(key=_order_key)
+    floods_now: list[Flood] = []
+    if not search and zone != UNZONED:
+        floods_now = floods(zone_ids if not zone else [int(zone)], now=now)
+    listed: list[_Ranked] = []
+    grouped: dict[int, list[_Ranked]] = defaultdict(list)
+    for incident in ranked:
+        flood = _grouped_by(floods_now, incident) if floods_now else None
+        if flood is None:
+            listed.append(incident)
+        else:
+            grouped[flood.zone_id].append(incident)
+    shown = listed if show_all else listed[:QUEUE_PAGE]
+    group_shown = {zone_id: found[:QUEUE_PAGE] for zone_id, found in grouped.items()}
+    wanted = [i for i in shown] + [i for found in group_shown.values() for i in found]
+    by_id = {i.pk: i for i in Incident.objects.filter(pk__in=[w.pk for w in wanted]).select_related("zone")}
+    for light in wanted:  # the rank read in the first pass goes with the incident (attention.reasons reads it)
+        if light.pk in by_id:
+            for name in _RANK_ANNOTATIONS:
+                setattr(by_id[light.pk], name, getattr(light, name))
+    rows = rows_for([by_id[w.pk] for w in wanted if w.pk in by_id], now=now)
+    by_pk = {row.incident.pk: row for row in rows}
+    unzoned = 0
+    if zoned and zone != UNZONED and not search:
+        unzoned = scope.filter(zone__isnull=True).count()
+    return Queue(
+        rows=[by_pk[i.pk] for i in shown if i.pk in by_pk],
+        more=len(listed) - len(shown),
+        unzoned=unzoned,
+        floods=[
+            FloodGroup(
+                flood=f, count=len(grouped[f.zone_id]), rows=[by_pk[i.pk] for i in group_shown.get(f.zone_id, [])]
+            )
+            for f in floods_now
+        ],
+        zone=zone,
+    )
+
+
+def rows_for(incidents: list[Incident], *, now: dt.datetime) -> list[QueueRow]:
+    """Queue rows of these (ranked) incidents, in their order: two grouped reads whatever their number."""
     ids = [i.pk for i in incidents]
     said = _words_per_incident(ids)  # also counts the reports per channel
     per_channel = {pk: said[pk].channels for pk in ids}
@@ -321,6 +488,7 @@ def queue_rows(
                 len(per_channel[incident.pk]),
                 any(per_status[incident.pk].get(s) for s in ON_SCENE_STATUSES),
             ),
+            why="; ".join(attention.reasons(incident)),
         )
         for incident in incidents
     ]
@@ -370,7 +538,8 @@ def map_points(incidents: Iterable[Incident]) -> list[dict[str, object]]:
             "verdict": i.verdict,
             "reports": i.report_count,
             "label": ngettext(
-                "Incident %(id)s: %(state)s, %(count)s report", "Incident %(id)s: %(state)s, %(count)s reports",
+                "Incident %(id)s: %(state)s, %(count)s report",
+                "Incident %(id)s: %(state)s, %(count)s reports",
                 i.report_count,
             )
             % {"id": i.pk, "state": i.get_state_display(), "count": i.report_count},

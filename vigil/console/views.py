@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -37,22 +38,6 @@ VERSION_HEADER = "X-Queue-Version"
 INCIDENT_VERSION_HEADER = "X-Incident-Version"
 
 # --- forms ------------------------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
@@ -166,6 +151,20 @@ def _filter_values(form: QueueFilterForm) -> tuple[str, str, selectors.Search]:
     return str(data.get("state") or ""), str(data.get("zone") or ""), search
 
 
+def _show_all(form: QueueFilterForm) -> bool:
+    return form.is_bound and bool(form.cleaned_data.get("all"))
+
+
+def _queue_context(user: User, form: QueueFilterForm) -> dict[str, object]:
+    """What the rows fragment renders (the page includes it): the queue, and the filters' query for its links."""
+    state, zone, search = _filter_values(form)
+    view = selectors.queue_view(
+        user, state=state, zone=zone, search=search, show_all=_show_all(form), zone_ids=form.zone_ids
+    )
+    params = {k: v for k, v in (form.data.items() if form.is_bound else []) if k not in ("zone", "all") and v}
+    return {"queue": view, "rows": view.rows, "tab_query": urlencode(params), "now": timezone.now()}
+
+
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
@@ -176,15 +175,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     state, zone, search = _filter_values(form)
     ctx = {
         "filters": form,
-        "version": selectors.queue_version(state=state, zone=zone, language=get_language(), search=search),
-        "rows": selectors.queue_rows(user, state=state, zone=zone, search=search),
+        "version": _version(form, state=state, zone=zone, search=search),
         "can_export": selectors.can_export(user),
         "map_tile_url": settings.MAP_TILE_URL,
         "map_attribution": settings.MAP_TILE_ATTRIBUTION,
         "map_center": settings.MAP_CENTER,
-        "now": timezone.now(),
+        **_queue_context(user, form),
     }
     return render(request, "console/queue.html", ctx)
+
+
+def _version(form: QueueFilterForm, *, state: str, zone: str, search: selectors.Search) -> str:
+    language = f"{get_language()}|{int(_show_all(form))}"
+    return selectors.queue_version(state=state, zone=zone, language=language, search=search)
 
 
 @login_required
@@ -200,16 +203,12 @@ def queue_rows(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return HttpResponse(_form_error(form), status=400, content_type="text/plain; charset=utf-8")
     state, zone, search = _filter_values(form)
-    version = selectors.queue_version(state=state, zone=zone, language=get_language(), search=search)
+    version = _version(form, state=state, zone=zone, search=search)
     if request.headers.get(VERSION_HEADER) == version:
         # Nothing changed since the caller's copy: htmx leaves the rows as they are on 204.
         response = HttpResponse(status=204)
     else:
-        response = render(
-            request,
-            "console/_queue_rows.html",
-            {"rows": selectors.queue_rows(user, state=state, zone=zone, search=search), "now": timezone.now()},
-        )
+        response = render(request, "console/_queue_rows.html", _queue_context(user, form))
     response[VERSION_HEADER] = version
     add_never_cache_headers(response)
     return response

@@ -20,8 +20,11 @@ class ReportAdmin(admin.ModelAdmin[Report]):
     list_display = ("receipt", "channel", "language", "incident", "received_at")
     list_filter = ("channel", "language")
     search_fields = ("receipt",)
-    exclude = ("contact_sealed",)
-    readonly_fields = ("receipt", "channel", "cell", "incident", "entered_by", "received_at", "contact_expires_at")
+    # The sealed contact and the keyed hash of an SMS sender are not for eyes (nor to be edited to link reports).
+    exclude = ("contact_sealed", "sender_hash")
+    readonly_fields = (
+        "receipt", "channel", "cell", "incident", "entered_by", "received_at", "contact_expires_at", "sender_expires_at"
+    )  # fmt: skip
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -104,6 +104,11 @@ class Report(models.Model):
     contact_sealed = models.BinaryField(null=True, blank=True)
     contact_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     received_at = models.DateTimeField(db_index=True)
+    # SMS only: a keyed hash of the sender's number (vigil.hotline.sms.sender_hash), so the queue can rank a sender
+    # whose earlier reports were confirmed above an unknown one (vigil/network/attention.py); erased with
+    # sender_expires_at (VIGIL_SENDER_MEMORY_DAYS) by vigil.vault.retention. Never the number itself.
+    sender_hash = models.CharField(max_length=64, null=True, blank=True, db_index=True)  # noqa: DJ001 (erased to NULL)
+    sender_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # The review band of the text guard: a held report's free text is kept but shown to nobody but the operators who
     # review it (not to observers, not in dispatch messages, not on the console) until one approves, redacts or
     # refuses it. `review_reason` names the held fields ("activity, text"); the reason itself is the guard's.

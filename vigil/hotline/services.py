@@ -241,6 +241,7 @@ def submit_report(
     contact: str = "",
     entered_by: AnyUser | None = None,
     require_location: bool = True,
+    sender_hash: str | None = None,
 ) -> Report:
     """Take one report: validate, guard the text, place it, seal the contact, store it and put it into an incident.
 
@@ -249,6 +250,7 @@ def submit_report(
     kept "unplaced" (no incident yet) and heads the operators' queue, with the geocoder's suggestions, until someone
     places it on the map (place_report). Vigil never sends addresses to a third-party geocoder.
     `require_location=False` (SMS) accepts a first message without any location; the conversation asks for it.
+    `sender_hash` (SMS) is the keyed hash of the sender's number, kept VIGIL_SENDER_MEMORY_DAYS for the queue's rank.
     """
     clean = clean_report(
         channel=channel,
@@ -287,7 +289,15 @@ def submit_report(
         receipt = random_receipt()
         try:
             return _store_report(
-                clean, receipt=receipt, cell=cell, seen_at=seen, now=now, entered_by=entered_by, cfg=cfg, words=words
+                clean,
+                receipt=receipt,
+                cell=cell,
+                seen_at=seen,
+                now=now,
+                entered_by=entered_by,
+                cfg=cfg,
+                words=words,
+                sender_hash=sender_hash,
             )
         except IntegrityError:
             if attempt >= _RECEIPT_ATTEMPTS or not Report.objects.filter(receipt=receipt).exists():
@@ -321,6 +331,7 @@ def _store_report(
     entered_by: AnyUser | None,
     cfg: config.Config,
     words: Match | None = None,
+    sender_hash: str | None = None,
 ) -> Report:
     with _one_writer_per_process(), transaction.atomic():
         sealed: bytes | None = None
@@ -344,6 +355,8 @@ def _store_report(
             received_at=now,
             held=bool(clean.held_fields),
             review_reason=", ".join(clean.held_fields),
+            sender_hash=sender_hash or None,
+            sender_expires_at=now + dt.timedelta(days=settings.VIGIL_SENDER_MEMORY_DAYS) if sender_hash else None,
             **clean.fields,
         )
         if words is not None:

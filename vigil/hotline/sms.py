@@ -297,6 +297,7 @@ def _start(body: str, key: str) -> Outcome:
                 equipment=parsed.equipment,
                 text=body,
                 require_location=False,
+                sender_hash=key,
             )
         except VigilError as refused:
             return _twiml(_refusal(refused))

@@ -32,6 +32,10 @@ class Config:
     contact_retention_days: int
     publication_delay_hours: int
     publication_min_count: int
+    flood_window_minutes: int
+    flood_ratio: int
+    flood_min_reports: int
+    flood_baseline_days: int
 
 
 def defaults() -> Config:

@@ -58,6 +58,10 @@ class NetworkSettings(models.Model):
     contact_retention_days = setting_field("contact_retention_days")
     publication_delay_hours = setting_field("publication_delay_hours")
     publication_min_count = setting_field("publication_min_count")
+    flood_window_minutes = setting_field("flood_window_minutes")
+    flood_ratio = setting_field("flood_ratio")
+    flood_min_reports = setting_field("flood_min_reports")
+    flood_baseline_days = setting_field("flood_baseline_days")
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

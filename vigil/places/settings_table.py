@@ -43,6 +43,11 @@ SETTINGS: tuple[Setting, ...] = (
     # The public side (vigil.safety.publication): never under an hour, never a map cell of one or two incidents.
     Setting("publication_delay_hours", 6, 1, 168, _("Publish confirmed incidents after (hours)")),
     Setting("publication_min_count", 3, 2, 50, _("Show a public map cell only with at least (confirmed incidents)")),
+    # The console's flood warning (vigil.hotline.floods): intake in a zone far above its usual hourly rate.
+    Setting("flood_window_minutes", 60, 10, 720, _("Flood warning: look at the reports of the last (minutes)")),
+    Setting("flood_ratio", 5, 2, 100, _("…warn above this many times the zone's usual rate")),
+    Setting("flood_min_reports", 20, 3, 1000, _("…and only from this many reports")),
+    Setting("flood_baseline_days", 14, 1, 90, _("…the usual rate is the median hour of the past (days)")),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
