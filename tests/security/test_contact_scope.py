@@ -208,3 +208,14 @@ def test_observers_notifications_carry_no_contact(world: World, zoned: Report) -
     assert sent
     bodies = " ".join(f"{n.subject} {n.body}" for n in Notification.objects.all())
     assert bodies and ZONED_CONTACT not in bodies and "555" not in bodies
+
+
+def test_the_console_offers_the_reveal_only_where_its_dispatcher_may_read(
+    world: World, zoned: Report, unzoned: Report
+) -> None:
+    client = world.client_for(world.bob)
+    zoned_page = client.get(reverse("console:incident", args=[zoned.incident_id])).content.decode()
+    unzoned_page = client.get(reverse("console:incident", args=[unzoned.incident_id])).content.decode()
+    assert "Show contact" in zoned_page
+    assert "Show contact" not in unzoned_page and UNZONED_CONTACT not in unzoned_page
+    assert _reveals() == 0

@@ -33,7 +33,7 @@ from django.utils.translation import ngettext
 
 from vigil.accounts.access import AnyUser, group_ids
 from vigil.accounts.models import Role, User
-from vigil.hotline.access import incidents_visible_to
+from vigil.hotline.access import incidents_visible_to, may_read_contacts_in
 from vigil.hotline.floods import Flood, floods
 from vigil.hotline.models import OPEN_STATES, Channel, Incident, IncidentEvent, IncidentState, Report, Verdict
 from vigil.hotline.services import normalise_receipt
@@ -43,7 +43,6 @@ from vigil.places.models import Zone, ZoneCell
 
 # Who works the console. Coordinators stand in for dispatchers; only dispatchers may read call-back contacts.
 CONSOLE_ROLES: tuple[Role, ...] = (Role.DISPATCHER, Role.COORDINATOR)
-CONTACT_ROLES: tuple[Role, ...] = (Role.DISPATCHER,)
 
 QUEUE_LIMIT = 300
 # Rows of the default view; the rest are counted and shown on request ("show all").
@@ -805,13 +804,9 @@ def distance_m(a: Incident, b: Incident) -> float:
 
 
 def can_read_contacts(user: AnyUser, incident: Incident) -> bool:
-    """Whether the user may unseal call-back contacts of this incident's reports (dispatchers of its zone's group)."""
-    groups = group_ids(user, CONTACT_ROLES)
-    if not groups:
-        return False
-    if incident.zone_id is None:
-        return True
-    return Zone.objects.filter(pk=incident.zone_id, group_id__in=groups).exists()
+    """Whether the console offers to reveal call-back contacts: only for a zoned incident, to its group's dispatchers
+    (hotline.access decides and audits each reveal; unzoned reports' contacts go through the operators' page)."""
+    return incident.zone_id is not None and may_read_contacts_in(user, incident.zone_id)
 
 
 def zone_outlines(user: AnyUser) -> list[dict[str, object]]:

@@ -100,7 +100,11 @@ UNZONED_CONTACT_ROLES: tuple[Role, ...] = (Role.OPERATOR, Role.NETWORK_ADMIN)
 
 def may_read_contact(user: AnyUser, report: Report) -> bool:
     """Whether `user` may unseal `report`'s call-back contact (the rule above); no database write, no audit."""
-    zone_id = report.incident.zone_id if report.incident is not None else None
+    return may_read_contacts_in(user, report.incident.zone_id if report.incident is not None else None)
+
+
+def may_read_contacts_in(user: AnyUser, zone_id: int | None) -> bool:
+    """Whether `user` may unseal call-back contacts of reports whose incident lies in `zone_id` (None: no zone)."""
     if zone_id is None:
         return bool(group_ids(user, UNZONED_CONTACT_ROLES))
     groups = group_ids(user, ZONED_CONTACT_ROLES)
