@@ -98,6 +98,33 @@ def factored(pattern: str) -> str:
     return "\\b(?:" + "|".join(b[2:] for b in branches) + ")"
 
 
+_LONG = 400  # from this length on, each literal is searched once per text and the answer shared by every pattern
+
+
+class _Presence(dict[str, bool]):
+    """Whether each literal asked about occurs in one text: looked up once, then remembered."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, literal: str) -> bool:
+        found = self[literal] = literal in self.text
+        return found
+
+
+_shared: _Presence = _Presence("")
+
+
+def _presence(text: str) -> _Presence:
+    # One object, replaced whole: threads checking other texts never read each other's answers.
+    global _shared
+    shared = _shared
+    if shared.text is not text:
+        shared = _shared = _Presence(text)
+    return shared
+
+
 class Gated:
     """A compiled pattern that first checks its necessary literals. Only `search` and `finditer` are offered."""
 
@@ -105,7 +132,8 @@ class Gated:
         self.compiled = re.compile(factored(pattern))
         self.pattern = pattern
         found = necessary(pattern)
-        self.literals: tuple[str, ...] | None = tuple(sorted(found, key=len, reverse=True)) if found else None
+        # Shortest first: in a long text, where most patterns may match, the common short literal answers first.
+        self.literals: tuple[str, ...] | None = tuple(sorted(found, key=lambda x: (len(x), x))) if found else None
         self._last: tuple[str | None, bool] = (None, True)
 
     def possible(self, text: str) -> bool:
@@ -116,7 +144,10 @@ class Gated:
         last_text, last_answer = self._last
         if last_text is text:
             return last_answer
-        answer = any(literal in text for literal in self.literals)
+        if len(text) < _LONG:
+            answer = any(literal in text for literal in self.literals)
+        else:
+            answer = any(map(_presence(text).__getitem__, self.literals))
         self._last = (text, answer)
         return answer
 
