@@ -125,11 +125,64 @@ def _presence(text: str) -> _Presence:
     return shared
 
 
+def _first_chars(items: Any) -> set[str] | None:
+    """Every character a match can start with, or None when that is not simply known (zero-width assertions at the
+    start are passed over: they take no character)."""
+    for op, av in items:
+        if op is sre.AT:
+            continue
+        if op is sre.LITERAL:
+            return {chr(av)}
+        if op is sre.IN:
+            found: set[str] = set()
+            for kind, value in av:
+                if kind is sre.LITERAL:
+                    found.add(chr(value))
+                elif kind is sre.RANGE and value[1] - value[0] < 64:
+                    found.update(chr(c) for c in range(value[0], value[1] + 1))
+                else:
+                    return None  # negated sets, categories (\w, \d), wide ranges
+            return found
+        if op is sre.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                first = _first_chars(list(branch))
+                if first is None:
+                    return None
+                union |= first
+            return union
+        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+            return _first_chars(list(av[-1]))
+        if op in _REPEATS and av[0] >= 1:
+            return _first_chars(list(av[2]))
+        return None
+    return None
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """Characters one of which starts every match of `pattern` (case-sensitive patterns only), or None."""
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    found = _first_chars(list(parsed))
+    return frozenset(found) if found else None
+
+
+def led(pattern: str) -> str:
+    """`pattern` behind a look-ahead for the characters its matches start with, when they are known: the same matches
+    (the look-ahead holds wherever a match starts), but a position that cannot start one is left at once, where a
+    leading `\\b` otherwise makes the engine try every alternative at every position."""
+    first = first_chars(pattern)
+    if first is None or not pattern.startswith("\\b"):
+        return pattern
+    return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])" + pattern
+
+
 class Gated:
     """A compiled pattern that first checks its necessary literals. Only `search` and `finditer` are offered."""
 
     def __init__(self, pattern: str) -> None:
-        self.compiled = re.compile(factored(pattern))
+        self.compiled = re.compile(led(factored(pattern)))
         self.pattern = pattern
         found = necessary(pattern)
         # Shortest first: in a long text, where most patterns may match, the common short literal answers first.
