@@ -83,7 +83,10 @@ def test_a_word_boundary_common_to_every_alternative_is_tested_once(pattern: str
         (r"\b(?:kill|shoot) him", {"k", "s"}),
         (r"\b[a-c]x|\bdy", {"a", "b", "c", "d"}),
         (r"\b(?:a+|bc)", {"a", "b"}),
-        (r"\b(?:the )?agent", None),  # an optional start: not simply known
+        (r"\b(?:the )?agent", {"t", "a"}),  # an optional start: its first characters or the next part's
+        (r"\b(?:(?<=guy )called|named)", {"c", "n"}),  # a look-behind takes no character
+        (r"(?:^|[.!?] ?)kill", {".", "!", "?", "k"}),
+        (r"(?:ab)?", None),  # may match nothing: every position can start a match
         (r"\b\w+ agent", None),
         (r"[^a]b", None),
         (r"(?i:abc)", None),

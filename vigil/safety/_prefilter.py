@@ -125,38 +125,49 @@ def _presence(text: str) -> _Presence:
     return shared
 
 
-def _first_chars(items: Any) -> set[str] | None:
-    """Every character a match can start with, or None when that is not simply known (zero-width assertions at the
-    start are passed over: they take no character)."""
+def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
+    """Every character a match of `items` can start with (None when that is not simply known), and whether `items`
+    can match the empty string. Zero-width assertions (word boundaries, look-arounds) take no character: passed over,
+    which can only make the set larger, never smaller."""
+    found: set[str] = set()
     for op, av in items:
-        if op is sre.AT:
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
             continue
         if op is sre.LITERAL:
-            return {chr(av)}
+            return found | {chr(av)}, False
         if op is sre.IN:
-            found: set[str] = set()
             for kind, value in av:
                 if kind is sre.LITERAL:
                     found.add(chr(value))
                 elif kind is sre.RANGE and value[1] - value[0] < 64:
                     found.update(chr(c) for c in range(value[0], value[1] + 1))
                 else:
-                    return None  # negated sets, categories (\w, \d), wide ranges
-            return found
+                    return None, False  # negated sets, categories (\w, \d), wide ranges
+            return found, False
         if op is sre.BRANCH:
-            union: set[str] = set()
+            empty = False
             for branch in av[1]:
-                first = _first_chars(list(branch))
+                first, nullable = _first_chars(list(branch))
                 if first is None:
-                    return None
-                union |= first
-            return union
+                    return None, False
+                found |= first
+                empty = empty or nullable
+            if not empty:
+                return found, False
+            continue
         if op is sre.SUBPATTERN and not av[1] and not av[2]:
-            return _first_chars(list(av[-1]))
-        if op in _REPEATS and av[0] >= 1:
-            return _first_chars(list(av[2]))
-        return None
-    return None
+            first, nullable = _first_chars(list(av[-1]))
+        elif op in _REPEATS:
+            first, nullable = _first_chars(list(av[2]))
+            nullable = nullable or av[0] == 0
+        else:
+            return None, False
+        if first is None:
+            return None, False
+        found |= first
+        if not nullable:
+            return found, False
+    return found, True
 
 
 def first_chars(pattern: str) -> frozenset[str] | None:
@@ -164,8 +175,8 @@ def first_chars(pattern: str) -> frozenset[str] | None:
     parsed = sre_parse.parse(pattern)
     if parsed.state.flags & re.IGNORECASE:
         return None
-    found = _first_chars(list(parsed))
-    return frozenset(found) if found else None
+    found, nullable = _first_chars(list(parsed))
+    return frozenset(found) if found and not nullable else None
 
 
 def led(pattern: str) -> str:
