@@ -75,3 +75,52 @@ def test_a_word_boundary_common_to_every_alternative_is_tested_once(pattern: str
     from vigil.safety._prefilter import factored
 
     assert factored(pattern) == written
+
+
+@pytest.mark.parametrize(
+    ("pattern", "first"),
+    [
+        (r"\b(?:kill|shoot) him", {"k", "s"}),
+        (r"\b[a-c]x|\bdy", {"a", "b", "c", "d"}),
+        (r"\b(?:a+|bc)", {"a", "b"}),
+        (r"\b(?:the )?agent", {"t", "a"}),  # an optional start: its first characters or the next part's
+        (r"\b(?:(?<=guy )called|named)", {"c", "n"}),  # a look-behind takes no character
+        (r"(?:^|[.!?] ?)kill", {".", "!", "?", "k"}),
+        (r"(?:ab)?", None),  # may match nothing: every position can start a match
+        (r"\b\w+ agent", None),
+        (r"[^a]b", None),
+        (r"(?i:abc)", None),
+    ],
+)
+def test_the_characters_a_match_starts_with(pattern: str, first: set[str] | None) -> None:
+    from vigil.safety._prefilter import first_chars
+
+    assert first_chars(pattern) == (None if first is None else frozenset(first))
+
+
+def test_the_look_ahead_changes_no_match() -> None:
+    from vigil.safety._prefilter import led
+
+    pattern = r"\b(?:kill|shoot|stab) (?:him|her)\b"
+    assert led(pattern) == "(?=[ks])" + pattern  # "shoot" and "stab" share their first letter
+    text = "skill him, kill him; shoot her. stab hers, unshoot him stab her"
+    assert [m.span() for m in re.finditer(led(pattern), text)] == [m.span() for m in re.finditer(pattern, text)]
+    assert len(re.findall(pattern, text)) == 3
+    assert led(r"x\b(?:a|b)") == r"x\b(?:a|b)"  # a pattern that does not start at a word boundary is left alone
+
+
+def test_folding_treats_every_white_space_as_before() -> None:
+    spaces = " \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2005\u200a\u2028\u2029\u202f\u205f\u3000"
+    text = f"{spaces}agent{spaces}at the{spaces[::-1]}corner{spaces}"
+    assert fold_lower(text) == re.sub(r"\s+", " ", fold_lower("agent at the corner")).strip()
+    assert fold_lower(text) == "agent at the corner"
+
+
+def test_a_long_text_is_respelt_word_for_word_as_a_short_one() -> None:
+    from vigil.safety import spelling
+
+    short = "u r gonna k1ll the agnet, q pasa xq, killll them, matarloss"
+    long = " ".join([short] * 40)
+    assert len(long) > spelling._SHORT > len(short)
+    assert spelling.respell(fold_lower(long)) == " ".join([spelling.respell(fold_lower(short))] * 40)
+    assert "you are" in spelling.respell(fold_lower(short)) and "matarlos" in spelling.respell(fold_lower(short))

@@ -98,14 +98,106 @@ def factored(pattern: str) -> str:
     return "\\b(?:" + "|".join(b[2:] for b in branches) + ")"
 
 
+_LONG = 400  # from this length on, each literal is searched once per text and the answer shared by every pattern
+
+
+class _Presence(dict[str, bool]):
+    """Whether each literal asked about occurs in one text: looked up once, then remembered."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, literal: str) -> bool:
+        found = self[literal] = literal in self.text
+        return found
+
+
+_shared: _Presence = _Presence("")
+
+
+def _presence(text: str) -> _Presence:
+    # One object, replaced whole: threads checking other texts never read each other's answers.
+    global _shared
+    shared = _shared
+    if shared.text is not text:
+        shared = _shared = _Presence(text)
+    return shared
+
+
+def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
+    """Every character a match of `items` can start with (None when that is not simply known), and whether `items`
+    can match the empty string. Zero-width assertions (word boundaries, look-arounds) take no character: passed over,
+    which can only make the set larger, never smaller."""
+    found: set[str] = set()
+    for op, av in items:
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            continue
+        if op is sre.LITERAL:
+            return found | {chr(av)}, False
+        if op is sre.IN:
+            for kind, value in av:
+                if kind is sre.LITERAL:
+                    found.add(chr(value))
+                elif kind is sre.RANGE and value[1] - value[0] < 64:
+                    found.update(chr(c) for c in range(value[0], value[1] + 1))
+                else:
+                    return None, False  # negated sets, categories (\w, \d), wide ranges
+            return found, False
+        if op is sre.BRANCH:
+            empty = False
+            for branch in av[1]:
+                first, nullable = _first_chars(list(branch))
+                if first is None:
+                    return None, False
+                found |= first
+                empty = empty or nullable
+            if not empty:
+                return found, False
+            continue
+        if op is sre.SUBPATTERN and not av[1] and not av[2]:
+            first, nullable = _first_chars(list(av[-1]))
+        elif op in _REPEATS:
+            first, nullable = _first_chars(list(av[2]))
+            nullable = nullable or av[0] == 0
+        else:
+            return None, False
+        if first is None:
+            return None, False
+        found |= first
+        if not nullable:
+            return found, False
+    return found, True
+
+
+def first_chars(pattern: str) -> frozenset[str] | None:
+    """Characters one of which starts every match of `pattern` (case-sensitive patterns only), or None."""
+    parsed = sre_parse.parse(pattern)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    found, nullable = _first_chars(list(parsed))
+    return frozenset(found) if found and not nullable else None
+
+
+def led(pattern: str) -> str:
+    """`pattern` behind a look-ahead for the characters its matches start with, when they are known: the same matches
+    (the look-ahead holds wherever a match starts), but a position that cannot start one is left at once, where a
+    leading `\\b` otherwise makes the engine try every alternative at every position."""
+    first = first_chars(pattern)
+    if first is None or not pattern.startswith("\\b"):
+        return pattern
+    return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])" + pattern
+
+
 class Gated:
     """A compiled pattern that first checks its necessary literals. Only `search` and `finditer` are offered."""
 
     def __init__(self, pattern: str) -> None:
-        self.compiled = re.compile(factored(pattern))
+        self.compiled = re.compile(led(factored(pattern)))
         self.pattern = pattern
         found = necessary(pattern)
-        self.literals: tuple[str, ...] | None = tuple(sorted(found, key=len, reverse=True)) if found else None
+        # Shortest first: in a long text, where most patterns may match, the common short literal answers first.
+        self.literals: tuple[str, ...] | None = tuple(sorted(found, key=lambda x: (len(x), x))) if found else None
         self._last: tuple[str | None, bool] = (None, True)
 
     def possible(self, text: str) -> bool:
@@ -116,7 +208,10 @@ class Gated:
         last_text, last_answer = self._last
         if last_text is text:
             return last_answer
-        answer = any(literal in text for literal in self.literals)
+        if len(text) < _LONG:
+            answer = any(literal in text for literal in self.literals)
+        else:
+            answer = any(map(_presence(text).__getitem__, self.literals))
         self._last = (text, answer)
         return answer
 

@@ -130,6 +130,9 @@ def unswap(folded: str) -> str:
         i = next(j for j in range(len(word)) if word[j].lower() != right[j])
         return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
+    # Most texts have no such word: look each distinct word up once (cached), and rewrite only when one changes.
+    if all(_unswapped(word.lower()) == word.lower() for word in set(_LONG_WORD.findall(folded))):
+        return folded
     return _LONG_WORD.sub(fix, folded)
 
 
@@ -196,7 +199,13 @@ def respell(low: str) -> str:
     changed = {w: new for w in set(_WORD_OR_SMS.findall(low)) if (new := _respelt(w)) != w}
     if not changed:
         return low
-    return _WORD_OR_SMS.sub(lambda m: changed.get(m.group(0), m.group(0)), low)
+    if len(low) < _SHORT:
+        return _WORD_OR_SMS.sub(lambda m: changed.get(m.group(0), m.group(0)), low)
+    # Only the changed words are rewritten: each is a whole word (letters, or "b4", "2nite"), so `\b word \b` finds
+    # exactly the places `_WORD_OR_SMS` would, without calling back for every word of the text.
+    words = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(changed, key=len, reverse=True))) + r")\b")
+    return words.sub(lambda m: changed[m.group(0)], low)
 
 
 _WORD_OR_SMS = re.compile(r"\b(?:b4|2nite|[a-z]+)\b")
+_SHORT = 600  # under this length, one callback per word costs less than compiling a pattern of the changed words

@@ -172,7 +172,6 @@ OK = GuardResult(ok=True, reasons=())
 
 _APOSTROPHES = re.compile("[\u2019\u2018\u02bc`\u00b4\u2032]")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]")
-_SPACES = re.compile(r"\s+")
 _COMMON_MARKS = re.compile("[\u0300-\u036f]+")
 
 
@@ -190,7 +189,8 @@ def _fold(text: str) -> str:
             if marks:
                 decomposed = decomposed.translate(marks)
         folded = unicodedata.normalize("NFC", decomposed)
-    return spelling.unswap(_SPACES.sub(" ", folded).strip())
+    # str.split() and the regex \s agree on what is white space (Unicode's); join(split()) also drops both ends.
+    return spelling.unswap(" ".join(folded.split()))
 
 
 # ---------------------------------------------------------------------------------------------------------------
