@@ -21,6 +21,8 @@ GET_PAGES = [
     "legal:reveal",
     "legal:history",
     "legal:edit_person",
+    "legal:family",
+    "legal:family_add",
     "legal:decide",
     "legal:close",
     "legal:note",

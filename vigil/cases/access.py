@@ -19,7 +19,7 @@ from django.http import Http404
 from vigil.accounts.access import AnyUser, audit, group_ids
 from vigil.accounts.models import Group, Role
 from vigil.cases import services
-from vigil.cases.models import Case, CaseMember, CaseState, Deadline, Hearing
+from vigil.cases.models import Case, CaseMember, CaseState, Deadline, FamilyContact, Hearing
 from vigil.hotline.access import incident_for
 from vigil.hotline.models import Incident
 from vigil.vault import unseal
@@ -179,6 +179,42 @@ def person_details(user: AnyUser, case: Case) -> Person:
     return found
 
 
+def _contact(found: FamilyContact) -> Contact:
+    return Contact(
+        name=_open(found.name_sealed, services.P_FAMILY_NAME),
+        phone=_open(found.phone_sealed, services.P_FAMILY_PHONE),
+        relationship=found.relationship,
+        language=found.language,
+    )
+
+
+def family_contact_for(user: AnyUser, case: Case, pk: object) -> FamilyContact:
+    """Family contact `pk` of `case` if `user` is on the case's team; else 404 (also when it is another case's)."""
+    found = FamilyContact.objects.filter(case__in=team_cases(user), case_id=case.pk, pk=_key(pk)).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def family_details(user: AnyUser, case: Case) -> list[tuple[int, Contact]]:
+    """Unseal the case's family contacts, (id, contact) oldest first, for a team member; audited as a reveal."""
+    if not team_cases(user).filter(pk=case.pk).exists():
+        raise Http404
+    found = [(f.pk, _contact(f)) for f in case.family.order_by("pk")]
+    audit(user, "case.reveal", object_type="cases.Case", object_id=case.pk, fields=["family"])
+    return found
+
+
+def family_contact_details(user: AnyUser, contact: FamilyContact) -> Contact:
+    """Unseal one family contact (the correction form) for a team member of its case; audited as a reveal."""
+    if not team_cases(user).filter(pk=contact.case_id).exists():
+        raise Http404
+    found = _contact(contact)
+    audit(user, "case.reveal", object_type="cases.Case", object_id=contact.case_id, fields=["family"],
+          contact=contact.pk)  # fmt: skip
+    return found
+
+
 def reveal(user: AnyUser, case: Case) -> Identity:
     """Unseal the case's identifying values for a team member (who got `case` from case_for); audited."""
     if not team_cases(user).filter(pk=case.pk).exists():
@@ -192,15 +228,7 @@ def reveal(user: AnyUser, case: Case) -> Identity:
         country_of_birth=person.country_of_birth,
         needs=person.needs,
         language=person.language,
-        family=[
-            Contact(
-                name=_open(f.name_sealed, services.P_FAMILY_NAME),
-                phone=_open(f.phone_sealed, services.P_FAMILY_PHONE),
-                relationship=f.relationship,
-                language=f.language,
-            )
-            for f in case.family.order_by("pk")
-        ],
+        family=[_contact(f) for f in case.family.order_by("pk")],
         notes=[
             (n.created_at, n.author.get_username() if n.author else "", _open(n.text_sealed, services.P_NOTE))
             for n in case.notes.select_related("author").order_by("created_at", "pk")

@@ -1,9 +1,9 @@
 """Writes to cases. Each function is one transaction, takes keyword-only arguments and raises VigilError.
 
 Event kinds written here: opened, screening, accepted, referred, declined, closed, attorney_assigned, member_added,
-note_added, person_corrected; oncall.py, locator.py, calendar.py and plans.py add theirs through `record_event`
-(docs/legal-help.md lists them all). Event data never holds a sealed value (only ids, states, reasons the text guard
-passed).
+note_added, person_corrected, family_added, family_corrected, family_removed; oncall.py, locator.py, calendar.py and
+plans.py add theirs through `record_event` (docs/legal-help.md lists them all). Event data never holds a sealed value
+(only ids, states, field names, reasons the text guard passed).
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ P_NOTE = "case-note"
 
 MAX_NAME = 200
 MAX_TEXT = 4000
+MAX_RELATIONSHIP = 40
 _A_NUMBER_JUNK = re.compile(r"[\s\-.]")
 PHONE = re.compile(r"\+?[0-9 ()\-.]{7,20}")
 
@@ -123,10 +124,34 @@ def _validate(person: PersonInput) -> dict[str, list[ValidationError]]:
             except ValidationError as e:
                 add(name, e)
     for contact in person.family:
-        if not contact.name.strip():
-            add("family", _("A family contact needs a name."))
-        if contact.phone and not PHONE.fullmatch(contact.phone.strip()):
-            add("family", _("A phone number has 7 to 20 digits, spaces or dashes."))
+        for items in _validate_contact(contact).values():
+            errors.setdefault("family", []).extend(items)
+    return errors
+
+
+def _validate_contact(contact: FamilyInput) -> dict[str, list[ValidationError]]:
+    """What is wrong with one family contact, by field (name, phone, relationship): the same rules at opening and
+    when a contact is added or corrected later."""
+    errors: dict[str, list[ValidationError]] = {}
+
+    def add(name: str, message: StrOrPromise | ValidationError) -> None:
+        item = message if isinstance(message, ValidationError) else ValidationError(str(message))
+        errors.setdefault(name, []).append(item)
+
+    if not contact.name.strip():
+        add("name", _("A family contact needs a name."))
+    if len(contact.name.strip()) > MAX_NAME:
+        add("name", _("A name is at most 200 characters."))
+    if contact.phone.strip() and not PHONE.fullmatch(contact.phone.strip()):
+        add("phone", _("A phone number has 7 to 20 digits, spaces or dashes."))
+    relationship = contact.relationship.strip()
+    if len(relationship) > MAX_RELATIONSHIP:
+        add("relationship", _("At most 40 characters."))
+    elif relationship:
+        try:
+            guard_text(relationship)
+        except ValidationError as e:
+            add("relationship", e)
     return errors
 
 
@@ -203,7 +228,7 @@ def open_case(
                 case=case,
                 name_sealed=seal(contact.name.strip(), purpose=P_FAMILY_NAME),
                 phone_sealed=seal(contact.phone.strip(), purpose=P_FAMILY_PHONE) if contact.phone.strip() else b"",
-                relationship=contact.relationship[:40],
+                relationship=contact.relationship.strip(),
                 language=contact.language[:8],
             )
             rows += _index(case, IndexKind.FAMILY, contact.name)
@@ -366,6 +391,110 @@ def update_person(*, case: Case, actor: AnyUser, person: PersonInput) -> list[st
                aliases_removed=len(removed))  # fmt: skip
         audit(actor, "case.correct", object_type="cases.Case", object_id=locked.pk, fields=changed)
     return changed
+
+
+def _editable(case: Case) -> Case:
+    """`case` locked for a change of its details (inside a transaction); VigilError (409) when it is closed."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.state == CaseState.CLOSED:
+        raise VigilError(_("The case is closed."), code="closed", status=409)
+    return locked
+
+
+def _family_contact(case: Case, contact_id: int) -> FamilyContact:
+    found = FamilyContact.objects.select_for_update().filter(case=case, pk=contact_id).first()
+    if found is None:
+        raise VigilError(_("This case has no such family contact."), code="not_found", status=404)
+    return found
+
+
+def _reindex_family(case: Case) -> None:
+    """Recompute the family's blind indexes from the contacts the case has now (call inside the change's
+    transaction), so the conflict check finds a new name and no longer a removed or corrected one."""
+    NameIndex.objects.filter(case=case, kind=IndexKind.FAMILY).delete()
+    rows: list[NameIndex] = []
+    for blob in FamilyContact.objects.filter(case=case).order_by("pk").values_list("name_sealed", flat=True):
+        rows += _index(case, IndexKind.FAMILY, _open(blob, P_FAMILY_NAME))
+    NameIndex.objects.bulk_create(rows)
+
+
+def _checked(contact: FamilyInput) -> dict[str, str]:
+    errors = _validate_contact(contact)
+    if errors:
+        raise VigilError.invalid(errors)
+    return {
+        "name": contact.name.strip(),
+        "phone": contact.phone.strip(),
+        "relationship": contact.relationship.strip(),
+        "language": contact.language.strip()[:8],
+    }
+
+
+def add_family_contact(*, case: Case, actor: AnyUser, contact: FamilyInput) -> FamilyContact:
+    """Add a family contact to an open case: validated as at opening, sealed, indexed; one `family_added` event and
+    one `case.family_added` audit entry (ids only)."""
+    new = _checked(contact)
+    with transaction.atomic():
+        locked = _editable(case)
+        added = FamilyContact.objects.create(
+            case=locked,
+            name_sealed=seal(new["name"], purpose=P_FAMILY_NAME),
+            phone_sealed=_seal_or_empty(new["phone"], P_FAMILY_PHONE),
+            relationship=new["relationship"],
+            language=new["language"],
+        )
+        NameIndex.objects.bulk_create(_index(locked, IndexKind.FAMILY, new["name"]))
+        locked.save(update_fields=["updated_at"])
+        _event(locked, "family_added", actor, contact=added.pk)
+        audit(actor, "case.family_added", object_type="cases.Case", object_id=locked.pk, contact=added.pk)
+    return added
+
+
+def update_family_contact(*, case: Case, actor: AnyUser, contact_id: int, contact: FamilyInput) -> list[str]:
+    """Correct one family contact of an open case; returns the names of the fields that changed (name, phone,
+    relationship, language).
+
+    Validated as at opening (nothing is written when anything is refused); what changed is sealed again and, when
+    the name changed, the family's blind indexes are recomputed. One `family_corrected` event and one
+    `case.family_corrected` audit entry name the contact and the fields that changed, never their values.
+    """
+    new = _checked(contact)
+    with transaction.atomic():
+        locked = _editable(case)
+        found = _family_contact(locked, contact_id)
+        changed = []
+        for name, purpose in (("name", P_FAMILY_NAME), ("phone", P_FAMILY_PHONE)):
+            if _open(getattr(found, f"{name}_sealed"), purpose) != new[name]:
+                setattr(found, f"{name}_sealed", _seal_or_empty(new[name], purpose))
+                changed.append(name)
+        for name in ("relationship", "language"):
+            if getattr(found, name) != new[name]:
+                setattr(found, name, new[name])
+                changed.append(name)
+        if not changed:
+            return []
+        found.save()
+        if "name" in changed:
+            _reindex_family(locked)
+        locked.save(update_fields=["updated_at"])
+        _event(locked, "family_corrected", actor, contact=found.pk, fields=changed)
+        audit(actor, "case.family_corrected", object_type="cases.Case", object_id=locked.pk, contact=found.pk,
+              fields=changed)  # fmt: skip
+    return changed
+
+
+def remove_family_contact(*, case: Case, actor: AnyUser, contact_id: int) -> None:
+    """Remove one family contact of an open case: its sealed row and its blind indexes go (no SMS reaches it any
+    more); one `family_removed` event and one `case.family_removed` audit entry (ids only)."""
+    with transaction.atomic():
+        locked = _editable(case)
+        found = _family_contact(locked, contact_id)
+        pk = found.pk
+        found.delete()
+        _reindex_family(locked)
+        locked.save(update_fields=["updated_at"])
+        _event(locked, "family_removed", actor, contact=pk)
+        audit(actor, "case.family_removed", object_type="cases.Case", object_id=locked.pk, contact=pk)
 
 
 def add_note(*, case: Case, author: User, text: str) -> CaseNote:

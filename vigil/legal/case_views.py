@@ -5,7 +5,7 @@ The case page itself only reads: what the case is, its conflicts, hearings, dead
 the newest events, with links. Each write has its own small page (`_form_page`): GET renders the form alone, POST
 writes through vigil.cases services and goes back to the case, a refusal comes back on the same small page with the
 reason beside the field (400) or as a notice (409). Nothing sealed is unsealed unless the page shows it: the
-identifying details, the person's edit form and the PDF are reveals, audited.
+identifying details, the person's edit form, the family contacts' page and form and the PDF are reveals, audited.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from vigil.legal.forms import (
     CloseForm,
     DecisionForm,
     EditPersonForm,
+    FamilyContactForm,
     HearingForm,
     LocatorForm,
     MemberForm,
@@ -94,6 +95,7 @@ class Step:
     submit: StrOrPromise
     write: Callable[[Case, User, dict[str, Any]], object]
     intro: StrOrPromise = ""
+    done: str = "legal:case"  # where a write that went through goes back to (a URL name taking the case's pk)
 
 
 def _form_page(
@@ -116,7 +118,7 @@ def _form_page(
                 refused(form, e)
                 status = e.status
             else:
-                return redirect("legal:case", pk=found.pk)
+                return redirect(step.done, pk=found.pk)
         else:
             status = 400
     else:
@@ -201,6 +203,71 @@ EDIT_PERSON = Step(
     lambda case, user, d: services.update_person(case=case, actor=user, person=EditPersonForm.person_of(d)),
     gettext_lazy("This form shows the identifying details: opening it is recorded in the audit trail."),
 )
+
+
+@login_required
+@require_second_factor
+def family(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case's family contacts with links to correct or remove each. It shows the sealed values: a reveal."""
+    user, found = _team_case(request, pk)
+    ctx = {
+        "case": found,
+        "contacts": access.family_details(user, found),
+        "can_edit": found.state != CaseState.CLOSED,
+    }
+    return render(request, "legal/family.html", ctx)
+
+
+FAMILY_ADD = Step(
+    FamilyContactForm,
+    gettext_lazy("Add a family contact"),
+    gettext_lazy("Add the contact"),
+    lambda case, user, d: services.add_family_contact(
+        case=case, actor=user, contact=FamilyContactForm.contact_of(d)
+    ),
+    gettext_lazy("The conflict check will also look for this name. A contact with a phone is told by SMS when the "
+                 "case is accepted and when the person is transferred."),
+    done="legal:family",
+)  # fmt: skip
+
+
+@login_required
+@require_second_factor
+def family_edit(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    """Correct one family contact. The form shows its sealed values, so opening it is a reveal."""
+    user, found = _team_case(request, pk)
+    contact = access.family_contact_for(user, found, contact_pk)
+    initial = None
+    if request.method != "POST":
+        shown = access.family_contact_details(user, contact)
+        initial = {"name": shown.name, "phone": shown.phone, "relationship": shown.relationship,
+                   "language": shown.language}  # fmt: skip
+    step = Step(
+        FamilyContactForm,
+        gettext_lazy("Correct the family contact"),
+        gettext_lazy("Save the corrections"),
+        lambda case, actor, d: services.update_family_contact(
+            case=case, actor=actor, contact_id=contact.pk, contact=FamilyContactForm.contact_of(d)
+        ),
+        gettext_lazy("This form shows the contact's name and phone: opening it is recorded in the audit trail."),
+        done="legal:family",
+    )
+    return _form_page(request, user, found, step, initial=initial)
+
+
+@login_required
+@require_second_factor
+@require_POST
+def family_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    user, found = _team_case(request, pk)
+    contact = access.family_contact_for(user, found, contact_pk)
+    try:
+        services.remove_family_contact(case=found, actor=user, contact_id=contact.pk)
+    except VigilError as e:
+        messages.error(request, e.message)
+    return redirect("legal:family", pk=found.pk)
+
+
 DECIDE = Step(
     DecisionForm,
     gettext_lazy("Decision"),
@@ -302,6 +369,7 @@ locator_check = _step_view(LOCATOR)
 hearing = _step_view(HEARING)
 trigger = _step_view(TRIGGER)
 plan_link = _step_view(PLAN_LINK)
+family_add = _step_view(FAMILY_ADD)
 
 
 @login_required

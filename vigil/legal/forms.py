@@ -94,6 +94,25 @@ class EditPersonForm(forms.Form):
         )
 
 
+class FamilyContactForm(forms.Form):
+    """One family contact of a case, added or corrected after it opened. Validation of substance is in the service."""
+
+    name = forms.CharField(label=_("Family contact: name"), max_length=200)
+    phone = forms.CharField(label=_("Family contact: phone"), required=False, max_length=20)
+    relationship = forms.CharField(label=_("Family contact: relationship"), required=False, max_length=40)
+    language = forms.ChoiceField(
+        label=_("Language they speak"),
+        required=False,
+        choices=[("", "—"), *settings.LANGUAGES, ("other", _("Other"))],
+    )
+
+    @staticmethod
+    def contact_of(data: Mapping[str, Any]) -> FamilyInput:
+        return FamilyInput(
+            name=data["name"], phone=data["phone"], relationship=data["relationship"], language=data["language"]
+        )
+
+
 class CloseForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
 
