@@ -292,7 +292,7 @@ _FIRST_PERSON_POSSESSIVE = re.compile(r"(?:^|\W)(?:my|our|mi|mis|nuestr[oa]s?)(?
 
 _REPORTED_SPEECH = re.compile(
     r"(?P<verb>\b(?:said|says|told|tells|yelled|yells|shouted|screamed|warned|threatened|dijo|dijeron|dice|decia"
-    r"|grito|gritaron|gritaba|amenazo|amenazaron|advirtio))\b(?: (?:to )?(?:him|her|them|us|me|the \w+|al \w+|a la \w+"
+    r"|grito|gritaron|gritaba|amenazo|amenazaron|advirtio|quote(?: (?:from|del|de)(?: [\w-]+){1,6}?)?))\b(?: (?:to )?(?:him|her|them|us|me|the \w+|al \w+|a la \w+"
     r"|a los \w+|le|les|nos|me))?(?: (?:that|que))?:? ?(?P<open>['\"])(?P<quote>.{2,240}?)(?P=open)(?=$|\s|[.,;:!?)])"
 )
 _FIRST_PERSON_SPEAKER = re.compile(r"\b(?:i|we|yo|nosotros|i've|we've|i'd|we'd)(?: \w+)? ?$")
@@ -611,15 +611,42 @@ def _changed_parts(low: str, plain: str) -> tuple[str, list[_Mention]]:
     return _unquote(plain), _mentions(plain)
 
 
+# Lawful consequences borrow the words of threats: "they'll regret it when the judge sees the videos", "this is gonna
+# blow up on the news", "hit them where it hurts: su presupuesto". A match made only of such a word is not a threat
+# when its sentence takes the matter to a court, the press or the purse.
+_CONSEQUENCE = re.compile(r"\b(?:regret|arrepent\w*|pay|pagar|blow up|hurts?|duele)\b")
+_LAWFUL_CONTEXT = re.compile(
+    r"\b(?:court|judge|juez|jueza|corte|lawyers?|abogad[oa]s?|witness stand|depositions?|legal(?:es)?|news|noticias"
+    r"|telemundo|univision|channel \d+|canal \d+|reporters?|periodistas?|budget|presupuesto|funding|fondos|votes?"
+    r"|votos?|ballot|elections?|elecciones|senators?|senadores|congress\w*|congresista)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _lawful_consequence(text: str, m: re.Match[str]) -> bool:
+    if not _CONSEQUENCE.search(text, m.start(), m.end() + 20):
+        return False
+    start = max((e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())), default=0)
+    end_match = _SENTENCE_END.search(text, m.end())
+    sentence = text[start : end_match.start() if end_match else len(text)]
+    return _LAWFUL_CONTEXT.search(sentence) is not None
+
+
 def _threats(reader: _Reader) -> Iterable[Reason]:
     texts = [reader.spoken]
     if reader.plain != reader.low:
         # "k1ll", "matarloss", "k i l l": misspelt on purpose or not
         texts.append(_without_officer_speech(*_changed_parts(reader.low, reader.plain)))
     for text in texts:
-        if any(p.search(text) for p in _THREATS) or any(p.search(text) for p in _MORE_THREATS):
-            yield Reason.THREAT
-            return
+        for pattern in (*_THREATS, *_MORE_THREATS):
+            m = pattern.search(text)
+            if m is None:
+                continue
+            if not _lawful_consequence(text, m) or any(
+                not _lawful_consequence(text, later) for later in pattern.finditer(text, m.end())
+            ):
+                yield Reason.THREAT
+                return
 
 
 # Identity: a name given to an officer, or to someone blamed for calling the authorities.
@@ -666,7 +693,9 @@ _PRIVATE_KNOWLEDGE = Gated(
     r"|mom|mother|dad|wife|husband|kids)\b|(?:he|she)(?:'s| is|s) my (?:neighbou?r|cousin|classmate|coworker|ex"
     r"|landlord)\b|(?:from|de) (?:my|our|mi|nuestra) (?:church|neighbou?rhood|block|building|gym|iglesia|colonia"
     r"|cuadra)\b|coach(?:ed|es)? my\b|(?:lo|la) conozco\b|(?:iba|fue) (?:en|a) mi (?:salon|clase)\b|su (?:mama"
-    r"|papa|familia|esposa|hermana) vive en mi\b|conozco a su (?:familia|mama|hermana|esposa)\b)"
+    r"|papa|familia|esposa|hermana) vive en mi\b|conozco a su (?:familia|mama|hermana|esposa)\b"
+    r"|(?:lived|lives|used to live) (?:\w+ ){0,2}doors? (?:from|down from|away from) (?:my|our)\b"
+    r"|viv(?:e|ia) a (?:\w+ ){0,2}casas? de (?:mi|la de mi|nuestra)\b)"
 )
 
 
@@ -1066,9 +1095,18 @@ _WORKPLACE = Gated(
 )
 
 
+# A date of birth is given when a number or a month follows its cue; "we have his date of birth" (a family asking the
+# detainee locator for help) gives none.
+_BIRTH_VALUE = re.compile(
+    r"[^.!?\n]{0,25}?(?:\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic)[a-z]*\b)"
+)
+
+
 def _personal_details(reader: _Reader) -> Iterable[Reason]:
     low = reader.low
     for m in _BIRTH.finditer(low):
+        if not m.group(0)[-1].isdigit() and not _BIRTH_VALUE.match(low, m.end()):
+            continue
         if not reader.first_person(m.start()):
             yield Reason.PERSONAL_DETAILS
             return
