@@ -292,8 +292,12 @@ _FIRST_PERSON_POSSESSIVE = re.compile(r"(?:^|\W)(?:my|our|mi|mis|nuestr[oa]s?)(?
 
 _REPORTED_SPEECH = re.compile(
     r"(?P<verb>\b(?:said|says|told|tells|yelled|yells|shouted|screamed|warned|threatened|dijo|dijeron|dice|decia"
-    r"|grito|gritaron|gritaba|amenazo|amenazaron|advirtio|quote(?: (?:from|del|de)(?: [\w-]+){1,6}?)?))\b(?: (?:to )?(?:him|her|them|us|me|the \w+|al \w+|a la \w+"
-    r"|a los \w+|le|les|nos|me))?(?: (?:that|que))?:? ?(?P<open>['\"])(?P<quote>.{2,240}?)(?P=open)(?=$|\s|[.,;:!?)])"
+    r"|grito|gritaron|gritaba|amenazo|amenazaron|advirtio|quote(?: (?:from|del|de)(?: [\w-]+){1,6}?)?"
+    r"|(?<=\) )to the (?:crowd|residents|people|observers|landlord|neighbou?rs)(?=:)))\b"
+    r"(?: (?:to )?(?:him|her|them|us|me|the \w+|al \w+|a la \w+"
+    r"|a los \w+|le|les|nos|me))?(?: (?:that|que))?"
+    r"(?:,? (?:literally|literalmente|textualmente|textual),?)?:? ?"
+    r"(?P<open>['\"])(?P<quote>.{2,240}?)(?P=open)(?=$|\s|[.,;:!?)])"
 )
 _FIRST_PERSON_SPEAKER = re.compile(r"\b(?:i|we|yo|nosotros|i've|we've|i'd|we'd)(?: \w+)? ?$")
 
@@ -488,6 +492,9 @@ _MORE_THREATS = tuple(
         r"\b(?:dead|muert[oa]s?) (?:agents?|migras?|ice)\b|\bmigra (?:buena|muerta)\b|\bdeserve (?:a|the) bullet\b",
         r"\b(?:a (?:balazos|plomazos|pedradas)|bullets if)\b",
         r"\b(?:que se mueran|ojala se mueran|six feet under|no mercy for)\b",
+        r"\b(?:plomo|balas|bala) (?:pa|para) (?:los|las|la|el) (?:de (?:la )?)?(?:ice|migra|agentes?|placas?)\b"
+        r"|\bbullets for (?:the |those )?(?:badges|agents|ice|migra|pigs|cops)\b|\bni un (?:agente|migra) vivo\b"
+        r"|\bone raid,? ?=? ?one funeral\b|\bthey take ours,? we take theirs\b",
         # 2. verbs of harm the first rules lacked
         r"\b(?:poison|envenen\w*|antifreeze in)\b",
         r"\b(?:throw|grab|bring|aim|toss) (?:\w+ ){0,2}?(?:rocks|bricks|stones|piedras|ladrillos)\b"
@@ -511,6 +518,8 @@ _MORE_THREATS = tuple(
         r"\bwon'?t (?:make it|be going|get) home\b|\bnot (?:plan on )?(?:getting|making it) home\b",
         r"\baccidents happen\b|\bshame if something happened\b|\bthings happen to\b",
         r"\bsee what happens\b|\b(?:a ver|ya vera|ya veras) (?:lo )?que (?:le|te|les) pas[ae]\b",
+        r"\b(?:thinking|pensando) (?:of|about|en) (?:you|him|her|ti|usted) and (?:your|his|her) family\b(?=.{0,60}"
+        r"(?:every day|all the time|todos los dias|siempre))|"
         r"\bone eye open\b|\bun ojo abierto\b|\bwatch(?:ing)? (?:their|his|her|your|y'?all'?s?) backs?\b"
         r"|\blook(?:ing)? over (?:his|her|their|your) shoulder\b|\bdays are numbered\b|\bluck is running out\b",
         r"\b(?:afraid|scared) (?:to|2) (?:go|walk|leave|come) (?:\w+ ){0,2}?(?:home|house|houses|car)\b"
@@ -684,7 +693,8 @@ _PRIVATE_KNOWLEDGE = Gated(
     r"|conozco a (?:\w+ ){0,3}?en persona\b|(?:is|was|like|,) (?:my|mi) (?:coworker|co-worker|neighbou?r|boss"
     r"|friend|cousin|sister|brother|aunt|uncle|companer[oa]|vecin[oa]|jefe|amig[oa]|prim[oa]|herman[oa]|tia"
     r"|tio)(?:'s|s)? (?:husband|wife|son|daughter|ex|boyfriend|girlfriend)\b|(?:es|era|a|,) (?:el|la) (?:esposo"
-    r"|esposa|hijo|hija|novio|novia|ex) de mi\b|(?:looked|looks) (?:just |exactly )?like\b|se parec(?:e|ia) a\b"
+    r"|esposa|hijo|hija|novio|novia|ex) de mi\b|(?:looked|looks) (?:just |exactly )?like\b"
+    r"(?! ?(?:a|an|it|they|we|this|that|something|nothing)\b| ?[.?!,])|se parec(?:e|ia) a\b"
     r"|is definitely\b|(?:i'?m|estoy) (?:pretty |muy )?(?:sure|segur[oa])\b|(?:i|we) (?:know|knew"
     r"|recogni[sz]ed?) (?:him|her|them|that \w+|the \w+)(?: \w+){0,2}? from\b|(?:i|we) went to (?:school"
     r"|high school|church) with (?:him|her|them)\b|(?:lo|la|los|las) conozco (?:de|del|desde)\b|(?:iba|fue"
@@ -695,7 +705,9 @@ _PRIVATE_KNOWLEDGE = Gated(
     r"|cuadra)\b|coach(?:ed|es)? my\b|(?:lo|la) conozco\b|(?:iba|fue) (?:en|a) mi (?:salon|clase)\b|su (?:mama"
     r"|papa|familia|esposa|hermana) vive en mi\b|conozco a su (?:familia|mama|hermana|esposa)\b"
     r"|(?:lived|lives|used to live) (?:\w+ ){0,2}doors? (?:from|down from|away from) (?:my|our)\b"
-    r"|viv(?:e|ia) a (?:\w+ ){0,2}casas? de (?:mi|la de mi|nuestra)\b)"
+    r"|viv(?:e|ia) a (?:\w+ ){0,2}casas? de (?:mi|la de mi|nuestra)\b"
+    r"|we were in (?:pta|church|choir|school|high school|the same class|(?:\w+ )?class) together\b"
+    r"|(?:estuvimos|ibamos) (?:juntos|juntas) en (?:la |el )?(?:escuela|prepa|secundaria|iglesia|coro|salon)\b)"
 )
 
 
@@ -865,6 +877,7 @@ _RESIDENCE_CUES = tuple(
         r"\b(?:vive|viven|vivia|vivian|reside|residen|se queda|se esta quedando|se mudo|duerme) (?:en|por|cerca|junto"
         r"|arriba|abajo|enfrente|frente|al lado|a un lado|con|a (?:dos|tres|unas?|pocas) (?:cuadras|casas))\b",
         r"\bdomicilio\b",
+        r"\bse mud(?:o|aron) (?:a|al) (?:\d+|la|el|los|las)\b|\brents? at (?:the )?\b|\b(?:his|her|their) residence\b",
         r"\b(?:sleep|sleeps|crashes|booked|is staying|are staying) (?:\w+ ){0,2}?(?:at|in) (?:the |a |his |her |room )?"
         r"(?:\w+ ){0,2}?(?:motel|hotel|inn|suites|lodge|room|girlfriend's|boyfriend's|place)\b",
         r"\b(?:se quedan|se queda|duermen|duerme|hospedad[oa]s?|se esta quedando|se estan quedando) (?:\w+ ){0,2}?"
@@ -889,6 +902,11 @@ _HOME_OF_PROTECTED = Gated(
     r"|\b(?:casa|domicilio|direccion|departamento) (?:del|de la|de los|de ese|de esa|de el) (?:\w+ )?"
     r"(?:" + _OFFICER + r"|soplon(?:a)?|chivat[oa])\b"
 )
+_OWN_PLACE = re.compile(r"\b(?:my|our|mi|nuestra|nuestro) (?:place|house|home|apartment|casa|depa|departamento)\b")
+_NOT_AN_ADDRESS = re.compile(
+    r" ?(?:(?:in|on|en) )?(?:the same|el mismo|la misma) (?:building|street|block|complex|edificio|calle|cuadra"
+    r"|complejo|colonia)\b"
+)
 _FOLLOWING_SUBJECT = re.compile(r" (?:el|la|ese|esa|the|that) (?:\w+ )?(?:de (?:la|el) )?(\w+)")
 
 
@@ -910,6 +928,13 @@ def _reveals_home(reader: _Reader) -> Iterable[Reason]:
                 continue
             else:
                 owner = reader.owner(m.start() + 1)
+            if (
+                _NOT_AN_ADDRESS.match(spoken, m.end())
+                or _OWN_PLACE.search(m.group(0))
+                or _OWN_PLACE.match(spoken, m.end() + (spoken[m.end() : m.end() + 1] == " "))
+            ):
+                # "staying at my place", "vive en el mismo edificio": the writer's own home, or no place at all
+                continue
             # Spanish often puts the subject after the verb: "donde vive el agente", "vive ahí la señora".
             after = _FOLLOWING_SUBJECT.match(reader.low, m.end())
             if after and re.fullmatch(_OFFICER, after.group(1)):

@@ -157,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.choose_thresholds:
         review_at, refuse_at, lines = choose_thresholds(load(args.corpus))
-        print(f"grouped {FOLDS}-fold cross-validation of the train split: REVIEW_AT = {review_at}, REFUSE_AT = {refuse_at}")
+        print(f"grouped {FOLDS}-fold cross-validation of the train split: REVIEW_AT={review_at} REFUSE_AT={refuse_at}")
         print("\n".join(lines))
         return 0
     model = train(load(args.corpus))
