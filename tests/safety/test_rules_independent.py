@@ -48,6 +48,15 @@ def test_documentation_help_and_lawful_pressure_are_accepted(text: str) -> None:
         ("the officer Brandt lived three doors from my aunt", Reason.IDENTITY),
         ("dicen que el agente Salas se mudó al 77 de la calle Olmo", Reason.PRIVATE_ADDRESS),
         ("the deputy rents at the Birch apartments, unit 9", Reason.PRIVATE_ADDRESS),
+        ("next time they come I'm bringing my cousin's rifle", Reason.THREAT),
+        ("si regresan les caemos con los palos y los dejamos tirados", Reason.THREAT),
+        ("someone should cut the brake lines on their vans tonight", Reason.THREAT),
+        ("ese agente que se cuide, aquí las cuentas se cobran", Reason.THREAT),
+        ("Deputy Lowe better hope he never breaks down on the back road", Reason.THREAT),
+        ("al de lentes, que disfrute sus últimos días", Reason.THREAT),
+        ("uno de los agentes es sin duda Mario Prieto, el hijo de la vecina", Reason.IDENTITY),
+        ("el traductor se llama Kevin Rubio, estudió con mi hermano", Reason.IDENTITY),
+        ("la agente Ruiz hace el super en el Walmart todos los sábados a las 10", Reason.PERSONAL_DETAILS),
     ],
 )
 def test_threats_and_exposure_in_the_same_words_are_still_refused(text: str, reason: Reason) -> None:

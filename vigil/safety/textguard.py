@@ -495,6 +495,17 @@ _MORE_THREATS = tuple(
         r"\b(?:plomo|balas|bala) (?:pa|para) (?:los|las|la|el) (?:de (?:la )?)?(?:ice|migra|agentes?|placas?)\b"
         r"|\bbullets for (?:the |those )?(?:badges|agents|ice|migra|pigs|cops)\b|\bni un (?:agente|migra) vivo\b"
         r"|\bone raid,? ?=? ?one funeral\b|\bthey take ours,? we take theirs\b",
+        # 2b. from the independent writers' training texts: weapons brought, sabotage, "better hope"
+        r"\b(?:i'?m|i am|we'?re|we are|im) (?:bringing|gonna bring|going to bring) (?:\w+'?s? ){0,2}?(?:shotguns?|guns?"
+        r"|rifles?|pistols?|tire irons?|crowbars?)\b|\b(?:voy a traer|traigo|llevo|traigan|lleven) (?:\w+ ){0,2}?"
+        r"(?:escopetas?|pistolas?|cuetes?|fierros?|rifles?)\b",
+        r"\b(?:les caemos|caerles|les caigamos) con (?:los |unos |las )?(?:bates|palos|piedras|fierros|machetes)\b"
+        r"|\blos dejamos tirados\b|\bgo at (?:them|him|her|em) with\b"
+        r"|\bcut (?:the|their|his|her) brake lines?\b|\bcort(?:ar|en|arle|arles)(?:le|les)? los frenos\b",
+        r"\b(?:las cuentas se cobran|se las (?:vamos|van) a cobrar|better hope (?:he|she|they|you) never"
+        r"|(?:que )?disfrute (?:sus|tus) ultimos dias|enjoy (?:your|his|her|their) last days"
+        r"|(?:mejor|better) que no (?:ande|camine|salga) (?:sol[oa]|solit[oa])"
+        r"|nobody(?:'s| is| will be) (?:filming|watching) out there)\b",
         # 2. verbs of harm the first rules lacked
         r"\b(?:poison|envenen\w*|antifreeze in)\b",
         r"\b(?:throw|grab|bring|aim|toss) (?:\w+ ){0,2}?(?:rocks|bricks|stones|piedras|ladrillos)\b"
@@ -707,6 +718,8 @@ _PRIVATE_KNOWLEDGE = Gated(
     r"|(?:lived|lives|used to live) (?:\w+ ){0,2}doors? (?:from|down from|away from) (?:my|our)\b"
     r"|viv(?:e|ia) a (?:\w+ ){0,2}casas? de (?:mi|la de mi|nuestra)\b"
     r"|we were in (?:pta|church|choir|school|high school|the same class|(?:\w+ )?class) together\b"
+    r"|(?:es sin duda|sin duda es|no doubt (?:it'?s|it was|he'?s|she'?s))\b"
+    r"|(?:a quien|lo|la) conozco desde (?:que|hace|chic|nin)\w*\b|estudi(?:o|aron|amos) con (?:mi|mis)\b"
     r"|(?:estuvimos|ibamos) (?:juntos|juntas) en (?:la |el )?(?:escuela|prepa|secundaria|iglesia|coro|salon)\b)"
 )
 
@@ -1163,7 +1176,8 @@ _ROUTINE_PLACE = Gated(
     r"|walks? (?:his|her) dog|perro|works? out|lifts|crossfit|bar|leaves the house|sale de su casa|sits|se sienta"
     r"|tacos|lottery|loteria|laundry|ropa|barber|peluqueria|haircut|bus|camion|cervezas|beers|lunch|breakfast"
     r"|desayuna|almuerza|walks|camina|drive-thru|drive thru|stops at|se para en|pasa por|nursing home|asilo"
-    r"|route|ruta|beer|cerveza|lo encuentras|you'?ll find|you can find|catch him)\b"
+    r"|route|ruta|beer|cerveza|lo encuentras|you'?ll find|you can find|catch him|hace el super|supermercado"
+    r"|grocery|groceries|mandado)\b"
 )
 
 
