@@ -53,7 +53,7 @@ def train(examples: Sequence[Example]) -> Model:
 
 
 @dataclass(frozen=True)
-class _Seen:
+class Seen:
     """One train text as the thresholds see it: its label, whether a rule refuses it, its cross-validated score."""
 
     refuse: bool
@@ -64,7 +64,7 @@ class _Seen:
     independent: bool
 
 
-def _cross_validated(examples: Sequence[Example]) -> list[_Seen]:
+def _cross_validated(examples: Sequence[Example]) -> list[Seen]:
     """Each train text scored by a model trained on the other folds, whole families kept in one fold."""
     from sklearn.model_selection import GroupKFold
 
@@ -81,7 +81,7 @@ def _cross_validated(examples: Sequence[Example]) -> list[_Seen]:
         result = check(example.text)
         low = fold_lower(example.text)
         seen.append(
-            _Seen(
+            Seen(
                 refuse=example.refuse,
                 by_rule=not result.ok and result.score is None,
                 score=float(value),
@@ -93,15 +93,15 @@ def _cross_validated(examples: Sequence[Example]) -> list[_Seen]:
     return seen
 
 
-def _outcome(seen: Sequence[_Seen], review_at: float, refuse_at: float) -> tuple[float, float, float]:
+def _outcome(seen: Sequence[Seen], review_at: float, refuse_at: float) -> tuple[float, float, float]:
     """(share of legitimate texts held, share of legitimate texts refused by the model, recall refused-or-held)."""
     good = [s for s in seen if not s.refuse]
     bad = [s for s in seen if s.refuse]
 
-    def refused(s: _Seen) -> bool:
+    def refused(s: Seen) -> bool:
         return s.by_rule or (s.score >= refuse_at and s.may_refuse)
 
-    def held(s: _Seen) -> bool:
+    def held(s: Seen) -> bool:
         return not refused(s) and s.score >= review_at and not s.lawful
 
     return (
@@ -116,7 +116,25 @@ def choose_thresholds(examples: Sequence[Example]) -> tuple[float, float, list[s
     cross-validation such that, on all train texts and on the independent ones alone, at most HELD_AT_MOST of the
     legitimate texts are held and at most WRONGLY_REFUSED_AT_MOST refused by the model; ties go to the higher pair."""
     seen = _cross_validated(examples)
-    parts = {"all": seen, "independent": [s for s in seen if s.independent]}
+    review_at, refuse_at = best_pair(seen)
+    lines = []
+    for name, part in _parts(seen).items():
+        if part:
+            held, wrong, recall = _outcome(part, review_at, refuse_at)
+            lines.append(
+                f"{name:<12} n={len(part):<5} legitimate held={held:.3f} refused by the model={wrong:.3f} "
+                f"refused-or-held recall={recall:.3f}"
+            )
+    return review_at, refuse_at, lines
+
+
+def _parts(seen: Sequence[Seen]) -> dict[str, list[Seen]]:
+    return {"all": list(seen), "independent": [s for s in seen if s.independent]}
+
+
+def best_pair(seen: Sequence[Seen]) -> tuple[float, float]:
+    """The (review_at, refuse_at) the limits allow with the highest refused-or-held recall (see choose_thresholds)."""
+    parts = _parts(seen)
     best: tuple[float, float, float] | None = None
     grid = [round(x, 2) for x in np.arange(0.30, 0.995, 0.01)]
     for refuse_at in grid:
@@ -128,16 +146,7 @@ def choose_thresholds(examples: Sequence[Example]) -> tuple[float, float, list[s
                     best = (recall, review_at, refuse_at)
     if best is None:
         raise ValueError("no thresholds meet the limits")
-    _, review_at, refuse_at = best
-    lines = []
-    for name, part in parts.items():
-        if part:
-            held, wrong, recall = _outcome(part, review_at, refuse_at)
-            lines.append(
-                f"{name:<12} n={len(part):<5} legitimate held={held:.3f} refused by the model={wrong:.3f} "
-                f"refused-or-held recall={recall:.3f}"
-            )
-    return review_at, refuse_at, lines
+    return best[1], best[2]
 
 
 def same(a: Model, b: Model) -> bool:
