@@ -63,3 +63,9 @@ def test_threats_and_exposure_in_the_same_words_are_still_refused(text: str, rea
     result = check(text)
     assert not result.ok, (text, result)
     assert reason in result.reasons, (text, result)
+
+
+@pytest.mark.parametrize("text", ["by the river", "cerca del río", "behind the church"])
+def test_a_three_word_place_is_never_refused_by_the_model_alone(text: str) -> None:
+    result = check(text)
+    assert result.ok, (text, result)

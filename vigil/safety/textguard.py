@@ -1263,7 +1263,7 @@ _RULES = (
 _ORDER = {reason: i for i, reason in enumerate(Reason)}
 
 
-_MODEL_MIN_WORDS = 3
+_MODEL_MIN_WORDS = 4
 # Lawful pressure is accepted (docs/text-guard.md): when no rule refused and the model is only unsure, a text that
 # takes the matter to a court, a lawyer, a hearing, a council or a consulate is accepted rather than held.
 _LAWFUL_CHANNEL = Gated(
@@ -1314,7 +1314,8 @@ def check(text: str, *, language: str | None = None) -> GuardResult:
 
     model = statistical.shipped()
     score = model.score(statistical.prepare(_model_reading(reader)))
-    # A fragment of one or two words (one field of a form) carries too little for the model to refuse it alone.
+    # A fragment of three words or fewer (one field of a form: "by the river") carries too little for the model to
+    # refuse it alone: it is held instead.
     if score >= model.refuse_at and len(reader.low.split()) >= _MODEL_MIN_WORDS:
         return GuardResult(ok=False, reasons=(Reason.READS_UNSAFE,), decision=Decision.REFUSE, score=score)
     if score >= model.review_at and not _LAWFUL_CHANNEL.search(reader.low):
