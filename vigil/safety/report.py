@@ -1,6 +1,9 @@
 """Precision, recall and review share of the text guard on the corpus's held-out families, per kind and per language.
 
-    python -m vigil.safety.report [--split heldout|train|all] [--corpus PATH] [--show-errors]
+    python -m vigil.safety.report [--split heldout|train|all] [--source independent] [--corpus PATH] [--show-errors]
+
+`--source independent` shows the texts written by people who never saw the rules or the corpus alone (their
+held-out quarter by default: the honest figure).
 
 Refusal is the positive class: precision = refused rightly / all refused, recall = refused rightly / all that should
 be refused. A text held for review is *not* refused (it is stored, then an operator decides), so it counts as accepted
@@ -82,7 +85,7 @@ def table(examples: Sequence[Example]) -> list[str]:
     lines = [score(examples, results).line("all")]
     for language in LANGUAGES:
         lines.append(score([e for e in examples if e.language == language], results).line(f"language {language}"))
-    for source in ("template", "hand", "legacy"):
+    for source in ("template", "hand", "legacy", "independent"):
         lines.append(score([e for e in examples if e.source == source], results).line(f"source {source}"))
     lines.append("per kind (refuse kinds: recall is what counts; ok_ kinds: precision and review):")
     for kind in KINDS:
@@ -119,15 +122,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--split", choices=("heldout", "train", "all"), default="heldout")
     parser.add_argument("--show-errors", action="store_true")
+    parser.add_argument("--source", choices=("template", "hand", "legacy", "independent"), default=None)
     parser.add_argument("--round", metavar="PREFIX", default="", help="only families whose id starts so (r3-: blind)")
     args = parser.parse_args(argv)
     examples = [
         e
         for e in load(args.corpus)
-        if (args.split == "all" or e.split == args.split) and e.family.startswith(args.round)
+        if (args.split == "all" or e.split == args.split)
+        and e.family.startswith(args.round)
+        and (args.source is None or e.source == args.source)
     ]
     families = len({e.family for e in examples})
     chosen = f" (families {args.round}*)" if args.round else ""
+    chosen += f" (source {args.source})" if args.source else ""
     where = f"the {args.split} split of {args.corpus.name}{chosen}"
     print(f"text guard on {where}: {len(examples)} texts in {families} families")
     print("\n".join(table(examples)))
