@@ -23,6 +23,7 @@ Invariants:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import random
@@ -41,6 +42,9 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "safety" / "guard_corpus.jsonl"
 LEGACY = ROOT / "tests" / "safety" / "guard_examples.jsonl"
 INDEPENDENT = Path(__file__).resolve().parent / "data" / "independent_train.jsonl"
+# A test set written by another outside writer from the policy alone, never trained on, never used to choose a rule or
+# a threshold: `python -m vigil.safety.report --test-set` scores it. It is not part of the corpus.
+INDEPENDENT_TEST = Path(__file__).resolve().parent / "data" / "independent_test.jsonl"
 KINDS = REFUSE_KINDS + ACCEPT_KINDS
 LANGUAGES = ("en", "es", "mixed")
 VARIANTS = {"accept": 28, "refuse": 16}  # per template family: fewer kinds are accepted, each said more ways
@@ -224,6 +228,14 @@ def _independent_kind(kind: str, text: str) -> str:
     if kind == "scene_documentation" and _PLATE_CUE.search(text):
         return "ok_badge_plate"
     return mapped
+
+
+def independent_test(path: Path = INDEPENDENT_TEST) -> list[Example]:
+    """The outside test set (INDEPENDENT_TEST) as held-out examples of source "independent-test"."""
+    return [
+        dataclasses.replace(e, id=f"test-{e.id}", family=f"test-{e.family}", split="heldout", source="independent-test")
+        for e in _independent(path)
+    ]
 
 
 def _independent(path: Path) -> Iterable[Example]:
