@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from keys_apart import keys_apart
@@ -67,6 +69,47 @@ def ensure_wrk() -> str:
 
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([str(BIN / "python"), "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+@contextmanager
+def demo_server(
+    data: str, workers: int, threads: int, **settings: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The seeded demo served by gunicorn with debug off, as deployed (keys outside `data`, static files from the
+    manifest), `settings` added to its environment; yields (base URL, the gunicorn master) once /healthz answers."""
+    env = dict(os.environ)
+    env.update(keys_apart())  # debug off: keys outside the data directory
+    env.update(
+        VIGIL_DATA_DIR=data,
+        VIGIL_DEBUG="0",
+        VIGIL_SECRET_KEY=secrets.token_urlsafe(40),
+        VIGIL_NOTIFY_BACKENDS="inbox",
+        VIGIL_LOG_LEVEL="WARNING",
+        **settings,
+    )
+    manage(env, "migrate", "--no-input")
+    manage(env, "init_keys")
+    manage(env, "collectstatic", "--no-input")
+    manage(env, "seed_demo", "--force")
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "vigil.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+         "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1).read()  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base, server
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 def wrk(binary: str, url: str, seconds: int, connections: int, script: Path | None) -> dict[str, float]:
@@ -117,47 +160,18 @@ def main() -> None:
     args = parser.parse_args()
     wrk_bin = ensure_wrk()
     database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
-    with tempfile.TemporaryDirectory(prefix="vigil-bench-") as data:
-        env = dict(os.environ)
-        env.update(keys_apart())  # debug off: keys outside the data directory
-        env.update(
-            VIGIL_DATA_DIR=data,
-            VIGIL_DEBUG="0",
-            VIGIL_SECRET_KEY=secrets.token_urlsafe(40),
-            VIGIL_REPORT_RATE_PER_MINUTE="100000000",
-            VIGIL_NOTIFY_BACKENDS="inbox",
-            VIGIL_LOG_LEVEL="WARNING",
-        )
-        manage(env, "migrate", "--no-input")
-        manage(env, "init_keys")
-        manage(env, "collectstatic", "--no-input")  # debug off: static files from the manifest, as deployed
-        manage(env, "seed_demo", "--force")
-        port = free_port()
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "vigil.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-             "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1).read()  # noqa: S310
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            script = Path(data) / "post.lua"
-            script.write_text(LUA)
-            wrk(wrk_bin, base + "/healthz", 3, args.connections, None)  # warm-up
-            load_before = os.getloadavg()[0]
-            noop = wrk(wrk_bin, base + "/healthz", args.seconds, args.connections, None)
-            intake = wrk(wrk_bin, base, args.seconds, args.connections, script)
-            load_after = os.getloadavg()[0]
-            rss = peak_rss_mib(server.pid)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+    with (
+        tempfile.TemporaryDirectory(prefix="vigil-bench-") as data,
+        demo_server(data, args.workers, args.threads, VIGIL_REPORT_RATE_PER_MINUTE="100000000") as (base, server),
+    ):
+        script = Path(data) / "post.lua"
+        script.write_text(LUA)
+        wrk(wrk_bin, base + "/healthz", 3, args.connections, None)  # warm-up
+        load_before = os.getloadavg()[0]
+        noop = wrk(wrk_bin, base + "/healthz", args.seconds, args.connections, None)
+        intake = wrk(wrk_bin, base, args.seconds, args.connections, script)
+        load_after = os.getloadavg()[0]
+        rss = peak_rss_mib(server.pid)
     print(
         f"== intake over HTTP, {database}, gunicorn {args.workers} workers x {args.threads} threads, "
         f"wrk {args.connections} connections, {args.seconds}s"

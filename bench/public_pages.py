@@ -14,16 +14,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 
-from intake_http import BIN, ROOT, ensure_wrk, free_port, manage, wrk
-from keys_apart import keys_apart
+from intake_http import demo_server, ensure_wrk, wrk
 
 TARGET = 0.5
 URLS = ["/", "/?lang=es", "/rumours/", "/rumours/feed.atom", "/rumours/feed.json", "/map/cells.json"]
@@ -39,48 +34,19 @@ def main() -> None:
     wrk_bin = ensure_wrk()
     database = "PostgreSQL" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     results: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory(prefix="vigil-bench-") as data:
-        env = dict(os.environ)
-        env.update(keys_apart())  # debug off: keys outside the data directory
-        env.update(
-            VIGIL_DATA_DIR=data,
-            VIGIL_DEBUG="0",
-            VIGIL_SECRET_KEY=secrets.token_urlsafe(40),
-            VIGIL_NOTIFY_BACKENDS="inbox",
-            VIGIL_LOG_LEVEL="WARNING",
-            VIGIL_HOTLINE_NUMBERS="612-555-0100",
-        )
-        manage(env, "migrate", "--no-input")
-        manage(env, "init_keys")
-        manage(env, "collectstatic", "--no-input")  # debug off: static files from the manifest, as deployed
-        manage(env, "seed_demo", "--force")  # includes the public demo: a debunk, a published cell, statistics
-        port = free_port()
-        server = subprocess.Popen(
-            [str(BIN / "gunicorn"), "vigil.wsgi:application", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-             "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        try:
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
-                try:
-                    urllib.request.urlopen(base + "/healthz", timeout=1).read()  # noqa: S310
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            for url in URLS:  # each page answers, and the published cell is there
-                body = urllib.request.urlopen(base + url, timeout=10).read()  # noqa: S310
-                if url == "/map/cells.json":
-                    assert b'"Feature"' in body, "the demo's published cell is missing"
-            wrk(wrk_bin, base + "/healthz", 3, args.connections, None)  # warm-up
-            results["/healthz"] = wrk(wrk_bin, base + "/healthz", args.seconds, args.connections, None)
-            for url in URLS:
-                results[url] = wrk(wrk_bin, base + url, args.seconds, args.connections, None)
-            results["/healthz (again)"] = wrk(wrk_bin, base + "/healthz", args.seconds, args.connections, None)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+    with (
+        tempfile.TemporaryDirectory(prefix="vigil-bench-") as data,
+        demo_server(data, args.workers, args.threads, VIGIL_HOTLINE_NUMBERS="612-555-0100") as (base, _server),
+    ):  # the demo includes the public side: a debunk, a published cell, statistics
+        for url in URLS:  # each page answers, and the published cell is there
+            body = urllib.request.urlopen(base + url, timeout=10).read()  # noqa: S310
+            if url == "/map/cells.json":
+                assert b'"Feature"' in body, "the demo's published cell is missing"
+        wrk(wrk_bin, base + "/healthz", 3, args.connections, None)  # warm-up
+        results["/healthz"] = wrk(wrk_bin, base + "/healthz", args.seconds, args.connections, None)
+        for url in URLS:
+            results[url] = wrk(wrk_bin, base + url, args.seconds, args.connections, None)
+        results["/healthz (again)"] = wrk(wrk_bin, base + "/healthz", args.seconds, args.connections, None)
     noop = (results["/healthz"]["rps"] + results["/healthz (again)"]["rps"]) / 2
     print(
         f"== public pages over HTTP, {database}, gunicorn {args.workers} workers x {args.threads} threads, "
