@@ -124,3 +124,56 @@ def test_a_long_text_is_respelt_word_for_word_as_a_short_one() -> None:
     assert len(long) > spelling._SHORT > len(short)
     assert spelling.respell(fold_lower(long)) == " ".join([spelling.respell(fold_lower(short))] * 40)
     assert "you are" in spelling.respell(fold_lower(short)) and "matarlos" in spelling.respell(fold_lower(short))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "written"),
+    [
+        (r"\bkill (?!time\b)(\w+)", r"\bkill (?:\w+)"),
+        (r"(?<=guy )called|(?<!no )named", r"called|named"),
+        (r"\b(?P<verb>said|dijo) (?=['\"])", r"\b(?:said|dijo) "),
+        (r"[(?!]x\(?=y\)", r"[(?!]x\(?=y\)"),  # inside a class or escaped, a bracket opens nothing
+        (r"a(?:b(?=c(?!d))|e)", r"a(?:b|e)"),  # a look-around inside another goes with it
+    ],
+)
+def test_relaxed_drops_look_arounds_and_captures(pattern: str, written: str) -> None:
+    from vigil.safety._prefilter import relaxed
+
+    assert relaxed(pattern) == written
+
+
+def _long_variants(texts: list[str]) -> list[str]:
+    """Long texts RE2 scouts with offsets to convert (emoji, an inverted question mark), and long texts it must
+    leave to Python (letters of another script, which RE2's word boundary does not know)."""
+    joined = " ".join(texts[:3000])
+    plain = [joined[i : i + 4000] for i in range(0, 4000 * 6, 4000)]
+    return (
+        [f"¿{t[:1500]} 🚨🚨 {t[1500:3000]} ¡ya! {t[3000:]}" for t in plain]
+        + [f"{t[:2000]} агент убить {t[2000:]}" for t in plain[:3]]
+        + ["the agent ice agent kill him " * 150]
+    )
+
+
+def test_scouted_long_texts_find_what_the_plain_pattern_finds(texts: list[str]) -> None:
+    longs = _long_variants(texts)
+    for gated in _gated_patterns():
+        plain = re.compile(gated.pattern)
+        for text in longs:
+            assert [m.span() for m in gated.finditer(text)] == [m.span() for m in plain.finditer(text)], gated.pattern
+            for pos, endpos in ((0, 1200), (700, 2600), (2999, len(text))):
+                found, expected = gated.search(text, pos, endpos), plain.search(text, pos, endpos)
+                assert (found and found.span()) == (expected and expected.span()), (gated.pattern, pos, endpos)
+
+
+def test_most_patterns_are_scouted() -> None:
+    patterns = _gated_patterns()
+    assert sum(p.scout is not None for p in patterns) > 0.8 * len(patterns)
+
+
+def test_a_pattern_made_later_adds_its_literals_to_the_one_pass() -> None:
+    text = "the agents left the corner at noon and nobody was taken. " * 10
+    assert len(text) > 400
+    assert Gated(r"\bagents left\b").search(text) is not None  # the shared pass is built now, without "zebrafish"
+    late = Gated(r"\bzebrafish\b")
+    assert late.search(text) is None
+    assert late.search(text + " a zebrafish swam") is not None

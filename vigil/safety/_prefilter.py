@@ -1,18 +1,26 @@
-"""Necessary literals of a regular expression: a cheap test that lets a long text skip a pattern it cannot match.
+"""Fast paths for the guard's regular expressions: each gives the pattern's own answers, never more or fewer.
 
-`necessary(pattern)` reads the parsed pattern and returns a set of strings such that every match contains at least
-one of them (or None when no such set is found: the pattern then always runs). `Gated` runs the pattern only when one
-of its literals is in the text: `literal in text` is a fast substring search, where a pattern that starts with `\\b`
-and an alternation is tried at every position of the text. The answers are the pattern's own, never more or fewer.
+- `necessary(pattern)` reads the parsed pattern and returns a set of strings such that every match contains at least
+  one of them (or None when no such set is found). `Gated` runs the pattern only when one of its literals is in the
+  text: in a short text `literal in text`, in a long one (`_LONG`) one Aho-Corasick pass finds every literal of
+  every pattern at once.
+- In a long text, RE2 (a linear automaton) first looks for `relaxed(pattern)`, which matches wherever the pattern
+  does; Python's engine, which tries every alternative at every place, then starts where RE2 found a match, or not
+  at all. Patterns RE2 cannot run, and texts with letters RE2's `\\b` does not know, are left to Python alone.
+- `factored` and `led` rewrite a pattern so that Python's engine leaves a place that cannot start a match at once.
 """
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
+
+import ahocorasick
+import re2
 
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 
@@ -98,31 +106,55 @@ def factored(pattern: str) -> str:
     return "\\b(?:" + "|".join(b[2:] for b in branches) + ")"
 
 
-_LONG = 400  # from this length on, each literal is searched once per text and the answer shared by every pattern
+_LONG = 400  # from this length on, every literal is looked for in one pass per text, the answer shared by all patterns
+
+# Every Gated pattern's literals, in one Aho-Corasick automaton (pyahocorasick, C): one pass over a long text finds all
+# of them, where a substring search per literal scans the text hundreds of times. Built on first use, rebuilt when a
+# pattern made later adds literals. One character literals are left to `in`, which stops at the first.
+_ALL_LITERALS: set[str] = set()
+_SECOND = operator.itemgetter(1)
+_FOREIGN_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
+_automaton: tuple[int, Any] = (0, None)
 
 
-class _Presence(dict[str, bool]):
-    """Whether each literal asked about occurs in one text: looked up once, then remembered."""
+def _literal_finder() -> Any:
+    global _automaton
+    size, automaton = _automaton
+    if automaton is None or size != len(_ALL_LITERALS):
+        literals = sorted(_ALL_LITERALS)
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+        for literal in literals:
+            if len(literal) > 1:
+                automaton.add_word(literal, literal)
+        automaton.make_automaton()
+        _automaton = (len(literals), automaton)
+    return automaton
+
+
+class _Presence:
+    """Which literals occur in one text, found in one pass; and the text as RE2 reads it (see `Gated`)."""
 
     def __init__(self, text: str) -> None:
-        super().__init__()
         self.text = text
+        self.encoded = text.encode()
+        # RE2's \b and \w know ASCII letters only, Python's every script's: RE2 scouts a text with no other.
+        self.scoutable = _FOREIGN_WORD_CHAR.search(text) is None
+        self.found: frozenset[str] = frozenset(map(_SECOND, _literal_finder().iter(text))) if text else frozenset()
 
-    def __missing__(self, literal: str) -> bool:
-        found = self[literal] = literal in self.text
-        return found
 
-
-_shared: _Presence = _Presence("")
+_recent: dict[str, _Presence] = {}
+_RECENT_MAX = 8  # the rules read a few versions of one text (lower-cased, misspellings undone, speech blanked)
 
 
 def _presence(text: str) -> _Presence:
-    # One object, replaced whole: threads checking other texts never read each other's answers.
-    global _shared
-    shared = _shared
-    if shared.text is not text:
-        shared = _shared = _Presence(text)
-    return shared
+    # The dictionary is replaced whole, never changed in place: threads checking other texts never see it half made.
+    global _recent
+    recent = _recent
+    found = recent.get(text)
+    if found is None:
+        found = _Presence(text)
+        _recent = {**(recent if len(recent) < _RECENT_MAX else {}), text: found}
+    return found
 
 
 def _first_chars(items: Any) -> tuple[set[str] | None, bool]:
@@ -189,6 +221,70 @@ def led(pattern: str) -> str:
     return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])" + pattern
 
 
+def _group_end(pattern: str, start: int) -> int:
+    """The index just past the group opened at `pattern[start]`."""
+    depth, escaped, in_class = 0, False, False
+    for i in range(start, len(pattern)):
+        ch = pattern[i]
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    raise ValueError(f"unbalanced group in {pattern!r}")
+
+
+def relaxed(pattern: str) -> str:
+    """`pattern` without its look-arounds, its groups not capturing: it matches wherever `pattern` matches, starting at
+    the same place (a look-around only ever narrows a match), and RE2 can run it."""
+    out: list[str] = []
+    i, escaped, in_class = 0, False, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
+                i = _group_end(pattern, i)
+                continue
+            if pattern.startswith("(?P<", i):
+                out.append("(?:")
+                i = pattern.index(">", i) + 1
+                continue
+            if not pattern.startswith("(?", i):
+                out.append("(?:")
+                i += 1
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def _scout(pattern: str) -> Any:
+    """RE2's compilation of `relaxed(pattern)`, or None where RE2 cannot run it (then Python's engine alone runs)."""
+    options = re2.Options()
+    options.log_errors = False  # a pattern RE2 cannot run is expected, not an error
+    try:
+        return re2.compile(relaxed(pattern).encode(), options)
+    except re2.error:
+        return None
+
+
 class Gated:
     """A compiled pattern that first checks its necessary literals. Only `search` and `finditer` are offered."""
 
@@ -198,7 +294,11 @@ class Gated:
         found = necessary(pattern)
         # Shortest first: in a long text, where most patterns may match, the common short literal answers first.
         self.literals: tuple[str, ...] | None = tuple(sorted(found, key=lambda x: (len(x), x))) if found else None
+        _ALL_LITERALS.update(self.literals or ())
+        self._letters = tuple(x for x in self.literals or () if len(x) == 1)
+        self._strings = frozenset(x for x in self.literals or () if len(x) > 1)
         self._last: tuple[str | None, bool] = (None, True)
+        self.scout = _scout(pattern)
 
     def possible(self, text: str) -> bool:
         if self.literals is None:
@@ -211,12 +311,35 @@ class Gated:
         if len(text) < _LONG:
             answer = any(literal in text for literal in self.literals)
         else:
-            answer = any(map(_presence(text).__getitem__, self.literals))
+            answer = not self._strings.isdisjoint(_presence(text).found) or any(c in text for c in self._letters)
         self._last = (text, answer)
         return answer
 
+    def _first(self, text: str, pos: int, endpos: int) -> int | None:
+        """The earliest place a match can start, or None when there is none. In a long text RE2 (a linear automaton)
+        looks for the relaxed pattern first; Python's engine, which tries every alternative at every place, then
+        starts where it found one, or not at all."""
+        if not self.possible(text):
+            return None
+        if self.scout is None or len(text) < _LONG:
+            return pos
+        present = _presence(text)
+        if not present.scoutable:
+            return pos
+        encoded = present.encoded
+        ascii_only = len(encoded) == len(text)
+        byte_pos = pos if ascii_only else len(text[:pos].encode())
+        if endpos < len(text):
+            encoded = encoded[: endpos if ascii_only else len(text[:endpos].encode())]
+        found = self.scout.search(encoded, byte_pos)
+        if found is None:
+            return None
+        return found.start() if ascii_only else len(encoded[: found.start()].decode())
+
     def search(self, text: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
-        return self.compiled.search(text, pos, endpos) if self.possible(text) else None
+        start = self._first(text, pos, endpos)
+        return None if start is None else self.compiled.search(text, start, endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int = 2**62) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(text, pos, endpos) if self.possible(text) else iter(())
+        start = self._first(text, pos, endpos)
+        return iter(()) if start is None else self.compiled.finditer(text, start, endpos)
