@@ -14,9 +14,10 @@ Invariants:
   with (their "heldout" part was written before the first rule). The third round (`_families3.py`) is held out
   whole: it was written before the rules and the model were changed for it; the fourth (`_families4.py`) is trained
   on whole.
-- The independent texts (`data/independent_train.jsonl`, written by people who never saw the rules or the corpus) are
-  each their own family, their writers' kinds mapped to the corpus's (`_INDEPENDENT_KIND`); one in four of each kind,
-  chosen by a hash of the text's id, is held out (source "independent", `report --source independent`).
+- The independent texts (`data/independent_train*.jsonl`, written by people who never saw the rules or the corpus)
+  are each their own family, their writers' kinds mapped to the corpus's (`_INDEPENDENT_KIND`); one in four of each
+  kind, chosen by a hash of the text's id, is held out (source "independent", `report --source independent`), each
+  file on its own (`LATER_INDEPENDENT`: round 2 is trained on whole).
 - The build is deterministic (seeded per family); the same families give the same bytes.
 """
 
@@ -41,10 +42,16 @@ from vigil.safety._families4 import FAMILIES_4
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "safety" / "guard_corpus.jsonl"
 LEGACY = ROOT / "tests" / "safety" / "guard_examples.jsonl"
-INDEPENDENT = Path(__file__).resolve().parent / "data" / "independent_train.jsonl"
-# A test set written by another outside writer from the policy alone, never trained on, never used to choose a rule or
-# a threshold: `python -m vigil.safety.report --test-set` scores it. It is not part of the corpus.
-INDEPENDENT_TEST = Path(__file__).resolve().parent / "data" / "independent_test.jsonl"
+DATA = Path(__file__).resolve().parent / "data"
+INDEPENDENT = DATA / "independent_train.jsonl"
+# Later rounds of outside texts, each file split on its own, so that adding a round never moves a text of an earlier
+# round between train and held-out. Round 2's texts are all trained on: their rule errors were read to fix the rules.
+# Round 3's held-out quarter was written before the model and the rules were changed for it.
+LATER_INDEPENDENT = ((DATA / "independent_train_2.jsonl", False), (DATA / "independent_train_3.jsonl", True))
+# Test sets written by other outside writers from the policy alone, never trained on, never used to choose a rule or
+# a threshold, read in the aggregate only: `python -m vigil.safety.report --test-set` scores them. Not in the corpus.
+INDEPENDENT_TEST = DATA / "independent_test.jsonl"
+INDEPENDENT_TESTS = (INDEPENDENT_TEST, DATA / "independent_test_2.jsonl")
 KINDS = REFUSE_KINDS + ACCEPT_KINDS
 LANGUAGES = ("en", "es", "mixed")
 VARIANTS = {"accept": 28, "refuse": 16}  # per template family: fewer kinds are accepted, each said more ways
@@ -230,19 +237,21 @@ def _independent_kind(kind: str, text: str) -> str:
     return mapped
 
 
-def independent_test(path: Path = INDEPENDENT_TEST) -> list[Example]:
-    """The outside test set (INDEPENDENT_TEST) as held-out examples of source "independent-test"."""
+def independent_test(paths: Sequence[Path] = INDEPENDENT_TESTS) -> list[Example]:
+    """The outside test sets (INDEPENDENT_TESTS) as held-out examples of source "independent-test"."""
     return [
         dataclasses.replace(e, id=f"test-{e.id}", family=f"test-{e.family}", split="heldout", source="independent-test")
+        for path in paths
         for e in _independent(path)
     ]
 
 
-def _independent(path: Path) -> Iterable[Example]:
-    """Each text its own family; one in four of each of the writers' kinds held out, by a hash of the id."""
+def _independent(path: Path, hold_out: bool = True) -> Iterable[Example]:
+    """Each text its own family; one in four of each of the writers' kinds held out (unless `hold_out` is False), by
+    a hash of the id."""
     rows = [json.loads(raw) for raw in path.read_text(encoding="utf-8").splitlines() if raw.strip()]
     held: set[str] = set()
-    for kind in sorted({row["kind"] for row in rows}):
+    for kind in sorted({row["kind"] for row in rows} if hold_out else ()):
         of_kind = sorted((row["id"] for row in rows if row["kind"] == kind), key=lambda i: _rank("independent-" + i))
         held.update(i for n, i in enumerate(of_kind) if n % 4 == 1)
     for row in rows:
@@ -270,6 +279,7 @@ def build(
     held_round: Sequence[Family] = FAMILIES_3,
     train_round: Sequence[Family] = FAMILIES_4,
     independent: Path | None = INDEPENDENT,
+    later_independent: Sequence[tuple[Path, bool]] = LATER_INDEPENDENT,
 ) -> list[Example]:
     """Every example. `later` families (a later round) are split among themselves, so adding a round never moves an
     earlier family between train and held-out; every family of `held_round` (written before the rules and model were
@@ -295,6 +305,8 @@ def build(
     examples.extend(_legacy(legacy))
     if independent is not None:
         examples.extend(_independent(independent))
+    for path, hold_out in later_independent:
+        examples.extend(_independent(path, hold_out))
     return examples
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vigil.safety.corpus import CORPUS, INDEPENDENT_TEST, KINDS, LANGUAGES, Example, independent_test, load
+from vigil.safety.corpus import CORPUS, INDEPENDENT_TESTS, KINDS, LANGUAGES, Example, independent_test, load
 from vigil.safety.textguard import Decision, GuardResult, check
 
 
@@ -124,11 +124,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--show-errors", action="store_true")
     parser.add_argument("--source", choices=("template", "hand", "legacy", "independent"), default=None)
     parser.add_argument("--round", metavar="PREFIX", default="", help="only families whose id starts so (r3-: blind)")
-    parser.add_argument("--test-set", action="store_true", help="the outside test set instead (data/independent_test)")
+    parser.add_argument(
+        "--test-set", action="store_true", help="the outside test sets instead (data/independent_test*)"
+    )
     args = parser.parse_args(argv)
     if args.test_set:
+        for path in INDEPENDENT_TESTS:
+            tested = independent_test((path,))
+            print(f"text guard on the outside test set {path.name}: {len(tested)} texts, never trained on")
+            print("\n".join(table(tested)))
         tested = independent_test()
-        print(f"text guard on the outside test set {INDEPENDENT_TEST.name}: {len(tested)} texts, never trained on")
+        print(f"text guard on the outside test sets together: {len(tested)} texts, never trained on")
         print("\n".join(table(tested)))
         return 0
     examples = [
