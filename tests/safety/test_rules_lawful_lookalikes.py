@@ -38,6 +38,18 @@ LAWFUL = [
         "esto nos dijo el agente cuando pedimos la orden, palabra por palabra (esta en video): "
         '"si siguen estorbando van a salir lastimados". chaleco: PRUITT',
     ),
+    # the quote first, then the officer who said it
+    ("es", '"a tu papa ya no lo vas a ver, acostumbrate" le dijo una agente al niño. Calle Sauce 40, 7:10am'),
+    ("en", "'next one who films gets hurt,' one of the officers yelled at the crowd on Birch St"),
+    # the lawful consequence in the sentence next to it
+    ("en", "they will regret this. we'll be at every hearing and every council meeting until it stops"),
+    ("es", "esto lo van a pagar caro. en la corte, en las urnas y en las noticias"),
+    # pressure and publicity, not explosives
+    ("en", "we need to blow up the council's phones tomorrow morning about the raids on 5th"),
+    ("en", "we're going to make this blow up, every station and every paper will have the video"),
+    # figures, not ages; a badge read, not a face recognised
+    ("en", "Weekly recap: 88 alerts, 41 confirmed, 30 false alarms, 17 still open. Thanks to every observer"),
+    ("en", "agent shouted at us from the van, no name tape, badge number looked like 4410"),
 ]
 
 REFUSED = [
@@ -51,6 +63,10 @@ REFUSED = [
     (Reason.PRIVATE_PHONE, "en", "the officer's personal cell is 555 20914, text him"),
     (Reason.THREAT, "es", 'el grito pa la marcha: "un agente muerto es un agente menos"'),
     (Reason.THREAT, "en", "the cops are at the corner. me to them: 'we will kill you all'"),
+    (Reason.THREAT, "en", "they'll pay for this in blood. see you all in court"),
+    (Reason.THREAT, "en", "let's blow up their van before they leave the lot"),
+    (Reason.THREAT, "es", '"los vamos a matar" le grito mi vecino al agente'),
+    (Reason.PERSONAL_DETAILS, "en", "the agent who grabbed him is Dale Crouch, 41, from the bowling league"),
 ]
 
 

@@ -308,9 +308,22 @@ _REPORTED_SPEECH = re.compile(
 _FIRST_PERSON_SPEAKER = re.compile(r"\b(?:i|we|yo|nosotros|i've|we've|i'd|we'd)(?: \w+)? ?$")
 
 
+_QUOTE_THEN_OFFICER = re.compile(
+    r"(?P<open>['\"])(?P<quote>[^'\"]{2,240}?)(?P=open),? (?:-+ ?)?(?:(?:le|les|nos|me|te) )?"
+    r"(?:said|says|yelled|shouted|told \w+|screamed|warned|dijo|dijeron|grito|gritaron|amenazo|advirtio|decia)"
+    r"(?: (?:\w+ ){0,3}?)?"
+    r"(?:the|an|one|el|la|un|una|otro|otra) (?:\w+ )?(?:agents?|officers?|cops?|supervisor|deputy|agentes?"
+    r"|oficial(?:es)?|policias?|migras?)\b"
+)
+
+
 def _unquote(low: str) -> str:
     if "'" not in low and '"' not in low:
         return low
+    low = _QUOTE_THEN_OFFICER.sub(
+        lambda m: m.group(0)[:1] + " " * (m.end("quote") - m.start("quote")) + m.group(0)[m.end("quote") - m.start() :],
+        low,
+    )
     return _REPORTED_SPEECH.sub(lambda m: _blank_quote(low, m), low)
 
 
@@ -402,7 +415,10 @@ _PERSON_OBJECT = (
 )
 _VIOLENCE_EN = (
     r"(?:kill|murder|shoot(?! (?:a |some |the |more )?(?:video|footage|photos?|pictures?|pics|film))|stab|beat"
-    r"|hurt|burn|torch|attack|punch|smash|bash|lynch|hang|slash|firebomb|bomb|blow up|strangle|choke|knife|whoop"
+    r"|hurt|burn|torch|attack|punch|smash|bash|lynch|hang|slash|firebomb|bomb"
+    # "make this blow up", "blow up their phones": publicity and pressure
+    r"|(?<!this )(?<!it )(?<!that )blow up(?! (?:\S+ ){0,2}?(?:phones?|lines?|inbox|mentions|dms|e?mails?"
+    r"|socials?|timelines?|twitter|tiktok|the internet|the news)\b)|strangle|choke|knife|whoop"
     r"|rough (?:\w+ )?up|mess (?:\w+ )?up|f(?:u|\*|#|@)[a-z*#@]{0,3} (?:\w+ )?up|kick (?:his|her|their) ass(?:es)?"
     r"|run (?:\w+ ){0,2}?over|break (?:his|her|their) (?:legs?|arms?|neck|face|jaw|bones)"
     r"|(?:jump|hit|go after|hunt(?: down)?|dox|get)"
@@ -653,18 +669,31 @@ _LAWFUL_CONTEXT = re.compile(
     r"\b(?:court|judge|juez|jueza|corte|lawyers?|abogad[oa]s?|witness stand|depositions?|legal(?:es)?|news|noticias"
     r"|telemundo|univision|channel \d+|canal \d+|reporters?|periodistas?|budget|presupuesto|funding|fondos|votes?"
     r"|votos?|ballot|elections?|elecciones|senators?|senadores|congress\w*|congresista|lawsuits?|legally|legalmente"
-    r"|publicly|publicamente|demandas?|internet|online|social media|redes|press|prensa|headlines?|viral)\b"
+    r"|publicly|publicamente|demandas?|internet|online|social media|redes|press|prensa|headlines?|viral|hearings?"
+    r"|audiencias?|council|concilio|cabildo|polls|urnas)\b"
 )
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
+_BLOODY = re.compile(r"\b(?:blood|sangre|lives|vidas?|dead|muert[oa]s?|bullets?|balas?|pain|dolor|bodies|cuerpos)\b")
+
+
 def _lawful_consequence(text: str, m: re.Match[str]) -> bool:
+    """A consequence word ("pay", "regret", "blow up") whose sentence, or the sentence just before or after it, takes
+    the matter to a court, the press or the purse ("they'll pay for this. in court, at the polls"); never one paid in
+    blood."""
     if not _CONSEQUENCE.search(text, m.start(), m.end() + 20):
         return False
-    start = max((e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())), default=0)
+    ends = [e.end() for e in _SENTENCE_END.finditer(text, 0, m.start())]
+    start = ends[-1] if ends else 0
     end_match = _SENTENCE_END.search(text, m.end())
-    sentence = text[start : end_match.start() if end_match else len(text)]
-    return _LAWFUL_CONTEXT.search(sentence) is not None
+    end = end_match.start() if end_match else len(text)
+    if _BLOODY.search(text, start, end):
+        return False
+    before = ends[-2] if len(ends) > 1 else 0
+    after = _SENTENCE_END.search(text, end + 1) if end_match else None
+    around = text[before : after.start() if after else len(text)]
+    return _LAWFUL_CONTEXT.search(around) is not None
 
 
 def _threats(reader: _Reader) -> Iterable[Reason]:
@@ -719,7 +748,7 @@ _PRIVATE_KNOWLEDGE = Gated(
     r"|conozco a (?:\w+ ){0,3}?en persona\b|(?:is|was|like|,) (?:my|mi) (?:coworker|co-worker|neighbou?r|boss"
     r"|friend|cousin|sister|brother|aunt|uncle|companer[oa]|vecin[oa]|jefe|amig[oa]|prim[oa]|herman[oa]|tia"
     r"|tio)(?:'s|s)? (?:husband|wife|son|daughter|ex|boyfriend|girlfriend)\b|(?:es|era|a|,) (?:el|la) (?:esposo"
-    r"|esposa|hijo|hija|novio|novia|ex) de mi\b|(?:looked|looks) (?:just |exactly )?like\b"
+    r"|esposa|hijo|hija|novio|novia|ex) de mi\b|(?:looked|looks) (?:just |exactly )?like\b(?! ?(?:\d|#|number|no\b))"
     r"(?! ?(?:a|an|it|they|we|this|that|something|nothing)\b| ?[.?!,])|se parec(?:e|ia) a\b"
     r"|is definitely\b|(?:i'?m|estoy) (?:pretty |muy )?(?:sure|segur[oa])\b|(?:i|we) (?:know|knew"
     r"|recogni[sz]ed?) (?:him|her|them|that \w+|the \w+)(?: \w+){0,2}? from\b|(?:i|we) went to (?:school"
@@ -1268,11 +1297,11 @@ def _routine_acts(reader: _Reader) -> Iterable[Reason]:
 # An age given with a name or beside an officer or informer is private knowledge of that person.
 _AGE = Gated(
     r"(?:\(\d{2}\)|\b\d{2} ?(?:years? old|yrs? old|y/?o|anos)\b|\bage \d{2}\b|\bde \d{2} anos\b"
-    r"|(?:\b(?:about|like|around|unos)|,) [1-9]\d\b(?!:| ?(?:min|mins|minutes|minutos|sec|secs|seconds|segundos|hours?"
-    r"|horas?|blocks?|cuadras?|feet|ft|foot|yards?|meters?|metros|people|personas|agents?|agentes|officers?"
-    r"|cars?|carros"
-    r"|vans?|trucks?|troca|of|de|mph|miles|millas|am|pm|%|st|nd|rd|th|ave|street|en|at|in|on|near|por|outside"
-    r"|afuera)\b))"
+    # a bare number is an age only where a description goes on: "jose, 34, from the taqueria", "about 45 and bald";
+    # not "96 alerts received, 51 confirmed", "about 15 minutes"
+    r"|(?:\b(?:about|like|around|unos)|,) [1-9]\d\b(?=$|[,;)]|\.(?!\d)| (?:from|de|del|who|que|q|and|y|with|con|lives"
+    r"|vive|works|trabaja|years|anos|maybe|tops|or so|mas o menos|bald|calvo|white|black|latino|guero|moreno"
+    r"|tall|alto|short|bajo|heavy|gordo|skinny|flaco)\b))"
 )
 
 
