@@ -50,6 +50,13 @@ LAWFUL = [
     # figures, not ages; a badge read, not a face recognised
     ("en", "Weekly recap: 88 alerts, 41 confirmed, 30 false alarms, 17 still open. Thanks to every observer"),
     ("en", "agent shouted at us from the van, no name tape, badge number looked like 4410"),
+    # idioms: winning in court, flooding phone lines, dying of shame, news blowing up, living in a country
+    ("en", "so much anger right now, but we will beat them in court, every single case"),
+    ("es", "mañana vamos a quemar los telefonos del alcalde hasta que nos conteste"),
+    ("es", "ojala se mueran de verguenza cuando el juez vea los videos"),
+    ("mixed", "this is gonna blow up, ya van 50 mil vistas del video de la redada"),
+    ("es", "redada en el domicilio de la calle Laurel 15, la familia estaba dormida, 6 agentes"),
+    ("en", "it feels like living in a country that wants us gone. they took my uncle on Monday"),
 ]
 
 REFUSED = [
@@ -67,6 +74,10 @@ REFUSED = [
     (Reason.THREAT, "en", "let's blow up their van before they leave the lot"),
     (Reason.THREAT, "es", '"los vamos a matar" le grito mi vecino al agente'),
     (Reason.PERSONAL_DETAILS, "en", "the agent who grabbed him is Dale Crouch, 41, from the bowling league"),
+    (Reason.THREAT, "en", "we're gonna blow up their van before they leave"),
+    (Reason.THREAT, "en", "let's beat the agent when he walks out"),
+    (Reason.THREAT, "es", "ojala se mueran todos los de la migra"),
+    (Reason.PRIVATE_ADDRESS, "es", "el domicilio del agente Ruiz es la calle Laurel 15"),
 ]
 
 

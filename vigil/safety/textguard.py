@@ -296,7 +296,7 @@ _REPORTED_SPEECH = re.compile(
     r"|(?<=\) )to the (?:crowd|residents|people|observers|landlord|neighbou?rs)(?=:)"
     # an officer, then a colon: "agent w vest KIRBY: 'run and see'", "officer to crowd: '...'"
     r"|(?:agents?|officers?|cops?|supervisor|deput(?:y|ies)|sheriff|troopers?|agentes?|oficial(?:es)?|policias?"
-    r"|migra|ice|cbp|border patrol)\b[^.!?'\":]{0,60}(?<=\w)(?=:)))\b"
+    r"|migra|ice|cbp|border patrol)\b(?:[^.!?'\":]|(?<=\d):(?=\d)){0,60}(?<=\w)(?=:)))\b"
     r"(?: (?:to )?(?:him|her|them|us|me|the \w+|al \w+|a la \w+"
     r"|a los \w+|le|les|nos|me))?(?: (?:that|que))?"
     # "dijo el agente cuando le pedimos la orden, palabra por palabra (video en el drive): '...'"
@@ -414,11 +414,13 @@ _PERSON_OBJECT = (
     r"(?:" + _OFFICER + r"|snitch(?:es)?|rats?|pigs?|guys?|informants?|bastards?|traitors?|fuckers?))"
 )
 _VIOLENCE_EN = (
-    r"(?:kill|murder|shoot(?! (?:a |some |the |more )?(?:video|footage|photos?|pictures?|pics|film))|stab|beat"
+    r"(?:kill|murder|shoot(?! (?:a |some |the |more )?(?:video|footage|photos?|pictures?|pics|film))|stab"
+    r"|beat(?! (?:\w+ )?(?:in|at) (?:court|the polls|the ballot box|the election|la corte|las urnas)\b)"
     r"|hurt|burn|torch|attack|punch|smash|bash|lynch|hang|slash|firebomb|bomb"
     # "make this blow up", "blow up their phones": publicity and pressure
-    r"|(?<!this )(?<!it )(?<!that )blow up(?! (?:\S+ ){0,2}?(?:phones?|lines?|inbox|mentions|dms|e?mails?"
-    r"|socials?|timelines?|twitter|tiktok|the internet|the news)\b)|strangle|choke|knife|whoop"
+    r"|blow up(?= (?:the|their|his|her|them|him|that|those|these|every|all|an?|one|some|ice|los|las|el|la)\b)"
+    r"(?! (?:\S+ ){0,2}?(?:phones?|lines?|inbox|mentions|dms|e?mails?|socials?|timelines?|twitter|tiktok"
+    r"|the internet|the news)\b)|blow (?:them|him|her|it|(?:that|the|their|his|her) \w+) up|strangle|choke|knife|whoop"
     r"|rough (?:\w+ )?up|mess (?:\w+ )?up|f(?:u|\*|#|@)[a-z*#@]{0,3} (?:\w+ )?up|kick (?:his|her|their) ass(?:es)?"
     r"|run (?:\w+ ){0,2}?over|break (?:his|her|their) (?:legs?|arms?|neck|face|jaw|bones)"
     r"|(?:jump|hit|go after|hunt(?: down)?|dox|get)"
@@ -435,7 +437,8 @@ _INTENT_EN = (
     r"|time to|need to|should)"
 )
 _VIOLENCE_ES = (
-    r"(?:matar(?:lo|la|los|las|le|les)?|quemar(?:le|les|lo|la|los)?|golpear(?:lo|la|los|las)?"
+    r"(?:matar(?:lo|la|los|las|le|les)?|quemar(?:le|les|lo|la|los)?(?! (?:\w+ )?(?:lineas|telefonos|celulares|buzon"
+    r"|correos|redes))|golpear(?:lo|la|los|las)?"
     r"|madrear(?:lo|la|los|se)?|partir(?:le|les) (?:la|su) (?:cara|madre|mandarina)"
     r"|romper(?:le|les) (?:la|su|el) (?:cara|madre|hocico|\w+)|chingar(?:lo|la|los|se)?|balacear(?:lo|la|los)?"
     r"|disparar(?:le|les)|dar(?:le|les) (?:una (?:leccion|golpiza|madriza|paliza|calentada)|su merecido"
@@ -483,7 +486,8 @@ _THREATS = tuple(
         r"|lo que es))",
         r"(?:^|[.!?;,] ?|\bque )(?:maten|quemen|golpeen|madreen|balaceen|linchen|ahorquen) (?:a |al |el |la |los "
         r"|las |ese |esa |esos |esas |todos|sus? )",
-        r"\bojala (?:que )?(?:\S+ ){0,3}?(?:se muera|se mueran|lo maten|la maten|los maten|maten|le pase algo"
+        r"\bojala (?:que )?(?:\S+ ){0,3}?(?:se mueran?(?! de (?:verguenza|risa|envidia|coraje|ganas))|lo maten|la maten"
+        r"|los maten|maten|le pase algo"
         r"|les pase algo|lo atropellen|los atropellen|se pudra|se pudran)\b",
         r"\bmerecen? (?:morir|la muerte|que lo maten|un balazo)\b",
         r"\bmuerte a\b",
@@ -514,7 +518,7 @@ _MORE_THREATS = tuple(
         r"\b(?:only good|unico) (?:\w+ ){0,3}?(?:is a dead|es (?:el )?(?:\w+ )?muerto)\b",
         r"\b(?:dead|muert[oa]s?) (?:agents?|migras?|ice)\b|\bmigra (?:buena|muerta)\b|\bdeserve (?:a|the) bullet\b",
         r"\b(?:a (?:balazos|plomazos|pedradas)|bullets if)\b",
-        r"\b(?:que se mueran|ojala se mueran|six feet under|no mercy for)\b",
+        r"\b(?:(?:que|ojala) se mueran(?! de (?:verguenza|risa|envidia|coraje|ganas))|six feet under|no mercy for)\b",
         r"\bmuert[oa]s? (?:es|son) (?:un[oa]?s? )?(?:\w+ )?menos\b|\bdead (?:\w+ ){0,2}(?:is|=) (?:one|1) less\b",
         r"\b(?:plomo|balas|bala) (?:pa|para) (?:los|las|la|el) (?:de (?:la )?)?(?:ice|migra|agentes?|placas?)\b"
         r"|\bbullets for (?:the |those )?(?:badges|agents|ice|migra|pigs|cops)\b|\bni un (?:agente|migra) vivo\b"
@@ -578,7 +582,8 @@ _MORE_THREATS = tuple(
         r"\b(?:ya )?(?:le|lo|la|les|los) tenemos (?:bien )?(?:checad|ubicad|vigilad)[oa]s?\b"
         r"|\bno sabe con quien se metio\b|\baqui no se (?:le )?olvida\b|\btarde o temprano (?:\w+ ){0,4}?sol[oa]\b",
         r"\b(?:we|let'?s|lets|y'?all|everybody|everyone|todos) (?:\w+ )?(?:jump|rush|swarm|attack|beat|drag)"
-        r" (?:them|him|her|the agents?|the migra|that \w+)(?: out)?\b|\bdrag (?:the agents?|them|him|her) out\b",
+        r" (?:them|him|her|the agents?|the migra|that \w+)(?: out)?\b(?! (?:in|at) (?:court|the polls|the ballot box"
+        r"|the election|la corte|las urnas)\b)|\bdrag (?:the agents?|them|him|her) out\b",
         r"\bechar(?:le|les) (?:la|el) (?:troca|carro|camioneta|coche|van) encima\b"
         r"|\b(?:quiebren|rompan)(?:le|les)? (?:los|las) (?:vidrios|ventanas)\b|\bsac(?:alo|alos|arlo"
         r"|arlos) a la fuerza\b"
@@ -922,7 +927,8 @@ _RESIDENCE_CUES = tuple(
         r"\b(?:lives?|living|resides?|staying|stays|moved|sleeps) (?:right |just |now |still )?(?:at|on|in|near|by"
         r"|over|above|below|off|next to|across from|around|behind|with|a (?:block|few blocks|couple blocks)"
         r"|(?:\w+ )?doors? (?:from|down from)|down the (?:street|block) from|around the corner from)\b"
-        r"(?! (?:fear|terror|the shadows|peace|the us|this country|the country|hiding|the sidewalk|the street"
+        r"(?! (?:fear|terror|the shadows|peace|the us|this country|the country|a country|an? \w+ country|hiding"
+        r"|the sidewalk|the street"
         r"|the corner"
         r"|the line|the phone|the call|scene|site|alert|a safe distance|public property))",
         r"\b(?:home|house|residential|personal|private) address\b",
@@ -937,7 +943,10 @@ _RESIDENCE_CUES = tuple(
         r"(?<!quien se queda con)(?<!quien se quedaria con)"
         r"(?! (?:mi|mis|los|las|el|la|nuestros|nuestras|sus?) (?:\w+ )?"
         r"(?:hij[oa]s?|nin[oa]s?|bebes?|chamac[oa]s?|muchach[oa]s?|chiquit[oa]s?)\b)",
-        r"\bdomicilio\b(?! (?:del operativo|de la redada|reportado|allanado|donde (?:fue|es|estan|entraron|llegaron)))",
+        # the raid's own address: "domicilio del operativo", "redada en el domicilio de la calle Cipres 9"
+        r"(?<!redada en )(?<!redada en el )(?<!operativo en )(?<!operativo en el )(?<!entraron al )\bdomicilio\b"
+        r"(?! (?:del operativo|de la redada|de la detencion|del arresto|reportado|allanado|donde (?:fue|es|estan"
+        r"|entraron|llegaron)|de la calle|en la calle)|:)",
         r"\bse mud(?:o|aron) (?:a|al) (?:\d+|la|el|los|las)\b|\brents? at (?:the )?\b|\b(?:his|her|their) residence\b",
         r"\b(?:sleep|sleeps|crashes|booked|is staying|are staying) (?:\w+ ){0,2}?(?:at|in) (?:the |a |his |her |room )?"
         r"(?:\w+ ){0,2}?(?:motel|hotel|inn|suites|lodge|room|girlfriend's|boyfriend's|place)\b",
