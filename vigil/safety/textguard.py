@@ -1360,10 +1360,23 @@ _LAWFUL_CHANNEL = Gated(
 
 
 def _model_reading(reader: _Reader) -> str:
-    """What the statistical layer reads: the misspelling-undone text with what others said blanked out."""
-    if reader.plain == reader.low:
-        return reader.spoken
-    return _without_officer_speech(_unquote(reader.plain), _mentions(reader.plain))
+    """What the statistical layer reads: the misspelling-undone text with what others said blanked out. When the
+    spelling pass changed words one for one, each word is the plain reading's, or the blanked one where the rules'
+    reading blanked any of it (what others said is found once, on the text as written); otherwise the plain reading
+    is read for speech again."""
+    plain, low, spoken = reader.plain, reader.low, reader.spoken
+    if plain == low:
+        return spoken
+    plain_words, low_words = plain.split(" "), low.split(" ")
+    if len(plain_words) != len(low_words):
+        return _without_officer_speech(_unquote(plain), _mentions(plain))
+    words, start = [], 0
+    for written, respelt in zip(low_words, plain_words, strict=True):
+        end = start + len(written)
+        said = spoken[start:end]
+        words.append(respelt if said == written else said)
+        start = end + 1
+    return " ".join(words)
 
 
 def model_reading(text: str) -> str:
