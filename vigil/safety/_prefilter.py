@@ -70,12 +70,12 @@ def necessary(pattern: str) -> frozenset[str] | None:
     return _necessary(list(parsed))
 
 
-def _top_branches(pattern: str) -> list[str]:
-    """The pattern's top-level alternatives, as written."""
-    branches: list[str] = []
-    current: list[str] = []
-    depth, escaped, in_class = 0, False, False
+def _syntax(pattern: str) -> list[bool]:
+    """For each character of `pattern`, whether it is syntax: neither escaped nor inside a character class."""
+    flags: list[bool] = []
+    escaped, in_class = False, False
     for ch in pattern:
+        flags.append(not (escaped or in_class or ch in "\\["))
         if escaped:
             escaped = False
         elif ch == "\\":
@@ -84,16 +84,25 @@ def _top_branches(pattern: str) -> list[str]:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
+    return flags
+
+
+def _top_branches(pattern: str) -> list[str]:
+    """The pattern's top-level alternatives, as written."""
+    syntax = _syntax(pattern)
+    branches: list[str] = []
+    start, depth = 0, 0
+    for i, ch in enumerate(pattern):
+        if not syntax[i]:
+            continue
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
         elif ch == "|" and depth == 0:
-            branches.append("".join(current))
-            current = []
-            continue
-        current.append(ch)
-    branches.append("".join(current))
+            branches.append(pattern[start:i])
+            start = i + 1
+    branches.append(pattern[start:])
     return branches
 
 
@@ -221,22 +230,15 @@ def led(pattern: str) -> str:
     return "(?=[" + "".join(re.escape(c) for c in sorted(first)) + "])" + pattern
 
 
-def _group_end(pattern: str, start: int) -> int:
+def _group_end(pattern: str, start: int, syntax: list[bool]) -> int:
     """The index just past the group opened at `pattern[start]`."""
-    depth, escaped, in_class = 0, False, False
+    depth = 0
     for i in range(start, len(pattern)):
-        ch = pattern[i]
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
+        if not syntax[i]:
+            continue
+        if pattern[i] == "(":
             depth += 1
-        elif ch == ")":
+        elif pattern[i] == ")":
             depth -= 1
             if depth == 0:
                 return i + 1
@@ -246,21 +248,13 @@ def _group_end(pattern: str, start: int) -> int:
 def relaxed(pattern: str) -> str:
     """`pattern` without its look-arounds, its groups not capturing: it matches wherever `pattern` matches, starting at
     the same place (a look-around only ever narrows a match), and RE2 can run it."""
+    syntax = _syntax(pattern)
     out: list[str] = []
-    i, escaped, in_class = 0, False, False
+    i = 0
     while i < len(pattern):
-        ch = pattern[i]
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
+        if syntax[i] and pattern[i] == "(":
             if pattern.startswith(("(?=", "(?!", "(?<=", "(?<!"), i):
-                i = _group_end(pattern, i)
+                i = _group_end(pattern, i, syntax)
                 continue
             if pattern.startswith("(?P<", i):
                 out.append("(?:")
@@ -270,7 +264,7 @@ def relaxed(pattern: str) -> str:
                 out.append("(?:")
                 i += 1
                 continue
-        out.append(ch)
+        out.append(pattern[i])
         i += 1
     return "".join(out)
 
