@@ -2,8 +2,7 @@
 
 - `necessary(pattern)` reads the parsed pattern and returns a set of strings such that every match contains at least
   one of them (or None when no such set is found). `Gated` runs the pattern only when one of its literals is in the
-  text: in a short text `literal in text`, in a long one (`_LONG`) one Aho-Corasick pass finds every literal of
-  every pattern at once.
+  text: one Aho-Corasick pass over the text finds every literal of every pattern at once, and each pattern asks it.
 - In a long text, RE2 (a linear automaton) first looks for `relaxed(pattern)`, which matches wherever the pattern
   does; Python's engine, which tries every alternative at every place, then starts where RE2 found a match, or not
   at all. Patterns RE2 cannot run, and texts with letters RE2's `\\b` does not know, are left to Python alone.
@@ -115,11 +114,12 @@ def factored(pattern: str) -> str:
     return "\\b(?:" + "|".join(b[2:] for b in branches) + ")"
 
 
-_LONG = 400  # from this length on, every literal is looked for in one pass per text, the answer shared by all patterns
+_LONG = 400  # from this length on, RE2 scouts where a pattern can first match
 
-# Every Gated pattern's literals, in one Aho-Corasick automaton (pyahocorasick, C): one pass over a long text finds all
-# of them, where a substring search per literal scans the text hundreds of times. Built on first use, rebuilt when a
-# pattern made later adds literals. One character literals are left to `in`, which stops at the first.
+# Every Gated pattern's literals, in one Aho-Corasick automaton (pyahocorasick, C): one pass over a text finds all of
+# them, where a substring search per literal reads the text about a thousand times (a third of a short text's check,
+# the whole text for a long one). Built on first use, rebuilt when a pattern made later adds literals. One character
+# literals are left to `in`, which stops at the first.
 _ALL_LITERALS: set[str] = set()
 _SECOND = operator.itemgetter(1)
 _FOREIGN_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
@@ -302,10 +302,7 @@ class Gated:
         last_text, last_answer = self._last
         if last_text is text:
             return last_answer
-        if len(text) < _LONG:
-            answer = any(literal in text for literal in self.literals)
-        else:
-            answer = not self._strings.isdisjoint(_presence(text).found) or any(c in text for c in self._letters)
+        answer = not self._strings.isdisjoint(_presence(text).found) or any(c in text for c in self._letters)
         self._last = (text, answer)
         return answer
 
