@@ -17,12 +17,11 @@ from vigil.places.models import ZoneCell
 
 def serves(cell: str) -> bool:
     """Whether the report cell `cell` (any resolution at or finer than the zones') is in the service area."""
-    if not ZoneCell.objects.exists():
-        return True
     res = int(settings.VIGIL_H3_RES_ZONE)
     zone_level = h3.cell_to_parent(cell, res) if h3.get_resolution(cell) > res else cell
     nearby = h3.grid_disk(zone_level, int(settings.VIGIL_SERVICE_MARGIN_RINGS))
-    return ZoneCell.objects.filter(cell__in=nearby).exists()
+    # Most reports are inside: one query answers them; only a report outside asks whether there are zones at all.
+    return ZoneCell.objects.filter(cell__in=nearby).exists() or not ZoneCell.objects.exists()
 
 
 def help_text() -> str:
