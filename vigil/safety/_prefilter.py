@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Iterator
@@ -141,14 +142,21 @@ def _literal_finder() -> Any:
 
 
 class _Presence:
-    """Which literals occur in one text, found in one pass; and the text as RE2 reads it (see `Gated`)."""
+    """Which literals occur in one text, found in one pass; and, for a long text RE2 scouts, the text as RE2 reads it
+    (see `Gated`): every text asks for the first, only long ones for the rest."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.encoded = text.encode()
-        # RE2's \b and \w know ASCII letters only, Python's every script's: RE2 scouts a text with no other.
-        self.scoutable = _FOREIGN_WORD_CHAR.search(text) is None
         self.found: frozenset[str] = frozenset(map(_SECOND, _literal_finder().iter(text))) if text else frozenset()
+
+    @functools.cached_property
+    def encoded(self) -> bytes:
+        return self.text.encode()
+
+    @functools.cached_property
+    def scoutable(self) -> bool:
+        # RE2's \b and \w know ASCII letters only, Python's every script's: RE2 scouts a text with no other.
+        return _FOREIGN_WORD_CHAR.search(self.text) is None
 
 
 _recent: dict[str, _Presence] = {}
@@ -286,8 +294,9 @@ class Gated:
         self.compiled = re.compile(led(factored(pattern)))
         self.pattern = pattern
         found = necessary(pattern)
-        # Shortest first: in a long text, where most patterns may match, the common short literal answers first.
-        self.literals: tuple[str, ...] | None = tuple(sorted(found, key=lambda x: (len(x), x))) if found else None
+        # None: no literal every match needs, so the pattern always runs. The one pass answers for the longer literals
+        # (`_strings`); a single character is looked for with `in` (`_letters`).
+        self.literals: tuple[str, ...] | None = tuple(sorted(found)) if found else None
         _ALL_LITERALS.update(self.literals or ())
         self._letters = tuple(x for x in self.literals or () if len(x) == 1)
         self._strings = frozenset(x for x in self.literals or () if len(x) > 1)
