@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -58,16 +59,7 @@ class PersonForm(forms.Form):
                     language=data["language"],
                 )
             )
-        return PersonInput(
-            name=data["name"],
-            aliases=[line for line in data["aliases"].splitlines() if line.strip()],
-            a_number=data["a_number"],
-            birth_date=data["birth_date"],
-            country_of_birth=data["country_of_birth"],
-            language=data["language"],
-            needs=data["needs"],
-            family=family,
-        )
+        return dataclasses.replace(EditPersonForm.person_of(data), family=family)
 
 
 class EditPersonForm(forms.Form):
