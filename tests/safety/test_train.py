@@ -3,7 +3,10 @@ binary nobody can rebuild."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from vigil.safety import statistical
 from vigil.safety.corpus import load
@@ -26,5 +29,26 @@ def test_a_fresh_training_equals_the_shipped_model() -> None:
 
 def test_the_model_file_holds_no_pickle(tmp_path: object) -> None:
     with np.load(statistical.MODEL, allow_pickle=False) as data:
-        assert set(data.files) == {"indices", "values", "meta", "bits"}
+        assert set(data.files) == {"indices", "values", "meta", "bits", "features"}
         assert data["values"].dtype == np.float32
+
+
+def test_a_model_trained_on_other_features_is_refused(tmp_path: Path) -> None:
+    """A model file from an earlier feature set (or another hash width) would score nonsense: reading it fails."""
+    with np.load(statistical.MODEL, allow_pickle=False) as data:
+        arrays = {name: data[name] for name in data.files}
+    for changed, message in (
+        ({"features": np.array("chars3-5/words1-2")}, "chars3-5/words1-2"),
+        ({"bits": np.array([20], dtype=np.uint32)}, "20 bits"),
+    ):
+        path = tmp_path / "other.npz"
+        with path.open("wb") as out:
+            np.savez_compressed(out, **{**arrays, **changed})
+        with pytest.raises(ValueError, match=message):
+            statistical.read(path)
+    without = {name: value for name, value in arrays.items() if name != "features"}
+    path = tmp_path / "earlier.npz"
+    with path.open("wb") as out:
+        np.savez_compressed(out, **without)
+    with pytest.raises(ValueError, match="an earlier feature set"):
+        statistical.read(path)

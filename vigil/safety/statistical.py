@@ -1,26 +1,33 @@
 """The guard's statistical layer: a linear model over hashed character and word n-grams.
 
-The features are stateless (scikit-learn's `HashingVectorizer`: nothing is learnt but the weights), so the model is
-only a weight vector, an intercept and two thresholds, shipped as `model/guard.npz` (float32, no pickle) and rebuilt
-bit for bit by `python -m vigil.safety.train` from tests/safety/guard_corpus.jsonl. Nothing is downloaded at run time.
+The features are stateless hashes (nothing is learnt but the weights), so the model is only a weight vector, an
+intercept and two thresholds, shipped as `model/guard.npz` (float32, no pickle) and rebuilt bit for bit by
+`python -m vigil.safety.train` from tests/safety/guard_corpus.jsonl. Nothing is downloaded at run time, and scoring
+needs numpy alone.
+
+What the model reads of a text (`row`):
+- character 3-, 4- and 5-grams over the whole text, across word boundaries ("e home to" reads a phrase, not only its
+  words), each hashed into one of 2**BITS buckets;
+- word 1- and 2-grams, hashed into another 2**BITS buckets;
+- per bucket log(1 + count), each of the two blocks scaled to unit length on its own, so that a long text's many
+  character n-grams do not drown its words.
 
 Invariants:
-- `features()` is the one place text becomes numbers; training and checking both call it.
+- `row()` is the one place text becomes numbers; training (`features()`) and scoring (`Model.score`) both call it.
+- The hashes are fixed arithmetic on Unicode code points and CRC-32 of the words' UTF-8, the same on every machine.
 - `score()` is the probability that a text must be refused; `REVIEW_AT <= score < REFUSE_AT` is the review band.
 """
 
 from __future__ import annotations
 
 import functools
-import itertools
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction import FeatureHasher
-from sklearn.feature_extraction.text import HashingVectorizer
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -30,67 +37,54 @@ if TYPE_CHECKING:
 
 MODEL = Path(__file__).resolve().parent / "model" / "guard.npz"
 BITS = 18  # 2**18 buckets for character n-grams and as many for word n-grams
+FEATURES = "chars3-5+words1-2/log/blocks"  # stored in the model file: a model trained on other features is refused
+_CHAR_NGRAMS = (3, 4, 5)
 _DIGITS = re.compile(r"\d")
-
-_CHARS = HashingVectorizer(
-    analyzer="char_wb",
-    ngram_range=(3, 5),
-    n_features=2**BITS,
-    alternate_sign=False,
-    norm=None,
-    lowercase=False,
-    dtype=np.float32,
-)
-_WORDS = HashingVectorizer(
-    analyzer="word",
-    ngram_range=(1, 2),
-    n_features=2**BITS,
-    alternate_sign=False,
-    norm=None,
-    lowercase=False,
-    token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regular expression, not a password
-    dtype=np.float32,
-)
-
-
-# Scoring one text reads the same features as `features()` (checked by tests/safety/test_statistical.py), faster: the
-# character n-grams of `char_wb` never cross a word, so a text's are the sum of its words', and each word's buckets
-# are computed once per process (`_WORD_BUCKETS`, bounded) and hashed by the same FeatureHasher the vectorizers use.
-_HASHER = FeatureHasher(n_features=2**BITS, input_type="string", alternate_sign=False, dtype=np.float32)
 _TOKEN = re.compile(r"(?u)\b\w+\b")
-_WORD_BUCKETS: dict[str, tuple[NDArray[np.int32], NDArray[np.float32]]] = {}
-_WORD_BUCKETS_MAX = 50_000
+_MULTIPLIER = np.uint32(0x01000193)
+_SEEDS = tuple(np.uint32(s) for s in (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1, 0xD3A2646C))
+_SHIFT = np.uint32(32 - BITS)
+_WORD_OFFSET = 1 << BITS
 
 
-def _char_wb_ngrams(word: str) -> list[str]:
-    """scikit-learn's `char_wb` 3-5-grams of one word (padded with a space each side)."""
-    padded = " " + word + " "
-    length = len(padded)
-    grams: list[str] = []
-    for n in (3, 4, 5):
-        grams.append(padded[:n])
-        grams.extend(padded[i : i + n] for i in range(1, length - n + 1))
-        if length <= n:
-            break
-    return grams
+def _mix(h: NDArray[np.uint32]) -> NDArray[np.uint32]:
+    """MurmurHash3's finaliser: every input bit reaches every output bit, so the top BITS bits make a good bucket."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
-def _char_buckets(words: list[str]) -> tuple[NDArray[np.int32], NDArray[np.float32]]:
-    cold = [w for w in dict.fromkeys(words) if w not in _WORD_BUCKETS]
-    if cold:
-        if len(_WORD_BUCKETS) + len(cold) > _WORD_BUCKETS_MAX:
-            _WORD_BUCKETS.clear()
-        rows = _HASHER.transform([_char_wb_ngrams(w) for w in cold])
-        for i, word in enumerate(cold):
-            lo, hi = rows.indptr[i], rows.indptr[i + 1]
-            _WORD_BUCKETS[word] = (rows.indices[lo:hi].astype(np.int32), rows.data[lo:hi])
-    if not words:
-        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-    parts = [_WORD_BUCKETS[w] for w in words]
-    indices = np.concatenate([p[0] for p in parts])
-    counts = np.concatenate([p[1] for p in parts])
-    buckets, where = np.unique(indices, return_inverse=True)
-    return buckets, np.bincount(where, weights=counts).astype(np.float32)
+def _block(buckets: NDArray[np.uint32], offset: int) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    found, counts = np.unique(buckets, return_counts=True)
+    values = np.log1p(counts.astype(np.float32))
+    values /= np.sqrt(values @ values)
+    return found.astype(np.int64) + offset, values
+
+
+def row(prepared: str) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+    """The text's feature buckets (sorted, distinct) and their values: see the module's docstring."""
+    points = np.frombuffer((" " + prepared + " ").encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    blocks = []
+    with np.errstate(over="ignore"):  # the hashes are arithmetic modulo 2**32 on purpose
+        rolling, grams = points, []
+        for n in range(2, _CHAR_NGRAMS[-1] + 1):
+            rolling = rolling[:-1] * _MULTIPLIER + points[n - 1 :]  # the polynomial hash of each n-gram
+            if n in _CHAR_NGRAMS:
+                grams.append(_mix(rolling ^ _SEEDS[n]) >> _SHIFT)
+        chars = np.concatenate(grams)
+        if chars.size:
+            blocks.append(_block(chars, 0))
+        tokens = np.array(
+            [zlib.crc32(token.encode("utf-8", "surrogatepass")) for token in _TOKEN.findall(prepared)], dtype=np.uint32
+        )
+        if tokens.size:
+            pairs = _mix(tokens[:-1] * _MULTIPLIER ^ _mix(tokens[1:] ^ _SEEDS[1]))
+            blocks.append(_block(np.concatenate([_mix(tokens ^ _SEEDS[0]), pairs]) >> _SHIFT, _WORD_OFFSET))
+    if not blocks:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    return np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks])
 
 
 def prepare(folded_lower: str) -> str:
@@ -99,14 +93,15 @@ def prepare(folded_lower: str) -> str:
 
 
 def features(prepared: Sequence[str]) -> scipy.sparse.csr_matrix:
-    """Counts of character 3-5-grams (inside word boundaries) then word 1-2-grams, each row scaled to unit length."""
+    """One `row()` per text, as the sparse matrix training fits."""
     import scipy.sparse
 
-    matrix = scipy.sparse.hstack([_CHARS.transform(prepared), _WORDS.transform(prepared)], format="csr")
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    scaled: scipy.sparse.csr_matrix = scipy.sparse.diags((1.0 / norms).astype(np.float32)) @ matrix
-    return scaled.tocsr()
+    rows = [row(text) for text in prepared]
+    pointers = np.cumsum([0] + [len(indices) for indices, _ in rows])
+    empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+    indices = np.concatenate([r[0] for r in rows] or [empty[0]])
+    values = np.concatenate([r[1] for r in rows] or [empty[1]])
+    return scipy.sparse.csr_matrix((values, indices, pointers), shape=(len(rows), 2 * _WORD_OFFSET))
 
 
 @dataclass(frozen=True)
@@ -117,14 +112,8 @@ class Model:
     review_at: float
 
     def score(self, prepared: str) -> float:
-        """The same number as `features()` then the linear model, without building the sparse row: the two
-        hashings fill disjoint halves of the buckets, so the row's length and dot product are sums of the two."""
-        buckets, counts = _char_buckets(prepared.split())
-        tokens = _TOKEN.findall(prepared)
-        words = _HASHER.transform([tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]])
-        squares = float(counts @ counts) + float(words.data @ words.data)
-        dot = float(counts @ self.weights[buckets]) + float(words.data @ self.weights[words.indices + 2**BITS])
-        z = (dot / np.sqrt(squares) if squares else 0.0) + self.intercept
+        indices, values = row(prepared)
+        z = float(values @ self.weights[indices]) + self.intercept
         return float(1.0 / (1.0 + np.exp(-z)))
 
     def save(self, path: Path = MODEL) -> None:
@@ -136,14 +125,18 @@ class Model:
                 values=self.weights[nonzero],
                 meta=np.array([self.intercept, self.refuse_at, self.review_at], dtype=np.float32),
                 bits=np.array([BITS], dtype=np.uint32),
+                features=np.array(FEATURES),
             )
 
 
 def read(path: Path = MODEL) -> Model:
+    """The model in `path`; refused (ValueError) unless it was trained on the features this code computes."""
     with np.load(path, allow_pickle=False) as data:
-        if int(data["bits"][0]) != BITS:
-            raise ValueError(f"{path} was trained for {int(data['bits'][0])} bits, not {BITS}")
-        weights = np.zeros(2 * 2**BITS, dtype=np.float32)
+        bits = int(data["bits"][0])
+        features_read = str(data["features"]) if "features" in data else "an earlier feature set"
+        if bits != BITS or features_read != FEATURES:
+            raise ValueError(f"{path} was trained on {features_read} with {bits} bits, not {FEATURES} with {BITS}")
+        weights = np.zeros(2 * _WORD_OFFSET, dtype=np.float32)
         weights[data["indices"]] = data["values"]
         intercept, refuse_at, review_at = (float(x) for x in data["meta"])
     return Model(weights=weights, intercept=intercept, refuse_at=refuse_at, review_at=review_at)

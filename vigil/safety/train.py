@@ -27,8 +27,8 @@ from vigil.safety.textguard import _LAWFUL_CHANNEL, _MODEL_MIN_WORDS, check, fol
 
 C = 20.0
 SEED = 0
-REFUSE_AT = 0.88  # both from `--choose-thresholds` (grouped CV of the train split)
-REVIEW_AT = 0.66
+REFUSE_AT = 0.87  # both from `--choose-thresholds` (grouped CV of the train split)
+REVIEW_AT = 0.58
 FOLDS = 5
 HELD_AT_MOST = 0.025  # the share of legitimate texts the review band may hold (the target is < 3 %)
 WRONGLY_REFUSED_AT_MOST = 0.01  # the share of legitimate texts the model alone may refuse
