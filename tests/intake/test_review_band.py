@@ -191,3 +191,20 @@ def test_evidence_notes_go_through_the_guard(world: World) -> None:
     assert re.search("where a person lives", refused.value.message)
     note = add_note(dispatch=dispatch, user=world.carol, text="Agents left at 10:40, two vans", device_time=None)
     assert note.size > 0
+
+
+OWN_NUMBER = (
+    "need a Spanish-speaking observer at the laundromat on Fifth and Birch, three agents in vests are questioning "
+    "people at the door, please call me back at 555-0134, I am the one in the red jacket"
+)
+
+
+@pytest.mark.parametrize(("language", "found"), [("en", "a phone number"), ("es", "un número de teléfono")])
+def test_a_text_held_over_a_rule_says_what_the_rule_found(world: World, language: str, found: str) -> None:
+    """The sender's own call-back number trips the phone rule, but the report reads as lawful: it is held, not
+    refused, and the operator is told what to check."""
+    report = _held_report(world, OWN_NUMBER)
+    assert report.held and report.review_reason == "activity"
+    page = world.client_for(world.dave).get(f"/operator/review/{report.pk}", HTTP_ACCEPT_LANGUAGE=language)
+    html = page.content.decode()
+    assert found in html and "555-0134" in html

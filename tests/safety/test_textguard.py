@@ -341,3 +341,46 @@ def test_it_never_fails_on_any_text_and_always_answers_the_same(text: str) -> No
     assert first == check(text)
     assert first.ok == (not first.reasons)
     assert first.held == (first.decision is Decision.REVIEW)
+
+
+# A rule's refusal of a long text the model reads as clearly lawful is held for an operator, the rule's reason named.
+OVERRULED = [
+    (
+        Reason.PRIVATE_PHONE,
+        "need a Spanish-speaking observer at the laundromat on Fifth and Birch, three agents in vests are questioning "
+        "people at the door, please call me back at 555-0134, I am the one in the red jacket",
+    ),
+    (
+        Reason.PRIVATE_PHONE,
+        "necesito un observador en la lavanderia de la Quinta y Birch, hay tres agentes con chalecos preguntando a la "
+        "gente en la puerta, llamenme al 555-0134 por favor, soy la del chaleco rojo",
+    ),
+]
+
+
+@pytest.mark.parametrize(("found", "text"), OVERRULED)
+def test_a_rule_the_model_clearly_disagrees_with_holds_the_text_for_an_operator(found: Reason, text: str) -> None:
+    result = check(text)
+    assert result.ok and result.held and result.reasons == ()
+    assert result.overruled == (found,)
+    assert result.score is not None and result.score < statistical.shipped().overrule_below
+    with translation.override("en"):
+        assert "phone number" in str(result.review_reason) and "redact" in str(result.review_reason)
+    with translation.override("es"):
+        assert "número de teléfono" in str(result.review_reason)
+
+
+def test_a_short_text_or_one_the_model_also_doubts_stays_refused() -> None:
+    # Eleven words or fewer: the model reads too little to overrule the rule.
+    assert check("his cell is 555-0145, call him").reasons == (Reason.PRIVATE_PHONE,)
+    # Long, but the model reads it as an exposure too.
+    long_exposure = (
+        "the agent who was at the bakery this morning lives at 19 Larch Way, the blue house with the boat in the "
+        "driveway, I saw him going in there with his kids last night"
+    )
+    assert not check(long_exposure).ok and Reason.PRIVATE_ADDRESS in check(long_exposure).reasons
+
+
+def test_only_a_held_result_names_an_overruled_rule() -> None:
+    with pytest.raises(ValueError, match="overruled"):
+        GuardResult(ok=True, reasons=(), overruled=(Reason.THREAT,))

@@ -5,23 +5,31 @@ from __future__ import annotations
 import pytest
 
 from vigil.safety import train
-from vigil.safety.train import Seen, best_pair
+from vigil.safety.train import Seen, best_overrule, best_thresholds
 
 
-def _seen(refuse: bool, score: float, *, by_rule: bool = False, independent: bool = False) -> Seen:
-    return Seen(refuse=refuse, by_rule=by_rule, score=score, may_refuse=True, lawful=False, independent=independent)
+def _seen(refuse: bool, score: float, *, by_rule: bool = False, independent: bool = False, long: bool = True) -> Seen:
+    return Seen(
+        refuse=refuse,
+        by_rule=by_rule,
+        score=score,
+        may_refuse=True,
+        may_overrule=long,
+        lawful=False,
+        independent=independent,
+    )
 
 
 def test_the_band_holds_no_more_legitimate_texts_than_the_limit_allows() -> None:
     # 100 legitimate texts, two of them scored high; 10 to refuse, scored from 0.5 up.
     seen = [_seen(False, 0.1) for _ in range(98)] + [_seen(False, 0.72), _seen(False, 0.96)]
     seen += [_seen(True, 0.5 + i / 20) for i in range(10)]
-    review_at, refuse_at = best_pair(seen)
-    held, wrongly_refused, recall = train._outcome(seen, review_at, refuse_at)
+    chosen = best_thresholds(seen)
+    held, wrongly_refused, recall = train._outcome(seen, chosen)
     assert held <= train.HELD_AT_MOST and wrongly_refused <= train.WRONGLY_REFUSED_AT_MOST
-    assert refuse_at >= review_at
-    # Holding the 0.72 text too would still be within 2.5 %; refusing the 0.96 one also within 1 %; the pair
-    # reaches down to catch texts to refuse that score above 0.5.
+    assert chosen.refuse_at >= chosen.review_at
+    # Holding the 0.72 text too would still be within 2.5 %; the pair reaches down to catch texts to refuse that
+    # score above 0.5.
     assert recall >= 0.9
 
 
@@ -31,11 +39,30 @@ def test_the_independent_texts_must_meet_the_limits_on_their_own() -> None:
     independent = [_seen(False, 0.1, independent=True) for _ in range(18)]
     independent += [_seen(False, 0.7, independent=True), _seen(False, 0.75, independent=True)]
     independent += [_seen(True, 0.8, independent=True) for _ in range(5)]
-    review_at, _ = best_pair(others + independent)
-    assert review_at > 0.75
+    assert best_thresholds(others + independent).review_at > 0.75
 
 
 def test_no_pair_meets_impossible_limits() -> None:
     seen = [_seen(False, 0.99) for _ in range(10)] + [_seen(True, 0.99)]
     with pytest.raises(ValueError, match="no thresholds"):
-        best_pair(seen)
+        best_thresholds(seen)
+
+
+def test_the_overrule_stops_below_the_first_text_to_refuse_it_would_only_hold() -> None:
+    # 1,000 texts to refuse, all refused by a rule: one scores 0.05, two 0.12. 0.3 % of them may be only held.
+    bad = [_seen(True, 0.9, by_rule=True) for _ in range(997)]
+    bad += [_seen(True, 0.05, by_rule=True), _seen(True, 0.12, by_rule=True), _seen(True, 0.12, by_rule=True)]
+    good = [_seen(False, 0.02, by_rule=True) for _ in range(5)] + [_seen(False, 0.01) for _ in range(500)]
+    assert best_overrule(bad + good) == 0.30  # three of 1,000 held: within 0.3 %
+    fourth = [_seen(True, 0.2, by_rule=True)]
+    assert best_overrule(bad[1:] + fourth + good) == 0.2  # a fourth at 0.2: the overrule stops below it
+    # A short text is never overruled, whatever its score.
+    assert best_overrule(bad[1:] + fourth + [_seen(True, 0.01, by_rule=True, long=False)] + good) == 0.2
+
+
+def test_an_overruled_legitimate_text_is_held_not_refused() -> None:
+    seen = [_seen(False, 0.02, by_rule=True)] + [_seen(False, 0.01) for _ in range(99)] + [_seen(True, 0.95)]
+    held, _, _ = train._outcome(seen, train.Thresholds(review_at=0.9, refuse_at=0.9, overrule_below=0.05))
+    assert held == pytest.approx(0.01)
+    held, _, _ = train._outcome(seen, train.Thresholds(review_at=0.9, refuse_at=0.9, overrule_below=0.0))
+    assert held == 0.0

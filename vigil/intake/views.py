@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -31,7 +32,7 @@ from vigil.intake.forms import OperatorReportForm, PlaceForm, PlaceSearchForm, R
 from vigil.lib.compression import never_compress
 from vigil.lib.errors import VigilError
 from vigil.places import config, geocoder, service_area
-from vigil.safety.textguard import REVIEW_REASON
+from vigil.safety.textguard import REVIEW_REASON, check
 
 PLACERS = [Role.OPERATOR, Role.DISPATCHER]
 
@@ -308,6 +309,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/review_queue.html", {"held": held, "reason": REVIEW_REASON})
 
 
+def _why_held(texts: Iterable[str]) -> str:
+    """Why the guard holds these texts today, each distinct reason once (the general one if none is held now)."""
+    reasons = dict.fromkeys(str(result.review_reason) for result in map(check, texts) if result.held)
+    return " ".join(reasons) or str(REVIEW_REASON)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -339,7 +346,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "report": report,
         "form": form,
-        "reason": REVIEW_REASON,
+        "reason": _why_held(held.values()),
         "held_names": [form[name].label for name in held],
         "receipt": services.format_receipt(report.receipt),
     }

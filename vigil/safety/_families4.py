@@ -715,4 +715,25 @@ FAMILIES_4: tuple[Family, ...] = (
         "agentes en una {vehiculo} vigilando {lugar}, todavia no se llevan a nadie",
         "los agentes de {lugar} eran los mismos de la semana pasada",
     ),
+    # The sender's own relatives and neighbours living nearby are no exposure: they tell where the news came from.
+    _t(
+        "r4-ok-own-relatives-nearby-es",
+        "ok_relatives",
+        "es",
+        "mi prima que vive en el mismo edificio dice que ya se fueron de {lugar}",
+        "mi abuela vive enfrente de {lugar} y dice que siguen ahi {cuantos} agentes",
+        "mi suegra que vive a la vuelta los vio llegar a {lugar} a {hora}",
+        "mi hermano vive en la misma cuadra y dice que la camioneta sigue en {calle}",
+        "la vecina de abajo, que vive aqui hace 20 años, dice que ya se llevaron a dos",
+    ),
+    _t(
+        "r4-ok-own-relatives-nearby-en",
+        "ok_relatives",
+        "en",
+        "my cousin who lives in the same building says they already left {place}",
+        "my grandma lives across from {place} and says {count} agents are still there",
+        "my aunt lives around the corner and saw them pull up at {place} at {time}",
+        "my brother lives on that block, he says the van is still on {street}",
+        "the lady downstairs who has lived here for 20 years says they took two men",
+    ),
 )

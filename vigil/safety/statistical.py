@@ -15,7 +15,8 @@ What the model reads of a text (`row`):
 Invariants:
 - `row()` is the one place text becomes numbers; training (`features()`) and scoring (`Model.score`) both call it.
 - The hashes are fixed arithmetic on Unicode code points and CRC-32 of the words' UTF-8, the same on every machine.
-- `score()` is the probability that a text must be refused; `REVIEW_AT <= score < REFUSE_AT` is the review band.
+- `score()` is the probability that a text must be refused; `REVIEW_AT <= score < REFUSE_AT` is the review band, and
+  a text a rule refuses but that scores below `OVERRULE_BELOW` is held for review instead (see `textguard.check`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ if TYPE_CHECKING:
 
 MODEL = Path(__file__).resolve().parent / "model" / "guard.npz"
 BITS = 18  # 2**18 buckets for character n-grams and as many for word n-grams
-FEATURES = "chars3-5+words1-2/log/blocks"  # stored in the model file: a model trained on other features is refused
+# Stored in the model file: a model trained on other features, or with other numbers in `meta`, is refused when read.
+FEATURES = "chars3-5+words1-2/log/blocks; meta: intercept refuse_at review_at overrule_below"
 _CHAR_NGRAMS = (3, 4, 5)
 _DIGITS = re.compile(r"\d")
 _TOKEN = re.compile(r"(?u)\b\w+\b")
@@ -110,6 +112,7 @@ class Model:
     intercept: float
     refuse_at: float
     review_at: float
+    overrule_below: float  # a rule's refusal of a text scored below this is held for a person instead
 
     def score(self, prepared: str) -> float:
         indices, values = row(prepared)
@@ -123,7 +126,7 @@ class Model:
                 out,
                 indices=nonzero,
                 values=self.weights[nonzero],
-                meta=np.array([self.intercept, self.refuse_at, self.review_at], dtype=np.float32),
+                meta=np.array([self.intercept, self.refuse_at, self.review_at, self.overrule_below], dtype=np.float32),
                 bits=np.array([BITS], dtype=np.uint32),
                 features=np.array(FEATURES),
             )
@@ -138,8 +141,10 @@ def read(path: Path = MODEL) -> Model:
             raise ValueError(f"{path} was trained on {features_read} with {bits} bits, not {FEATURES} with {BITS}")
         weights = np.zeros(2 * _WORD_OFFSET, dtype=np.float32)
         weights[data["indices"]] = data["values"]
-        intercept, refuse_at, review_at = (float(x) for x in data["meta"])
-    return Model(weights=weights, intercept=intercept, refuse_at=refuse_at, review_at=review_at)
+        intercept, refuse_at, review_at, overrule_below = (float(x) for x in data["meta"])
+    return Model(
+        weights=weights, intercept=intercept, refuse_at=refuse_at, review_at=review_at, overrule_below=overrule_below
+    )
 
 
 @functools.cache

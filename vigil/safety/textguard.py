@@ -115,21 +115,45 @@ REVIEW_REASON = _REVIEW_REASON = _(
     "to observers or in dispatch messages until an operator approves, redacts or refuses it."
 )
 
+_OVERRULED_REASON = _(
+    "A rule found what may be {found} in this text, but the text as a whole reads like an ordinary report (an "
+    "officer quoted, the sender's own number or family). Check that part: approve it if it exposes or threatens "
+    "nobody, otherwise redact it or refuse the report. Until then it is not shown to observers or in dispatch "
+    "messages."
+)
+# What a rule found, for the operator's sentence above.
+_FOUND: dict[Reason, StrPromise] = {
+    Reason.THREAT: _("a threat"),
+    Reason.IDENTITY: _("a person named or pointed to"),
+    Reason.PRIVATE_ADDRESS: _("where someone lives or stays"),
+    Reason.FAMILY: _("someone's family details"),
+    Reason.PRIVATE_PHONE: _("a phone number"),
+    Reason.PRIVATE_EMAIL: _("an e-mail address"),
+    Reason.SOCIAL_MEDIA: _("a social media account"),
+    Reason.PLATE: _("the plate of a private car"),
+    Reason.PERSONAL_DETAILS: _("private details (birth date, workplace, routine)"),
+    Reason.READS_UNSAFE: _("something unsafe"),
+}
+
 
 @dataclass(frozen=True)
 class GuardResult:
     """What the guard decided. `ok` is True when the text may be stored (accepted or held for review); otherwise
     `reasons` says why it was refused. `decision` tells the three outcomes apart; `held` is True for the review band;
-    `score` is the statistical layer's probability that the text must be refused (None when a rule decided first)."""
+    `score` is the statistical layer's probability that the text must be refused (None when a rule decided first);
+    `overruled` names what a rule found in a text held because the statistical layer read it as lawful."""
 
     ok: bool
     reasons: tuple[Reason, ...]
     decision: Decision | None = None
     score: float | None = None
+    overruled: tuple[Reason, ...] = ()
 
     def __post_init__(self) -> None:
         if self.ok == bool(self.reasons):
             raise ValueError("a refusal needs reasons and an accepted text has none")
+        if self.overruled and self.decision is not Decision.REVIEW:
+            raise ValueError("only a held text has an overruled rule")
         if self.decision is None:
             object.__setattr__(self, "decision", Decision.ACCEPT if self.ok else Decision.REFUSE)
         elif (self.decision is Decision.REFUSE) == self.ok:
@@ -143,7 +167,12 @@ class GuardResult:
     @property
     def review_reason(self) -> StrPromise:
         """For the operator who reviews a held text: why it was held (empty unless held)."""
-        return _REVIEW_REASON if self.held else format_lazy("")
+        if not self.held:
+            return format_lazy("")
+        if self.overruled:
+            found = [_FOUND[reason] for reason in self.overruled]
+            return format_lazy(_OVERRULED_REASON, found=format_lazy(", ".join(["{}"] * len(found)), *found))
+        return _REVIEW_REASON
 
     @property
     def message(self) -> StrPromise:
@@ -1350,6 +1379,8 @@ _ORDER = {reason: i for i, reason in enumerate(Reason)}
 
 
 _MODEL_MIN_WORDS = 4
+# A rule's refusal is overruled into review only for a text this long: the model reads a short one too thinly.
+_OVERRULE_MIN_WORDS = 12
 # Lawful pressure is accepted (docs/text-guard.md): when no rule refused and the model is only unsure, a text that
 # takes the matter to a court, a lawyer, a hearing, a council or a consulate is accepted rather than held.
 _LAWFUL_CHANNEL = Gated(
@@ -1394,28 +1425,46 @@ def fold_lower(text: str) -> str:
     return _fold(text).lower()
 
 
+def _rule_reasons(reader: _Reader) -> tuple[Reason, ...]:
+    found: set[Reason] = set()
+    for rule in _RULES:
+        found.update(rule(reader))
+    return tuple(sorted(found, key=_ORDER.__getitem__))
+
+
+def rule_reasons(text: str) -> tuple[Reason, ...]:
+    """What the rules alone refuse `text` for (empty when none does): what training replays the guard with."""
+    return _rule_reasons(_Reader(text)) if text and not text.isspace() else ()
+
+
 def check(text: str, *, language: str | None = None) -> GuardResult:
     """Decide whether `text` may be stored, held for review or refused. `language` ("en", "es") is accepted for
     callers that know it; both languages' rules always run, because reports mix them.
 
-    (1) The rules run first: each refusal they find has a precise reason. (2) If none refuses, the statistical layer
-    scores the text: at or above its refusal threshold the text is refused with `Reason.READS_UNSAFE`; in the band
-    below it, the text is accepted but held for an operator; under the band it is accepted."""
+    (1) The rules run first: each refusal they find has a precise reason. A text of `_OVERRULE_MIN_WORDS` words or
+    more that a rule refuses but that the statistical layer reads, as a whole, as clearly lawful (score below its
+    `overrule_below`) is held for an operator instead, the rule's reasons named for them: the two layers disagree, so
+    a person decides, and nobody else sees the text meanwhile. (2) If no rule refuses, the statistical layer scores
+    the text: at or above its refusal threshold the text is refused with `Reason.READS_UNSAFE`; in the band below it,
+    the text is accepted but held for an operator; under the band it is accepted."""
     if not text or text.isspace():
         return OK
     reader = _Reader(text)
-    found: set[Reason] = set()
-    for rule in _RULES:
-        found.update(rule(reader))
-    if found:
-        return GuardResult(ok=False, reasons=tuple(sorted(found, key=_ORDER.__getitem__)))
-    from vigil.safety import statistical  # numpy and scikit-learn load on the first text that reaches the model
+    found = _rule_reasons(reader)
+    from vigil.safety import statistical  # numpy loads on the first text that reaches the model
 
     model = statistical.shipped()
+    words = len(reader.low.split())
+    if found:
+        if words >= _OVERRULE_MIN_WORDS and model.overrule_below > 0:
+            score = model.score(statistical.prepare(_model_reading(reader)))
+            if score < model.overrule_below:
+                return GuardResult(ok=True, reasons=(), decision=Decision.REVIEW, score=score, overruled=found)
+        return GuardResult(ok=False, reasons=found)
     score = model.score(statistical.prepare(_model_reading(reader)))
     # A fragment of three words or fewer (one field of a form: "by the river") carries too little for the model to
     # refuse it alone: it is held instead.
-    if score >= model.refuse_at and len(reader.low.split()) >= _MODEL_MIN_WORDS:
+    if score >= model.refuse_at and words >= _MODEL_MIN_WORDS:
         return GuardResult(ok=False, reasons=(Reason.READS_UNSAFE,), decision=Decision.REFUSE, score=score)
     if score >= model.review_at and not _LAWFUL_CHANNEL.search(reader.low):
         return GuardResult(ok=True, reasons=(), decision=Decision.REVIEW, score=score)

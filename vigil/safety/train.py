@@ -23,15 +23,25 @@ from sklearn.linear_model import LogisticRegression
 
 from vigil.safety.corpus import CORPUS, Example, load
 from vigil.safety.statistical import MODEL, Model, features, prepare, read
-from vigil.safety.textguard import _LAWFUL_CHANNEL, _MODEL_MIN_WORDS, check, fold_lower, model_reading
+from vigil.safety.textguard import (
+    _LAWFUL_CHANNEL,
+    _MODEL_MIN_WORDS,
+    _OVERRULE_MIN_WORDS,
+    fold_lower,
+    model_reading,
+    rule_reasons,
+)
 
 C = 20.0
 SEED = 0
-REFUSE_AT = 0.87  # both from `--choose-thresholds` (grouped CV of the train split)
-REVIEW_AT = 0.58
+REFUSE_AT = 0.82  # all three from `--choose-thresholds` (grouped CV of the train split)
+REVIEW_AT = 0.69
+OVERRULE_BELOW = 0.16
 FOLDS = 5
+REPEATS = 3
 HELD_AT_MOST = 0.025  # the share of legitimate texts the review band may hold (the target is < 3 %)
-WRONGLY_REFUSED_AT_MOST = 0.01  # the share of legitimate texts the model alone may refuse
+WRONGLY_REFUSED_AT_MOST = 0.015  # the share of legitimate texts the model alone may refuse
+OVERRULED_BAD_AT_MOST = 0.003  # the share of texts to refuse that a rule refuses and the overrule only holds
 
 
 def _classifier() -> LogisticRegression:
@@ -49,6 +59,7 @@ def train(examples: Sequence[Example]) -> Model:
         intercept=float(np.float32(classifier.intercept_[0])),
         refuse_at=float(np.float32(REFUSE_AT)),
         review_at=float(np.float32(REVIEW_AT)),
+        overrule_below=float(np.float32(OVERRULE_BELOW)),
     )
 
 
@@ -60,32 +71,38 @@ class Seen:
     by_rule: bool
     score: float
     may_refuse: bool  # long enough for the model to refuse it alone
+    may_overrule: bool  # long enough for the model to overrule a rule's refusal
     lawful: bool  # names a lawful channel: the model's doubt does not hold it
     independent: bool
 
 
 def _cross_validated(examples: Sequence[Example]) -> list[Seen]:
-    """Each train text scored by a model trained on the other folds, whole families kept in one fold."""
+    """Each train text scored by models trained on the other folds, whole families kept in one fold: the mean over
+    REPEATS shuffles of the families into folds, so that which family falls in which fold moves the thresholds
+    little."""
     from sklearn.model_selection import GroupKFold
 
     chosen = [e for e in examples if e.split == "train"]
     matrix = features([prepare(model_reading(e.text)) for e in chosen])
     labels = np.array([e.refuse for e in chosen], dtype=np.int8)
     scores = np.zeros(len(chosen))
-    for fit, out in GroupKFold(n_splits=FOLDS).split(matrix, labels, groups=[e.family for e in chosen]):
-        classifier = _classifier()
-        classifier.fit(matrix[fit], labels[fit])
-        scores[out] = classifier.predict_proba(matrix[out])[:, 1]
+    groups = [e.family for e in chosen]
+    for repeat in range(REPEATS):
+        folds = GroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED + repeat)
+        for fit, out in folds.split(matrix, labels, groups=groups):
+            classifier = _classifier()
+            classifier.fit(matrix[fit], labels[fit])
+            scores[out] += classifier.predict_proba(matrix[out])[:, 1] / REPEATS
     seen = []
     for example, value in zip(chosen, scores, strict=True):
-        result = check(example.text)
         low = fold_lower(example.text)
         seen.append(
             Seen(
                 refuse=example.refuse,
-                by_rule=not result.ok and result.score is None,
+                by_rule=bool(rule_reasons(example.text)),
                 score=float(value),
                 may_refuse=len(low.split()) >= _MODEL_MIN_WORDS,
+                may_overrule=len(low.split()) >= _OVERRULE_MIN_WORDS,
                 lawful=_LAWFUL_CHANNEL.search(low) is not None,
                 independent=example.source == "independent",
             )
@@ -93,16 +110,30 @@ def _cross_validated(examples: Sequence[Example]) -> list[Seen]:
     return seen
 
 
-def _outcome(seen: Sequence[Seen], review_at: float, refuse_at: float) -> tuple[float, float, float]:
+@dataclass(frozen=True)
+class Thresholds:
+    review_at: float
+    refuse_at: float
+    overrule_below: float
+
+
+def _overruled(s: Seen, overrule_below: float) -> bool:
+    return s.by_rule and s.may_overrule and s.score < overrule_below
+
+
+def _outcome(seen: Sequence[Seen], chosen: Thresholds) -> tuple[float, float, float]:
     """(share of legitimate texts held, share of legitimate texts refused by the model, recall refused-or-held)."""
     good = [s for s in seen if not s.refuse]
     bad = [s for s in seen if s.refuse]
 
     def refused(s: Seen) -> bool:
-        return s.by_rule or (s.score >= refuse_at and s.may_refuse)
+        by_rule = s.by_rule and not _overruled(s, chosen.overrule_below)
+        return by_rule or (s.score >= chosen.refuse_at and s.may_refuse)
 
     def held(s: Seen) -> bool:
-        return not refused(s) and s.score >= review_at and not s.lawful
+        if refused(s):
+            return False
+        return _overruled(s, chosen.overrule_below) or (s.score >= chosen.review_at and not s.lawful)
 
     return (
         sum(held(s) for s in good) / len(good),
@@ -111,50 +142,67 @@ def _outcome(seen: Sequence[Seen], review_at: float, refuse_at: float) -> tuple[
     )
 
 
-def choose_thresholds(examples: Sequence[Example]) -> tuple[float, float, list[str]]:
-    """The (review_at, refuse_at) pair with the highest refused-or-held recall on the train split's grouped
-    cross-validation such that, on all train texts and on the independent ones alone, at most HELD_AT_MOST of the
-    legitimate texts are held and at most WRONGLY_REFUSED_AT_MOST refused by the model; ties go to the higher pair."""
+def choose_thresholds(examples: Sequence[Example]) -> tuple[Thresholds, list[str]]:
+    """Chosen on the train split's grouped cross-validation, on all train texts and on the independent ones alone:
+    first `overrule_below`, the highest (grid of 0.01, at most 0.30) at which at most OVERRULED_BAD_AT_MOST of the
+    texts to refuse are ones a rule refuses and the overrule would only hold; then the (review_at, refuse_at) pair
+    with the highest refused-or-held recall such that at most HELD_AT_MOST of the legitimate texts are held (the
+    overruled ones included) and at most WRONGLY_REFUSED_AT_MOST refused by the model; ties go to the higher pair."""
     seen = _cross_validated(examples)
-    review_at, refuse_at = best_pair(seen)
+    chosen = best_thresholds(seen)
     lines = []
     for name, part in _parts(seen).items():
         if part:
-            held, wrong, recall = _outcome(part, review_at, refuse_at)
+            held, wrong, recall = _outcome(part, chosen)
+            good = [s for s in part if not s.refuse]
+            overruled = sum(_overruled(s, chosen.overrule_below) for s in good) / len(good)
             lines.append(
-                f"{name:<12} n={len(part):<5} legitimate held={held:.3f} refused by the model={wrong:.3f} "
-                f"refused-or-held recall={recall:.3f}"
+                f"{name:<12} n={len(part):<5} legitimate held={held:.3f} (overruled rule {overruled:.3f}) "
+                f"refused by the model={wrong:.3f} refused-or-held recall={recall:.3f}"
             )
-    return review_at, refuse_at, lines
+    return chosen, lines
 
 
 def _parts(seen: Sequence[Seen]) -> dict[str, list[Seen]]:
     return {"all": list(seen), "independent": [s for s in seen if s.independent]}
 
 
-def best_pair(seen: Sequence[Seen]) -> tuple[float, float]:
-    """The (review_at, refuse_at) the limits allow with the highest refused-or-held recall (see choose_thresholds)."""
+def best_overrule(seen: Sequence[Seen]) -> float:
+    """The highest `overrule_below` the limit allows (see choose_thresholds); 0.0 turns the overrule off."""
+    best = 0.0
+    for overrule_below in (round(x, 2) for x in np.arange(0.01, 0.305, 0.01)):
+        shares = []
+        for part in _parts(seen).values():
+            bad = [s for s in part if s.refuse]
+            if bad:
+                shares.append(sum(_overruled(s, overrule_below) for s in bad) / len(bad))
+        if all(share <= OVERRULED_BAD_AT_MOST for share in shares):
+            best = overrule_below
+    return best
+
+
+def best_thresholds(seen: Sequence[Seen]) -> Thresholds:
+    """The overrule, then the (review_at, refuse_at) pair the limits allow (see choose_thresholds)."""
+    overrule_below = best_overrule(seen)
     parts = _parts(seen)
     best: tuple[float, float, float] | None = None
     grid = [round(x, 2) for x in np.arange(0.30, 0.995, 0.01)]
     for refuse_at in grid:
         for review_at in (x for x in grid if x <= refuse_at):
-            outcomes = [_outcome(part, review_at, refuse_at) for part in parts.values() if part]
+            chosen = Thresholds(review_at, refuse_at, overrule_below)
+            outcomes = [_outcome(part, chosen) for part in parts.values() if part]
             if all(h <= HELD_AT_MOST and r <= WRONGLY_REFUSED_AT_MOST for h, r, _ in outcomes):
                 recall = min(o[2] for o in outcomes)
                 if best is None or (recall, review_at, refuse_at) >= best:
                     best = (recall, review_at, refuse_at)
     if best is None:
         raise ValueError("no thresholds meet the limits")
-    return best[1], best[2]
+    return Thresholds(best[1], best[2], overrule_below)
 
 
 def same(a: Model, b: Model) -> bool:
-    return np.array_equal(a.weights, b.weights) and (a.intercept, a.refuse_at, a.review_at) == (
-        b.intercept,
-        b.refuse_at,
-        b.review_at,
-    )
+    numbers = ("intercept", "refuse_at", "review_at", "overrule_below")
+    return np.array_equal(a.weights, b.weights) and all(getattr(a, n) == getattr(b, n) for n in numbers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -165,8 +213,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--choose-thresholds", action="store_true", help="print what the grouped CV chooses")
     args = parser.parse_args(argv)
     if args.choose_thresholds:
-        review_at, refuse_at, lines = choose_thresholds(load(args.corpus))
-        print(f"grouped {FOLDS}-fold cross-validation of the train split: REVIEW_AT={review_at} REFUSE_AT={refuse_at}")
+        chosen, lines = choose_thresholds(load(args.corpus))
+        print(
+            f"grouped {FOLDS}-fold cross-validation of the train split ({REPEATS} shuffles): "
+            f"REVIEW_AT={chosen.review_at} REFUSE_AT={chosen.refuse_at} OVERRULE_BELOW={chosen.overrule_below}"
+        )
         print("\n".join(lines))
         return 0
     model = train(load(args.corpus))
