@@ -66,3 +66,12 @@ def test_an_overruled_legitimate_text_is_held_not_refused() -> None:
     assert held == pytest.approx(0.01)
     held, _, _ = train._outcome(seen, train.Thresholds(review_at=0.9, refuse_at=0.9, overrule_below=0.0))
     assert held == 0.0
+
+
+def test_the_overrule_leaves_most_of_the_band_to_the_models_doubt() -> None:
+    # 1,000 texts to refuse, none of them low; 100 lawful texts a rule refuses, scored 0.01 to 0.30.
+    bad = [_seen(True, 0.9, by_rule=True) for _ in range(1000)]
+    good = [_seen(False, (i % 30 + 1) / 100, by_rule=True) for i in range(100)] + [_seen(False, 0.01)] * 900
+    chosen = best_overrule(bad + good)
+    held = sum(train._overruled(s, chosen) for s in good) / len(good)
+    assert held <= train.OVERRULED_GOOD_AT_MOST < sum(train._overruled(s, chosen + 0.01) for s in good) / len(good)

@@ -34,14 +34,16 @@ from vigil.safety.textguard import (
 
 C = 20.0
 SEED = 0
-REFUSE_AT = 0.82  # all three from `--choose-thresholds` (grouped CV of the train split)
-REVIEW_AT = 0.69
-OVERRULE_BELOW = 0.16
+REFUSE_AT = 0.84  # all three from `--choose-thresholds` (grouped CV of the train split)
+REVIEW_AT = 0.72
+OVERRULE_BELOW = 0.11
 FOLDS = 5
 REPEATS = 3
 HELD_AT_MOST = 0.025  # the share of legitimate texts the review band may hold (the target is < 3 %)
 WRONGLY_REFUSED_AT_MOST = 0.015  # the share of legitimate texts the model alone may refuse
 OVERRULED_BAD_AT_MOST = 0.003  # the share of texts to refuse that a rule refuses and the overrule only holds
+OVERRULED_GOOD_AT_MOST = 0.02  # the share of legitimate texts the overrule may hold: the rest of the band's share
+# is left to the model's doubt, which catches texts to refuse (the overrule only spares lawful ones)
 
 
 def _classifier() -> LogisticRegression:
@@ -145,7 +147,8 @@ def _outcome(seen: Sequence[Seen], chosen: Thresholds) -> tuple[float, float, fl
 def choose_thresholds(examples: Sequence[Example]) -> tuple[Thresholds, list[str]]:
     """Chosen on the train split's grouped cross-validation, on all train texts and on the independent ones alone:
     first `overrule_below`, the highest (grid of 0.01, at most 0.30) at which at most OVERRULED_BAD_AT_MOST of the
-    texts to refuse are ones a rule refuses and the overrule would only hold; then the (review_at, refuse_at) pair
+    texts to refuse are ones a rule refuses and the overrule would only hold, and at most OVERRULED_GOOD_AT_MOST of
+    the legitimate texts are held by it; then the (review_at, refuse_at) pair
     with the highest refused-or-held recall such that at most HELD_AT_MOST of the legitimate texts are held (the
     overruled ones included) and at most WRONGLY_REFUSED_AT_MOST refused by the model; ties go to the higher pair."""
     seen = _cross_validated(examples)
@@ -171,12 +174,15 @@ def best_overrule(seen: Sequence[Seen]) -> float:
     """The highest `overrule_below` the limit allows (see choose_thresholds); 0.0 turns the overrule off."""
     best = 0.0
     for overrule_below in (round(x, 2) for x in np.arange(0.01, 0.305, 0.01)):
-        shares = []
+        within = True
         for part in _parts(seen).values():
             bad = [s for s in part if s.refuse]
-            if bad:
-                shares.append(sum(_overruled(s, overrule_below) for s in bad) / len(bad))
-        if all(share <= OVERRULED_BAD_AT_MOST for share in shares):
+            good = [s for s in part if not s.refuse]
+            if bad and sum(_overruled(s, overrule_below) for s in bad) > OVERRULED_BAD_AT_MOST * len(bad):
+                within = False
+            if good and sum(_overruled(s, overrule_below) for s in good) > OVERRULED_GOOD_AT_MOST * len(good):
+                within = False
+        if within:
             best = overrule_below
     return best
 
