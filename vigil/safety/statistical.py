@@ -1,7 +1,7 @@
 """The guard's statistical layer: a linear model over hashed character and word n-grams.
 
 The features are stateless hashes (nothing is learnt but the weights), so the model is only a weight vector, an
-intercept and two thresholds, shipped as `model/guard.npz` (float32, no pickle) and rebuilt bit for bit by
+intercept and three thresholds, shipped as `model/guard.npz` (float32, no pickle) and rebuilt bit for bit by
 `python -m vigil.safety.train` from tests/safety/guard_corpus.jsonl. Nothing is downloaded at run time, and scoring
 needs numpy alone.
 

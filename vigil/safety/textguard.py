@@ -1451,17 +1451,17 @@ def check(text: str, *, language: str | None = None) -> GuardResult:
         return OK
     reader = _Reader(text)
     found = _rule_reasons(reader)
+    words = len(reader.low.split())
+    if found and words < _OVERRULE_MIN_WORDS:
+        return GuardResult(ok=False, reasons=found)
     from vigil.safety import statistical  # numpy loads on the first text that reaches the model
 
     model = statistical.shipped()
-    words = len(reader.low.split())
-    if found:
-        if words >= _OVERRULE_MIN_WORDS and model.overrule_below > 0:
-            score = model.score(statistical.prepare(_model_reading(reader)))
-            if score < model.overrule_below:
-                return GuardResult(ok=True, reasons=(), decision=Decision.REVIEW, score=score, overruled=found)
-        return GuardResult(ok=False, reasons=found)
     score = model.score(statistical.prepare(_model_reading(reader)))
+    if found:
+        if score < model.overrule_below:
+            return GuardResult(ok=True, reasons=(), decision=Decision.REVIEW, score=score, overruled=found)
+        return GuardResult(ok=False, reasons=found)
     # A fragment of three words or fewer (one field of a form: "by the river") carries too little for the model to
     # refuse it alone: it is held instead.
     if score >= model.refuse_at and words >= _MODEL_MIN_WORDS:
