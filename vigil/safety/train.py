@@ -34,9 +34,9 @@ from vigil.safety.textguard import (
 
 C = 20.0
 SEED = 0
-REFUSE_AT = 0.84  # all three from `--choose-thresholds` (grouped CV of the train split)
-REVIEW_AT = 0.72
-OVERRULE_BELOW = 0.11
+REFUSE_AT = 0.81  # all three from `--choose-thresholds` (grouped CV of the train split)
+REVIEW_AT = 0.69
+OVERRULE_BELOW = 0.08
 FOLDS = 5
 REPEATS = 3
 HELD_AT_MOST = 0.025  # the share of legitimate texts the review band may hold (the target is < 3 %)
