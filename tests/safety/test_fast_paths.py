@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from vigil.safety import statistical, textguard
+from vigil.safety import statistical, textguard, train
 from vigil.safety._prefilter import Gated, necessary
 from vigil.safety.corpus import load
 from vigil.safety.textguard import fold_lower
@@ -58,9 +58,9 @@ def test_the_direct_score_equals_the_trained_features(texts: list[str]) -> None:
     model = statistical.shipped()
     for text in texts:
         prepared = statistical.prepare(text)
-        row = statistical.features([prepared])
-        z = float(row.data @ model.weights[row.indices]) + model.intercept
-        assert model.score(prepared) == pytest.approx(float(1.0 / (1.0 + np.exp(-z))), abs=1e-6)
+        linear, net = train._logits(model.weights, model.intercept, model.layers, statistical.features([prepared]))
+        z = 0.5 * float(linear[0]) / model.scales[0] + 0.5 * float(net[0]) / model.scales[1]
+        assert model.score(prepared) == pytest.approx(float(1.0 / (1.0 + np.exp(-z))), abs=1e-5)
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from vigil.safety.spelling import unswap
-from vigil.safety.textguard import Reason, check, plain
+from vigil.safety.textguard import Reason, check, fold_lower, plain
 
 
 @pytest.mark.parametrize(
@@ -69,3 +69,23 @@ def test_other_words_keep_their_letters() -> None:
 )
 def test_a_swapped_typo_does_not_hide_a_home(text: str) -> None:
     assert Reason.PRIVATE_ADDRESS in check(text).reasons
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("#HuntICE tonight", "#hunt ice tonight"),
+        ("#DeadICEisGoodICE", "#dead ice is good ice"),
+        ("#ICEnoVuelveACasa", "#ice no vuelve a casa"),
+        ("#kill_ICE_now", "#kill ice now"),
+        ("#AbolishICE, see you at the council", "#abolish ice, see you at the council"),
+    ],
+)
+def test_it_parts_a_hashtag_into_its_words(typed: str, read: str) -> None:
+    assert plain(typed) == read
+
+
+@pytest.mark.parametrize("text", ["#huntice", "#MátenlosYa", "C#Sharp notes", "issue #12", "var snake_case_name"])
+def test_a_tag_it_cannot_part_is_read_as_written(text: str) -> None:
+    """All small letters (no word boundary to see), letters the pattern does not know, no tag: nothing is dropped."""
+    assert plain(text).replace("#", "") == fold_lower(text).replace("#", "")

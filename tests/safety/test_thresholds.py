@@ -53,7 +53,7 @@ def test_the_overrule_stops_below_the_first_text_to_refuse_it_would_only_hold() 
     bad = [_seen(True, 0.9, by_rule=True) for _ in range(997)]
     bad += [_seen(True, 0.05, by_rule=True), _seen(True, 0.12, by_rule=True), _seen(True, 0.12, by_rule=True)]
     good = [_seen(False, 0.02, by_rule=True) for _ in range(5)] + [_seen(False, 0.01) for _ in range(500)]
-    assert best_overrule(bad + good) == 0.30  # three of 1,000 held: within 0.3 %
+    assert best_overrule(bad + good) == train.OVERRULE_AT_MOST  # three of 1,000 held: within 0.3 %
     fourth = [_seen(True, 0.2, by_rule=True)]
     assert best_overrule(bad[1:] + fourth + good) == 0.2  # a fourth at 0.2: the overrule stops below it
     # A short text is never overruled, whatever its score.
@@ -75,3 +75,13 @@ def test_the_overrule_leaves_most_of_the_band_to_the_models_doubt() -> None:
     chosen = best_overrule(bad + good)
     held = sum(train._overruled(s, chosen) for s in good) / len(good)
     assert held <= train.OVERRULED_GOOD_AT_MOST < sum(train._overruled(s, chosen + 0.01) for s in good) / len(good)
+
+
+def test_refusal_precision_and_recall_count_a_held_text_as_not_refused() -> None:
+    # Rule-refused and overruled (held), scored over the refusal threshold, under it: as `report` counts them.
+    seen = [_seen(True, 0.02, by_rule=True), _seen(True, 0.95), _seen(True, 0.6), _seen(False, 0.9)]
+    seen += [_seen(False, 0.1) for _ in range(6)]
+    precision, recall = train._refusals(seen, train.Thresholds(review_at=0.5, refuse_at=0.8, overrule_below=0.05))
+    assert precision == pytest.approx(1 / 2) and recall == pytest.approx(1 / 3)
+    precision, recall = train._refusals(seen, train.Thresholds(review_at=0.5, refuse_at=0.8, overrule_below=0.0))
+    assert precision == pytest.approx(2 / 3) and recall == pytest.approx(2 / 3)

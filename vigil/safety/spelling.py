@@ -1,10 +1,12 @@
 """Undo the ways people misspell, on purpose or not, before the threat rules and the model read a text.
 
 `textguard.plain(text)` is the guard's folded, lower-cased reading of a raw text (`textguard.fold_lower`) with, in
-this order (`join_spaced` does the first on the raw text, `respell` the others):
+this order (`join_spaced` and `split_hashtags` do the first on the raw text, `respell` the others):
 
 1. letters typed one by one joined again ("k i l l" -> "kill"; a run of three or more single letters, each followed
-   by one space; several spaces still part words);
+   by one space; several spaces still part words), and hashtags parted into their words at capitals and
+   underscores ("#HuntICE" -> "#Hunt ICE", "#DeadICEisGoodICE" -> "#Dead ICE is Good ICE", "#ice_out" -> "#ice out"),
+   so that the rules and the model read the words a tag runs together;
 2. digits typed for letters inside a word read as letters ("k1ll", "m4t3n", "b3at": 0 o, 1 i or l, 3 e, 4 a, 5 s,
    7 t; only after a letter, so "4KJ 229", "5am" and "1st" are left alone);
 3. a letter repeated three times or more written twice ("killll" -> "kill", "shoooot" -> "shoot");
@@ -187,6 +189,29 @@ def join_spaced(text: str) -> str | None:
     if _SPACED_HINT.search(text) is None or _SPACED.search(text) is None:
         return None
     return _SPACED.sub(lambda m: m.group(0).replace(" ", ""), text)
+
+
+_HASHTAG = re.compile(r"#([^\W_]\w*(?:[A-Z]|_[^\W_])\w*)")
+# The words of a tag: an agency's name first ("ICE|is"), a run of capitals before a capitalised word ("ICE|Belongs",
+# "A|Casa"), a capitalised or small word, a run of capitals, digits.
+_TAG_WORD = re.compile(r"ICE|CBP|DHS|HSI|[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def _parted(m: re.Match[str]) -> str:
+    words: list[str] = []
+    for piece in m.group(1).split("_"):
+        found = _TAG_WORD.findall(piece)
+        # A piece with letters the pattern does not know ("MátenlosYa") is kept whole: nothing is ever dropped.
+        words += found if "".join(found) == piece else [piece]
+    return "#" + " ".join(word for word in words if word)
+
+
+def split_hashtags(text: str) -> str | None:
+    """Step 1 on the raw text: each hashtag with capitals or underscores inside parted into its words, or None when
+    there is none."""
+    if "#" not in text or _HASHTAG.search(text) is None:
+        return None
+    return _HASHTAG.sub(_parted, text)
 
 
 def respell(low: str) -> str:

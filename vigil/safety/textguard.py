@@ -384,7 +384,9 @@ class _Reader:
         time and what the model reads."""
         if self._plain is None:
             joined = spelling.join_spaced(self.text)
-            self._plain = spelling.respell(fold_lower(joined) if joined is not None else self.low)
+            parted = spelling.split_hashtags(joined if joined is not None else self.text)
+            written = parted if parted is not None else joined
+            self._plain = spelling.respell(fold_lower(written) if written is not None else self.low)
         return self._plain
 
     @property

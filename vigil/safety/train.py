@@ -4,10 +4,13 @@
     python -m vigil.safety.train --check   # exit 1 unless a fresh training equals the shipped file
     python -m vigil.safety.train --choose-thresholds   # print the thresholds the train split's grouped CV gives
 
-Only the train split is read; the held-out families never reach the model. The solver (liblinear) is deterministic
-for a fixed seed and row order, the rows are in corpus order, and the weights are stored as float32, so the same corpus
-gives the same file. The thresholds are fixed here, chosen on the train split's cross-validated scores (see
-docs/text-guard.md and `choose_thresholds`), never on the held-out split.
+Only the train split is read; the held-out families never reach the model. Both models are deterministic for a fixed
+seed and row order (liblinear for the linear model; Adam from seeded weights, in seeded batches, for the network),
+the rows are in corpus order, and the weights are stored as float32 (the network's first layer as float16), so the
+same corpus gives the same file on the same machine; on another, the network's floating point may differ in the last
+bits, and `--check` allows each network weight to differ by `NET_TOLERANCE` (tests/safety/test_train.py also checks
+that every held-out decision is the same). The thresholds are fixed here, chosen on the train split's
+cross-validated scores (see docs/text-guard.md and `choose_thresholds`), never on the held-out split.
 """
 
 from __future__ import annotations
@@ -17,12 +20,14 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
 
 from vigil.safety.corpus import CORPUS, Example, load
-from vigil.safety.statistical import MODEL, Model, features, prepare, read
+from vigil.safety.statistical import _FOLD, HIDDEN, HIDDEN_BITS, MODEL, Model, features, prepare, read
 from vigil.safety.textguard import (
     _LAWFUL_CHANNEL,
     _MODEL_MIN_WORDS,
@@ -32,15 +37,26 @@ from vigil.safety.textguard import (
     rule_reasons,
 )
 
+if TYPE_CHECKING:
+    import scipy.sparse
+
 C = 20.0
 SEED = 0
-REFUSE_AT = 0.81  # all three from `--choose-thresholds` (grouped CV of the train split)
-REVIEW_AT = 0.69
-OVERRULE_BELOW = 0.08
+# The network: three passes over the train split in batches of 64, Adam at 3e-3, a light L2 penalty. Chosen on an
+# inner split of the train families (a fifth held out by hash), not on the held-out split.
+NET_EPOCHS = 3
+NET_ALPHA = 1e-4
+NET_RATE = 3e-3
+NET_BATCH = 64
+NET_TOLERANCE = 1e-3  # the largest difference of a network weight between two machines' trainings that --check allows
+REFUSE_AT = 0.57  # all three from `--choose-thresholds` (grouped CV of the train split)
+REVIEW_AT = 0.54
+OVERRULE_BELOW = 0.37
 FOLDS = 5
 REPEATS = 3
 HELD_AT_MOST = 0.025  # the share of legitimate texts the review band may hold (the target is < 3 %)
 WRONGLY_REFUSED_AT_MOST = 0.015  # the share of legitimate texts the model alone may refuse
+OVERRULE_AT_MOST = 0.6  # the blend's scores of lawful texts sit near 0.3, not near 0: the grid reaches past them
 OVERRULED_BAD_AT_MOST = 0.003  # the share of texts to refuse that a rule refuses and the overrule only holds
 OVERRULED_GOOD_AT_MOST = 0.02  # the share of legitimate texts the overrule may hold: the rest of the band's share
 # is left to the model's doubt, which catches texts to refuse (the overrule only spares lawful ones)
@@ -50,19 +66,97 @@ def _classifier() -> LogisticRegression:
     return LogisticRegression(solver="liblinear", C=C, class_weight="balanced", random_state=SEED, max_iter=1000)
 
 
+def _network() -> MLPClassifier:
+    return MLPClassifier(
+        hidden_layer_sizes=HIDDEN,
+        alpha=NET_ALPHA,
+        batch_size=NET_BATCH,
+        learning_rate_init=NET_RATE,
+        max_iter=NET_EPOCHS,
+        random_state=SEED,
+        tol=0.0,
+        n_iter_no_change=NET_EPOCHS + 1,
+    )
+
+
+def _folded(matrix: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
+    """The feature matrix as the network reads it: each bucket's top HIDDEN_BITS bits (`statistical._FOLD`)."""
+    import scipy.sparse
+
+    coo = matrix.tocoo()
+    folded = scipy.sparse.csr_matrix(
+        (coo.data, (coo.row, coo.col >> _FOLD)), shape=(matrix.shape[0], 2 << HIDDEN_BITS), dtype=np.float32
+    )
+    folded.sum_duplicates()
+    return folded
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    """The two models fitted on some rows, and what the blend needs of them."""
+
+    weights: np.ndarray
+    intercept: float
+    layers: tuple[np.ndarray, ...]
+    scales: tuple[float, float]
+
+    def model(self, thresholds: Thresholds) -> Model:
+        return Model(
+            weights=self.weights,
+            intercept=self.intercept,
+            layers=self.layers,
+            scales=self.scales,
+            refuse_at=float(np.float32(thresholds.refuse_at)),  # as the model file stores them
+            review_at=float(np.float32(thresholds.review_at)),
+            overrule_below=float(np.float32(thresholds.overrule_below)),
+        )
+
+    def scores(self, matrix: scipy.sparse.csr_matrix) -> np.ndarray:
+        """`Model.score` of each row of `matrix` at once."""
+        linear, net = _logits(self.weights, self.intercept, self.layers, matrix)
+        z = 0.5 * linear / self.scales[0] + 0.5 * net / self.scales[1]
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+def _logits(
+    weights: np.ndarray, intercept: float, layers: Sequence[np.ndarray], matrix: scipy.sparse.csr_matrix
+) -> tuple[np.ndarray, np.ndarray]:
+    """`Model.logits` of each row of `matrix` at once."""
+    linear = matrix @ weights.astype(np.float64) + intercept
+    hidden = _folded(matrix) @ layers[0].astype(np.float64) + layers[1]
+    for w, b in zip(layers[2::2], layers[3::2], strict=True):
+        hidden = np.maximum(hidden, 0.0) @ w + b
+    return np.asarray(linear).ravel(), np.asarray(hidden).ravel()
+
+
+def _fit(matrix: scipy.sparse.csr_matrix, labels: np.ndarray) -> _Fitted:
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    classifier = _classifier()
+    classifier.fit(matrix, labels)
+    weights = classifier.coef_.ravel().astype(np.float32)
+    intercept = float(np.float32(classifier.intercept_[0]))
+    network = _network()
+    folded = _folded(matrix)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed number of passes, on purpose
+        network.fit(folded, labels)
+    layers: list[np.ndarray] = []
+    for weights_, biases in zip(network.coefs_, network.intercepts_, strict=True):
+        layers += [weights_.astype(np.float32), biases.astype(np.float32)]
+    layers[0] = layers[0].astype(np.float16).astype(np.float32)  # as the model file stores it
+    linear, net = _logits(weights, intercept, layers, matrix)
+    scales = (float(np.float32(np.std(linear))), float(np.float32(np.std(net))))
+    return _Fitted(weights=weights, intercept=intercept, layers=tuple(layers), scales=scales)
+
+
 def train(examples: Sequence[Example]) -> Model:
     chosen = [e for e in examples if e.split == "train"]
     matrix = features([prepare(model_reading(e.text)) for e in chosen])
     labels = np.array([e.refuse for e in chosen], dtype=np.int8)
-    classifier = _classifier()
-    classifier.fit(matrix, labels)
-    return Model(
-        weights=classifier.coef_.ravel().astype(np.float32),
-        intercept=float(np.float32(classifier.intercept_[0])),
-        refuse_at=float(np.float32(REFUSE_AT)),
-        review_at=float(np.float32(REVIEW_AT)),
-        overrule_below=float(np.float32(OVERRULE_BELOW)),
-    )
+    return _fit(matrix, labels).model(Thresholds(REVIEW_AT, REFUSE_AT, OVERRULE_BELOW))
 
 
 @dataclass(frozen=True)
@@ -92,9 +186,7 @@ def _cross_validated(examples: Sequence[Example]) -> list[Seen]:
     for repeat in range(REPEATS):
         folds = GroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED + repeat)
         for fit, out in folds.split(matrix, labels, groups=groups):
-            classifier = _classifier()
-            classifier.fit(matrix[fit], labels[fit])
-            scores[out] += classifier.predict_proba(matrix[out])[:, 1] / REPEATS
+            scores[out] += _fit(matrix[fit], labels[fit]).scores(matrix[out]) / REPEATS
     seen = []
     for example, value in zip(chosen, scores, strict=True):
         low = fold_lower(example.text)
@@ -144,11 +236,23 @@ def _outcome(seen: Sequence[Seen], chosen: Thresholds) -> tuple[float, float, fl
     )
 
 
+def _refusals(seen: Sequence[Seen], chosen: Thresholds) -> tuple[float, float]:
+    """(precision, recall) of refusal alone, rules and model together, as `report` counts them: held is not
+    refused."""
+    refused = [
+        (s.by_rule and not _overruled(s, chosen.overrule_below)) or (s.score >= chosen.refuse_at and s.may_refuse)
+        for s in seen
+    ]
+    right = sum(r and s.refuse for r, s in zip(refused, seen, strict=True))
+    bad = sum(s.refuse for s in seen)
+    return (right / sum(refused) if any(refused) else 1.0), (right / bad if bad else 1.0)
+
+
 def choose_thresholds(examples: Sequence[Example]) -> tuple[Thresholds, list[str]]:
     """Chosen on the train split's grouped cross-validation, on all train texts and on the independent ones alone:
-    first `overrule_below`, the highest (grid of 0.01, at most 0.30) at which at most OVERRULED_BAD_AT_MOST of the
-    texts to refuse are ones a rule refuses and the overrule would only hold, and at most OVERRULED_GOOD_AT_MOST of
-    the legitimate texts are held by it; then the (review_at, refuse_at) pair
+    first `overrule_below`, the highest (grid of 0.01, at most OVERRULE_AT_MOST) at which at most
+    OVERRULED_BAD_AT_MOST of the texts to refuse are ones a rule refuses and the overrule would only hold, and at most
+    OVERRULED_GOOD_AT_MOST of the legitimate texts are held by it; then the (review_at, refuse_at) pair
     with the highest refused-or-held recall such that at most HELD_AT_MOST of the legitimate texts are held (the
     overruled ones included) and at most WRONGLY_REFUSED_AT_MOST refused by the model; ties go to the higher pair."""
     seen = _cross_validated(examples)
@@ -159,9 +263,11 @@ def choose_thresholds(examples: Sequence[Example]) -> tuple[Thresholds, list[str
             held, wrong, recall = _outcome(part, chosen)
             good = [s for s in part if not s.refuse]
             overruled = sum(_overruled(s, chosen.overrule_below) for s in good) / len(good)
+            precision, refused = _refusals(part, chosen)
             lines.append(
                 f"{name:<12} n={len(part):<5} legitimate held={held:.3f} (overruled rule {overruled:.3f}) "
-                f"refused by the model={wrong:.3f} refused-or-held recall={recall:.3f}"
+                f"refused by the model={wrong:.3f} refused-or-held recall={recall:.3f} "
+                f"refusal precision={precision:.3f} recall={refused:.3f}"
             )
     return chosen, lines
 
@@ -173,7 +279,7 @@ def _parts(seen: Sequence[Seen]) -> dict[str, list[Seen]]:
 def best_overrule(seen: Sequence[Seen]) -> float:
     """The highest `overrule_below` the limit allows (see choose_thresholds); 0.0 turns the overrule off."""
     best = 0.0
-    for overrule_below in (round(x, 2) for x in np.arange(0.01, 0.305, 0.01)):
+    for overrule_below in (round(x, 2) for x in np.arange(0.01, OVERRULE_AT_MOST + 0.005, 0.01)):
         within = True
         for part in _parts(seen).values():
             bad = [s for s in part if s.refuse]
@@ -206,9 +312,20 @@ def best_thresholds(seen: Sequence[Seen]) -> Thresholds:
     return Thresholds(best[1], best[2], overrule_below)
 
 
-def same(a: Model, b: Model) -> bool:
+def same(a: Model, b: Model, *, net_tolerance: float = 0.0) -> bool:
+    """Bit for bit, but for the network's weights and scale, which may differ by `net_tolerance`."""
     numbers = ("intercept", "refuse_at", "review_at", "overrule_below")
-    return np.array_equal(a.weights, b.weights) and all(getattr(a, n) == getattr(b, n) for n in numbers)
+    return bool(
+        np.array_equal(a.weights, b.weights)
+        and all(getattr(a, n) == getattr(b, n) for n in numbers)
+        and len(a.layers) == len(b.layers)
+        and all(
+            x.shape == y.shape and np.allclose(x, y, rtol=0, atol=net_tolerance)
+            for x, y in zip(a.layers, b.layers, strict=True)
+        )
+        and a.scales[0] == b.scales[0]
+        and np.isclose(a.scales[1], b.scales[1], rtol=net_tolerance, atol=0)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -228,11 +345,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     model = train(load(args.corpus))
     if args.check:
-        ok = args.out.exists() and same(model, read(args.out))
+        ok = args.out.exists() and same(model, read(args.out), net_tolerance=NET_TOLERANCE)
         print("the shipped model is what the corpus trains" if ok else f"{args.out} differs from a fresh training")
         return 0 if ok else 1
     model.save(args.out)
-    print(f"wrote {args.out} ({np.count_nonzero(model.weights)} weights, {args.out.stat().st_size} bytes)")
+    network = sum(layer.size for layer in model.layers)
+    print(
+        f"wrote {args.out} ({np.count_nonzero(model.weights)} linear weights, {network} network weights, "
+        f"{args.out.stat().st_size} bytes)"
+    )
     return 0
 
 
