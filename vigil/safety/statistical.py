@@ -34,7 +34,7 @@ import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
@@ -53,6 +53,7 @@ FEATURES = (
     "chars3-5+words1-2/log/blocks; linear + relu net 16-64 on buckets >> 2, logits over their train spread, averaged;"
     " meta: intercept refuse_at review_at overrule_below linear_scale net_scale"
 )
+T = TypeVar("T", float, "NDArray[np.float64]")
 _FOLD = BITS - HIDDEN_BITS  # bucket >> _FOLD: the same n-gram's bucket in the network's table (word block included)
 _CHAR_NGRAMS = (3, 4, 5)
 _DIGITS = re.compile(r"\d")
@@ -120,6 +121,11 @@ def features(prepared: Sequence[str]) -> scipy.sparse.csr_matrix:
     return scipy.sparse.csr_matrix((values, indices, pointers), shape=(len(rows), 2 * _WORD_OFFSET))
 
 
+def blend(linear: T, net: T, scales: tuple[float, float]) -> T:
+    """The score from the two logits (numbers or arrays): the logistic of their mean, each over its spread."""
+    return 1.0 / (1.0 + np.exp(-(0.5 * linear / scales[0] + 0.5 * net / scales[1])))  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class Model:
     weights: NDArray[np.float32]  # the linear model: one per feature bucket
@@ -142,9 +148,7 @@ class Model:
         return linear, net
 
     def score(self, prepared: str) -> float:
-        linear, net = self.logits(prepared)
-        z = 0.5 * linear / self.scales[0] + 0.5 * net / self.scales[1]
-        return float(1.0 / (1.0 + np.exp(-z)))
+        return float(blend(*self.logits(prepared), self.scales))
 
     def save(self, path: Path = MODEL) -> None:
         nonzero = np.flatnonzero(self.weights).astype(np.uint32)

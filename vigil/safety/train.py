@@ -27,7 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 
 from vigil.safety.corpus import CORPUS, Example, load
-from vigil.safety.statistical import _FOLD, HIDDEN, HIDDEN_BITS, MODEL, Model, features, prepare, read
+from vigil.safety.statistical import _FOLD, HIDDEN, HIDDEN_BITS, MODEL, Model, blend, features, prepare, read
 from vigil.safety.textguard import (
     _LAWFUL_CHANNEL,
     _MODEL_MIN_WORDS,
@@ -113,9 +113,7 @@ class _Fitted:
 
     def scores(self, matrix: scipy.sparse.csr_matrix) -> np.ndarray:
         """`Model.score` of each row of `matrix` at once."""
-        linear, net = _logits(self.weights, self.intercept, self.layers, matrix)
-        z = 0.5 * linear / self.scales[0] + 0.5 * net / self.scales[1]
-        return 1.0 / (1.0 + np.exp(-z))
+        return blend(*_logits(self.weights, self.intercept, self.layers, matrix), self.scales)
 
 
 def _logits(
@@ -215,34 +213,33 @@ def _overruled(s: Seen, overrule_below: float) -> bool:
     return s.by_rule and s.may_overrule and s.score < overrule_below
 
 
+def _refused(s: Seen, chosen: Thresholds) -> bool:
+    """Whether the guard refuses the text: a rule (unless overruled), or the model alone on a long enough text."""
+    by_rule = s.by_rule and not _overruled(s, chosen.overrule_below)
+    return by_rule or (s.score >= chosen.refuse_at and s.may_refuse)
+
+
 def _outcome(seen: Sequence[Seen], chosen: Thresholds) -> tuple[float, float, float]:
     """(share of legitimate texts held, share of legitimate texts refused by the model, recall refused-or-held)."""
     good = [s for s in seen if not s.refuse]
     bad = [s for s in seen if s.refuse]
 
-    def refused(s: Seen) -> bool:
-        by_rule = s.by_rule and not _overruled(s, chosen.overrule_below)
-        return by_rule or (s.score >= chosen.refuse_at and s.may_refuse)
-
     def held(s: Seen) -> bool:
-        if refused(s):
+        if _refused(s, chosen):
             return False
         return _overruled(s, chosen.overrule_below) or (s.score >= chosen.review_at and not s.lawful)
 
     return (
         sum(held(s) for s in good) / len(good),
-        sum(refused(s) and not s.by_rule for s in good) / len(good),
-        sum(refused(s) or held(s) for s in bad) / len(bad),
+        sum(_refused(s, chosen) and not s.by_rule for s in good) / len(good),
+        sum(_refused(s, chosen) or held(s) for s in bad) / len(bad),
     )
 
 
 def _refusals(seen: Sequence[Seen], chosen: Thresholds) -> tuple[float, float]:
     """(precision, recall) of refusal alone, rules and model together, as `report` counts them: held is not
     refused."""
-    refused = [
-        (s.by_rule and not _overruled(s, chosen.overrule_below)) or (s.score >= chosen.refuse_at and s.may_refuse)
-        for s in seen
-    ]
+    refused = [_refused(s, chosen) for s in seen]
     right = sum(r and s.refuse for r, s in zip(refused, seen, strict=True))
     bad = sum(s.refuse for s in seen)
     return (right / sum(refused) if any(refused) else 1.0), (right / bad if bad else 1.0)
