@@ -114,12 +114,19 @@ def test_steps_made_offline_arrive_once_each_and_in_order(
     payload = {"kind": "dispatch_offer", "title": "Vigil dispatch: please answer within 3 min",
                "body": "An incident less than 1 km from you needs observers.", "url": live_server.url + url,
                "tag": f"dispatch-{dispatch.pk}", "actions": [{"action": "accept", "title": "OK"}]}  # fmt: skip
-    cdp.send(
-        "ServiceWorker.deliverPushMessage",
-        {"origin": live_server.url, "registrationId": registration["registrationId"], "data": json.dumps(payload)},
-    )
     shown = "() => navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => n.map(x => x.title))"
-    wait_until(lambda: bool(page.evaluate(shown)))
+    # Chromium drops a message it cannot hand to a worker at once (the worker starting on a loaded machine); a push
+    # service sends it again, and so does this test. The tag makes a repeat replace the notification, not add one.
+    for _ in range(4):
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": live_server.url, "registrationId": registration["registrationId"], "data": json.dumps(payload)},
+        )
+        try:
+            wait_until(lambda: bool(page.evaluate(shown)), seconds=8)
+            break
+        except AssertionError:
+            continue
     titles = page.evaluate(shown)
     assert titles == ["Vigil dispatch: please answer within 3 min"]
     context.close()
