@@ -46,7 +46,7 @@ DATA = Path(__file__).resolve().parent / "data"
 INDEPENDENT = DATA / "independent_train.jsonl"
 # Later rounds of outside texts, each file split on its own, so that adding a round never moves a text of an earlier
 # round between train and held-out. Round 2's texts are all trained on: their rule errors were read to fix the rules.
-# The held-out quarters of rounds 3 to 13 were written before the model and the rules were changed for them.
+# The held-out quarters of rounds 3 to 15 were written before the model and the rules were changed for them.
 LATER_INDEPENDENT = (
     (DATA / "independent_train_2.jsonl", False),
     (DATA / "independent_train_3.jsonl", True),
@@ -60,6 +60,8 @@ LATER_INDEPENDENT = (
     (DATA / "independent_train_11.jsonl", True),
     (DATA / "independent_train_12.jsonl", True),
     (DATA / "independent_train_13.jsonl", True),
+    (DATA / "independent_train_14.jsonl", True),
+    (DATA / "independent_train_15.jsonl", True),
 )
 # Test sets written by other outside writers from the policy alone, never trained on, never used to choose a rule or
 # a threshold, read in the aggregate only: `python -m vigil.safety.report --test-set` scores them. Not in the corpus.
