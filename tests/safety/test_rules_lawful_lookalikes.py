@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from vigil.safety.textguard import Reason, check
+from vigil.safety.textguard import Reason, check, rule_reasons
 
 LAWFUL = [
     # the raid's address, named as such
@@ -59,6 +59,15 @@ LAWFUL = [
     ("en", "it feels like living in a country that wants us gone. they took my uncle on Monday"),
 ]
 
+# No rule fires on these at all (not merely overruled by the model): a contract, a bill or a program killed at a
+# vote is not a person; wishing someone rots in prison is a wish for justice.
+NO_RULE = [
+    ("en", "let's kill the detention contract at Tuesday's county meeting, bring your neighbours"),
+    ("en", "we can kill this bill in committee if fifty of us show up and testify"),
+    ("es", "ojala se pudran en la carcel los que ordenaron la redada, que los juzguen"),
+    ("es", "que se pudra en prision el que firmo esas ordenes, y que lo vean todos en la tele"),
+]
+
 REFUSED = [
     (Reason.PRIVATE_ADDRESS, "es", "el agente Ortega vive en la calle Nogal 88, ese es su domicilio"),
     (Reason.PRIVATE_ADDRESS, "es", "el soplon se queda con su novia en el depa 4 de la Privada Olmo"),
@@ -78,6 +87,10 @@ REFUSED = [
     (Reason.THREAT, "en", "let's beat the agent when he walks out"),
     (Reason.THREAT, "es", "ojala se mueran todos los de la migra"),
     (Reason.PRIVATE_ADDRESS, "es", "el domicilio del agente Ruiz es la calle Laurel 15"),
+    (Reason.THREAT, "en", 'I said, "we will kill every agent on this block"'),
+    (Reason.THREAT, "en", "let's kill the agents before they leave the lot"),
+    (Reason.THREAT, "en", 'my cousin told the agent, "we will burn your truck tonight"'),
+    (Reason.THREAT, "es", "ojala se pudran esos de la migra, ojala les pase algo"),
 ]
 
 
@@ -85,6 +98,11 @@ REFUSED = [
 def test_the_lawful_look_alike_is_not_refused_by_a_rule(language: str, text: str) -> None:
     result = check(text, language=language)
     assert result.ok or result.score is not None, result.reasons  # a rule's refusal has no model score
+
+
+@pytest.mark.parametrize(("language", "text"), NO_RULE)
+def test_no_rule_fires_on_a_lawful_idiom(language: str, text: str) -> None:
+    assert rule_reasons(text) == (), text
 
 
 @pytest.mark.parametrize(("reason", "language", "text"), REFUSED)

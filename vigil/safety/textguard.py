@@ -445,7 +445,9 @@ _PERSON_OBJECT = (
     r"(?:" + _OFFICER + r"|snitch(?:es)?|rats?|pigs?|guys?|informants?|bastards?|traitors?|fuckers?))"
 )
 _VIOLENCE_EN = (
-    r"(?:kill|murder|shoot(?! (?:a |some |the |more )?(?:video|footage|photos?|pictures?|pics|film))|stab"
+    r"(?:kill(?! (?:this|the|that|their|his|her|every|an?) (?:\w+ )?(?:bills?|contracts?|deals?|polic(?:y|ies)|laws?"
+    r"|programs?|funding|budgets?|ordinances?|proposals?|agreements?|motions?|measures?|partnerships?)\b)"
+    r"|murder|shoot(?! (?:a |some |the |more )?(?:video|footage|photos?|pictures?|pics|film))|stab"
     r"|beat(?! (?:\w+ )?(?:in|at) (?:court|the polls|the ballot box|the election|la corte|las urnas)\b)"
     r"|hurt|burn|torch|attack|punch|smash|bash|lynch|hang|slash|firebomb|bomb"
     # "make this blow up", "blow up their phones": publicity and pressure
@@ -519,7 +521,8 @@ _THREATS = tuple(
         r"|las |ese |esa |esos |esas |todos|sus? )",
         r"\bojala (?:que )?(?:\S+ ){0,3}?(?:se mueran?(?! de (?:verguenza|risa|envidia|coraje|ganas))|lo maten|la maten"
         r"|los maten|maten|le pase algo"
-        r"|les pase algo|lo atropellen|los atropellen|se pudra|se pudran)\b",
+        r"|les pase algo|lo atropellen|los atropellen"
+        r"|se pudran?(?! en (?:la |el |una )?(?:carcel|prision|bote|cana|tambo)))\b",
         r"\bmerecen? (?:morir|la muerte|que lo maten|un balazo)\b",
         r"\bmuerte a\b",
         r"\b(?:me |nos |te )?(?:la|las|lo) (?:va|van|vas) a pagar\b(?! (?:en|ante) (?:la corte|el juez|un juez|los"
