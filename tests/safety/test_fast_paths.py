@@ -121,9 +121,16 @@ def test_a_long_text_is_respelt_word_for_word_as_a_short_one() -> None:
 
     short = "u r gonna k1ll the agnet, q pasa xq, killll them, matarloss"
     long = " ".join([short] * 40)
-    assert len(long) > spelling._SHORT > len(short)
     assert spelling.respell(fold_lower(long)) == " ".join([spelling.respell(fold_lower(short))] * 40)
     assert "you are" in spelling.respell(fold_lower(short)) and "matarlos" in spelling.respell(fold_lower(short))
+
+
+def test_only_whole_words_are_respelt_and_unswapped() -> None:
+    from vigil.safety import spelling
+
+    # A word for respelling has no letter, digit or underscore beside it; for unswapping, no ASCII letter.
+    assert spelling.respell("u_u u2 (u) ¿u? kil kil_ ur añu") == "u_u u2 (you) ¿you? kill kil_ your añu"
+    assert spelling.unswap("agnet_x 1agnet xagnet AgNeT agnets agnet.") == "agent_x 1agent xagnet AgeNT agents agent."
 
 
 @pytest.mark.parametrize(
@@ -163,6 +170,23 @@ def test_scouted_long_texts_find_what_the_plain_pattern_finds(texts: list[str]) 
             for pos, endpos in ((0, 1200), (700, 2600), (2999, len(text))):
                 found, expected = gated.search(text, pos, endpos), plain.search(text, pos, endpos)
                 assert (found and found.span()) == (expected and expected.span()), (gated.pattern, pos, endpos)
+
+
+def test_rare_spaces_and_a_final_new_line_are_left_to_python() -> None:
+    # RE2's \s is ASCII's five spaces and its $ the very end; Python's \s is every space and its $ also holds before
+    # a final new line. A long text where they differ is read by Python alone, so no match is lost.
+    pattern = Gated(r"\bagents\s+left(?: the corner)?$")
+    filler = "the corner was quiet and nobody was taken. " * 12
+    endings = ("agents\u00a0left", "agents\x1cleft", "agents left\n", "agents left")
+    for text in (filler + ending for ending in endings):
+        assert len(text) > 400
+        expected = re.search(pattern.pattern, text)
+        assert expected is not None
+        found = pattern.search(text)
+        assert found is not None and found.span() == expected.span(), repr(text[-20:])
+    emoji = filler + "🚨 agents left the corner"  # a symbol that is not ASCII: RE2 reads a stand-in, at the same place
+    found = pattern.search(emoji)
+    assert found is not None and found.span() == re.search(pattern.pattern, emoji).span()  # type: ignore[union-attr]
 
 
 def test_most_patterns_are_scouted() -> None:

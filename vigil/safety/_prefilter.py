@@ -123,7 +123,9 @@ _LONG = 400  # from this length on, RE2 scouts where a pattern can first match
 # literals are left to `in`, which stops at the first.
 _ALL_LITERALS: set[str] = set()
 _SECOND = operator.itemgetter(1)
-_FOREIGN_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
+_NOT_SCOUTABLE = re.compile(r"[^\W\x00-\x7f]|[^\S \t\n\f\r]")  # a letter or digit not ASCII, a space not RE2's
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+_STAND_IN = "\x1a"  # what RE2 reads for a character that is not ASCII (and neither a letter nor a space)
 _automaton: tuple[int, Any] = (0, None)
 
 
@@ -150,13 +152,15 @@ class _Presence:
         self.found: frozenset[str] = frozenset(map(_SECOND, _literal_finder().iter(text))) if text else frozenset()
 
     @functools.cached_property
-    def encoded(self) -> bytes:
-        return self.text.encode()
-
-    @functools.cached_property
-    def scoutable(self) -> bool:
-        # RE2's \b and \w know ASCII letters only, Python's every script's: RE2 scouts a text with no other.
-        return _FOREIGN_WORD_CHAR.search(self.text) is None
+    def scouted(self) -> bytes | None:
+        """The text as RE2 reads it, or None when RE2 cannot read it as Python does. RE2's `\\b`, `\\w` and `\\s`
+        know ASCII alone, Python's every script's, and its `$` is the end of the text alone: a text with a letter or a
+        space that is not ASCII, or that ends in a new line, is left to Python. Every other character that is not
+        ASCII (a symbol, an emoji) is read as one byte that no pattern names, so that RE2's places are the text's."""
+        if _NOT_SCOUTABLE.search(self.text) is not None or self.text.endswith("\n"):
+            return None
+        readable = self.text if self.text.isascii() else _NOT_ASCII.sub(_STAND_IN, self.text)
+        return readable.encode("ascii")
 
 
 _recent: dict[str, _Presence] = {}
@@ -278,11 +282,15 @@ def relaxed(pattern: str) -> str:
 
 
 def _scout(pattern: str) -> Any:
-    """RE2's compilation of `relaxed(pattern)`, or None where RE2 cannot run it (then Python's engine alone runs)."""
+    """RE2's compilation of `relaxed(pattern)`, or None where RE2 cannot run it (then Python's engine alone runs). A
+    pattern that names a character that is not ASCII is not scouted: RE2 reads a stand-in for it (`_Presence`)."""
+    written = relaxed(pattern)
+    if not written.isascii() or _STAND_IN in written:
+        return None
     options = re2.Options()
     options.log_errors = False  # a pattern RE2 cannot run is expected, not an error
     try:
-        return re2.compile(relaxed(pattern).encode(), options)
+        return re2.compile(written.encode(), options)
     except re2.error:
         return None
 
@@ -323,18 +331,12 @@ class Gated:
             return None
         if self.scout is None or len(text) < _LONG:
             return pos
-        present = _presence(text)
-        if not present.scoutable:
+        scouted = _presence(text).scouted
+        if scouted is None:
             return pos
-        encoded = present.encoded
-        ascii_only = len(encoded) == len(text)
-        byte_pos = pos if ascii_only else len(text[:pos].encode())
-        if endpos < len(text):
-            encoded = encoded[: endpos if ascii_only else len(text[:endpos].encode())]
-        found = self.scout.search(encoded, byte_pos)
-        if found is None:
-            return None
-        return found.start() if ascii_only else len(encoded[: found.start()].decode())
+        # RE2 reads the text around a window as context ("$" and "\\b" at its end): a window is cut, as Python cuts.
+        found = self.scout.search(scouted if endpos >= len(text) else scouted[:endpos], pos)
+        return None if found is None else found.start()
 
     def search(self, text: str, pos: int = 0, endpos: int = 2**62) -> re.Match[str] | None:
         start = self._first(text, pos, endpos)

@@ -26,6 +26,10 @@ from __future__ import annotations
 
 import functools
 import re
+import string
+from collections.abc import Callable
+
+from vigil.safety._prefilter import Gated
 
 _SPACED = re.compile(r"(?<![^\W\d_])[^\W\d_](?: [^\W\d_]){2,}(?![^\W\d_])")
 # Cheap first looks (a pattern that starts with a literal or a class is scanned for it in C): the full patterns run
@@ -100,42 +104,80 @@ _CUES = (
 )
 
 
+def _swapped(word: str, i: int) -> str:
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
 @functools.cache
-def _cue_words() -> frozenset[str]:
-    return frozenset(_CUES.split()) | frozenset(_harm_words().values())
+def _unswaps() -> dict[str, str]:
+    """Every word of five letters or more that two swapped letters make of a cue word or a word of harm, and not itself
+    one, with the word it is read as: the first, from the left, of the swaps that make one."""
+    cues = frozenset(_CUES.split()) | frozenset(_harm_words().values())
+    typos = {_swapped(cue, i) for cue in cues for i in range(len(cue) - 1)} - cues
+    return {
+        typo: next(right for i in range(len(typo) - 1) if (right := _swapped(typo, i)) in cues)
+        for typo in typos
+        if len(typo) >= 5
+    }
 
 
-@functools.lru_cache(maxsize=20_000)
-def _unswapped(word: str) -> str:
-    cues = _cue_words()
-    if word in cues:
-        return word
-    for i in range(len(word) - 1):
-        swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-        if swapped in cues:
-            return swapped
-    return word
+def _is_letter(c: str) -> bool:
+    return "a" <= c <= "z" or "A" <= c <= "Z"
 
 
-_LONG_WORD = re.compile(r"[A-Za-z]{5,}")
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"  # what `\w` matches in a `str` pattern
+
+
+_NOT_LETTERS = re.compile(r"[^A-Za-z]+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _letter_runs(text: str) -> set[str]:
+    """The distinct runs of ASCII letters in `text` (each as long as it goes), from its distinct white-space tokens:
+    a token of letters alone is one run, any other is cut at what is not a letter."""
+    runs: set[str] = set()
+    for token in set(text.split()):
+        if token.isascii() and token.isalpha():
+            runs.add(token)
+        else:
+            runs.update(_NOT_LETTERS.split(token))
+    return runs
+
+
+def _replaced(text: str, changed: dict[str, str], is_part: Callable[[str], bool]) -> str:
+    """`text` with every whole occurrence of each key of `changed` replaced by its value: whole, that is with no
+    character on either side for which `is_part` holds. The keys are whole words, so their places never overlap."""
+    places: list[tuple[int, str, str]] = []
+    for word, new in changed.items():
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if not (at and is_part(text[at - 1])) and not (end < len(text) and is_part(text[end])):
+                places.append((at, word, new))
+            at = text.find(word, end)
+    if not places:
+        return text
+    out: list[str] = []
+    done = 0
+    for at, word, new in sorted(places):
+        out += (text[done:at], new)
+        done = at + len(word)
+    out.append(text[done:])
+    return "".join(out)
 
 
 def unswap(folded: str) -> str:
     """The folded text (case kept) with two swapped letters put back in the cue words and words of harm; the length
-    never changes, so every rule, and the cased copy names are read from, can read it."""
-
-    def fix(m: re.Match[str]) -> str:
-        word = m.group(0)
-        right = _unswapped(word.lower())
-        if right == word.lower():
-            return word
-        i = next(j for j in range(len(word)) if word[j].lower() != right[j])
-        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-
-    # Most texts have no such word: look each distinct word up once (cached), and rewrite only when one changes.
-    if all(_unswapped(word.lower()) == word.lower() for word in set(_LONG_WORD.findall(folded))):
-        return folded
-    return _LONG_WORD.sub(fix, folded)
+    never changes, so every rule, and the cased copy names are read from, can read it. A word here is a run of five
+    ASCII letters or more."""
+    unswaps, changed = _unswaps(), {}
+    for word in _letter_runs(folded):
+        right = unswaps.get(word.lower())
+        if right is not None:
+            i = next(j for j in range(len(word)) if word[j].lower() != right[j])
+            changed[word] = _swapped(word, i)
+    return _replaced(folded, changed, _is_letter) if changed else folded
 
 
 def _skeleton(word: str) -> str:
@@ -214,23 +256,33 @@ def split_hashtags(text: str) -> str | None:
     return _HASHTAG.sub(_parted, text)
 
 
+def _words(low: str) -> set[str]:
+    """The distinct words of `low`, and some more: its white-space tokens of letters and digits, and the pieces of any
+    other token cut at what is neither. A word is a run of ASCII letters, or "b4" or "2nite", with no letter, digit or
+    underscore on either side (`\\b(?:b4|2nite|[a-z]+)\\b`), so every word is one of them."""
+    words: set[str] = set()
+    for token in set(low.split()):
+        if token.isalnum():
+            words.add(token)
+        else:
+            words.update(_NOT_ALNUM.split(token))
+    return words
+
+
+_DIGIT_WORDS = frozenset(("b4", "2nite"))
+_TRIPLED = Gated("|".join(c * 3 for c in string.ascii_lowercase))
+
+
 def respell(low: str) -> str:
     """Steps 2 to 5 on the guard's folded, lower-cased text."""
     if _LEET_HINT.search(low):
         low = _LEET_WORD.sub(_unleet, low)
-    if any(c * 3 in low for c in set(low) if "a" <= c <= "z"):
+    if _TRIPLED.search(low):
         low = _RUNS.sub(r"\1\1", low)
-    # Most words stay as they are: look each distinct word up once (cached), and rewrite only if one changes.
-    changed = {w: new for w in set(_WORD_OR_SMS.findall(low)) if (new := _respelt(w)) != w}
-    if not changed:
-        return low
-    if len(low) < _SHORT:
-        return _WORD_OR_SMS.sub(lambda m: changed.get(m.group(0), m.group(0)), low)
-    # Only the changed words are rewritten: each is a whole word (letters, or "b4", "2nite"), so `\b word \b` finds
-    # exactly the places `_WORD_OR_SMS` would, without calling back for every word of the text.
-    words = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(changed, key=len, reverse=True))) + r")\b")
-    return words.sub(lambda m: changed[m.group(0)], low)
-
-
-_WORD_OR_SMS = re.compile(r"\b(?:b4|2nite|[a-z]+)\b")
-_SHORT = 600  # under this length, one callback per word costs less than compiling a pattern of the changed words
+    # Most words stay as they are: look each distinct word up once (cached), and rewrite only the ones that change.
+    changed = {
+        w: new
+        for w in _words(low)
+        if (new := _respelt(w)) != w and ((w.isascii() and w.isalpha()) or w in _DIGIT_WORDS)
+    }
+    return _replaced(low, changed, _is_word_char) if changed else low
