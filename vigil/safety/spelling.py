@@ -133,16 +133,20 @@ _NOT_LETTERS = re.compile(r"[^A-Za-z]+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-def _letter_runs(text: str) -> set[str]:
-    """The distinct runs of ASCII letters in `text` (each as long as it goes), from its distinct white-space tokens:
-    a token of letters alone is one run, any other is cut at what is not a letter."""
-    runs: set[str] = set()
+def _distinct_words(text: str, whole: Callable[[str], bool], cut: re.Pattern[str]) -> set[str]:
+    """The distinct words of `text`, from its distinct white-space tokens: a token for which `whole` holds is one
+    word, any other is cut into pieces by `cut`."""
+    words: set[str] = set()
     for token in set(text.split()):
-        if token.isascii() and token.isalpha():
-            runs.add(token)
+        if whole(token):
+            words.add(token)
         else:
-            runs.update(_NOT_LETTERS.split(token))
-    return runs
+            words.update(cut.split(token))
+    return words
+
+
+def _ascii_letters(token: str) -> bool:
+    return token.isascii() and token.isalpha()
 
 
 def _replaced(text: str, changed: dict[str, str], is_part: Callable[[str], bool]) -> str:
@@ -172,7 +176,8 @@ def unswap(folded: str) -> str:
     never changes, so every rule, and the cased copy names are read from, can read it. A word here is a run of five
     ASCII letters or more."""
     unswaps, changed = _unswaps(), {}
-    for word in _letter_runs(folded):
+    # The distinct runs of ASCII letters, each as long as it goes.
+    for word in _distinct_words(folded, _ascii_letters, _NOT_LETTERS):
         right = unswaps.get(word.lower())
         if right is not None:
             i = next(j for j in range(len(word)) if word[j].lower() != right[j])
@@ -256,19 +261,6 @@ def split_hashtags(text: str) -> str | None:
     return _HASHTAG.sub(_parted, text)
 
 
-def _words(low: str) -> set[str]:
-    """The distinct words of `low`, and some more: its white-space tokens of letters and digits, and the pieces of any
-    other token cut at what is neither. A word is a run of ASCII letters, or "b4" or "2nite", with no letter, digit or
-    underscore on either side (`\\b(?:b4|2nite|[a-z]+)\\b`), so every word is one of them."""
-    words: set[str] = set()
-    for token in set(low.split()):
-        if token.isalnum():
-            words.add(token)
-        else:
-            words.update(_NOT_ALNUM.split(token))
-    return words
-
-
 _DIGIT_WORDS = frozenset(("b4", "2nite"))
 _TRIPLED = Gated("|".join(c * 3 for c in string.ascii_lowercase))
 
@@ -280,9 +272,11 @@ def respell(low: str) -> str:
     if _TRIPLED.search(low):
         low = _RUNS.sub(r"\1\1", low)
     # Most words stay as they are: look each distinct word up once (cached), and rewrite only the ones that change.
+    # A word is a run of ASCII letters, or "b4" or "2nite", with no letter, digit or underscore on either side
+    # (`\b(?:b4|2nite|[a-z]+)\b`): each is a token of letters and digits or a piece of another token cut at the rest.
     changed = {
         w: new
-        for w in _words(low)
-        if (new := _respelt(w)) != w and ((w.isascii() and w.isalpha()) or w in _DIGIT_WORDS)
+        for w in _distinct_words(low, str.isalnum, _NOT_ALNUM)
+        if (new := _respelt(w)) != w and (_ascii_letters(w) or w in _DIGIT_WORDS)
     }
     return _replaced(low, changed, _is_word_char) if changed else low
