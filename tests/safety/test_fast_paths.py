@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from vigil.safety import statistical, textguard, train
-from vigil.safety._prefilter import Gated, necessary
+from vigil.safety._prefilter import Gated, Gates, necessary
 from vigil.safety.corpus import load
 from vigil.safety.textguard import fold_lower
 
@@ -201,3 +201,13 @@ def test_a_pattern_made_later_adds_its_literals_to_the_one_pass() -> None:
     late = Gated(r"\bzebrafish\b")
     assert late.search(text) is None
     assert late.search(text + " a zebrafish swam") is not None
+
+
+def test_gates_pass_over_only_patterns_that_cannot_match(texts: list[str]) -> None:
+    patterns = (*textguard._THREATS, *textguard._MORE_THREATS, *textguard._LATER_THREATS)
+    gates = Gates(patterns)
+    for text in [*texts, "q"]:
+        possible = gates.possible(text)
+        assert possible == [p for p in patterns if p in possible]  # in their order
+        assert {id(p) for p in patterns if p.search(text)} <= {id(p) for p in possible}, text
+        assert {id(p) for p in patterns if p.possible(text)} == {id(p) for p in possible}, text

@@ -36,7 +36,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from vigil.safety import spelling
-from vigil.safety._prefilter import Gated
+from vigil.safety._prefilter import Gated, Gates, top_branches
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -233,8 +233,9 @@ _OFFICER = (
 )
 _INFORMER = (
     r"(?:snitch(?:es)?|informants?|informers?|rats?"
-    r"|(?:who|that) (?:called|reported|snitched on|turned in|told on|ratted(?: out)?) (?:\w+ ){0,2}?"
-    r"(?:ice|immigration|the cops|the police|the feds|the migra|us|me|them|him|her)(?: on (?:us|me|them|him|her))?"
+    r"|(?:who|that) (?:called|calls?|reported|snitched on|turned in|told on|ratted(?: out)?) (?:\w+ ){0,2}?"
+    r"(?:ice|immigration|the cops|the police|the feds|the migra|la migra|us|me|them|him|her)"
+    r"(?: on (?:us|me|them|him|her))?"
     r"|(?:who|that) turned (?:us|me|them|him|her|\w+) in"
     r"|(?:who|that) (?:keeps|kept) (?:calling|reporting|snitching on)(?: (?:ice|immigration|the migra|them))?(?: on)?"
     r"(?: (?:us|me|them|him|her|everyone|everybody))?"
@@ -266,6 +267,12 @@ _FAMILY = (
     r"|esposa|esposo|marido|mujer|hij[oa]s?|nin[oa]s|mama|madre|papa|padre|familia|novia|novio|pareja|bebes?"
     r"|niet[oa]s?)"
 )
+_VOLUNTEER = (
+    r"(?:(?:legal )?observer|volunteer|organi[sz]er|interpreter|translator|activist|protester|observador(?:a)?"
+    r"|voluntari[oa]|organizador(?:a)?|traductor(?:a)?|interprete|activista|manifestante"
+    r"|the (?:one|guy|girl|lady|woman|man) (?:filming|recording|with the (?:phone|camera))"
+    r"|(?:el|la) (?:que|q) (?:anda )?grab(?:a|ando|aba))"
+)
 _ACTIVITY = Gated(
     r"\b(?:agents?|ice|migra|raid(?:ed|ing|s)?|redadas?|operativo|detain(?:ed|ing)?|detenid[oa]s?|arrest(?:ed|ing)?"
     r"|took|taken|taking|grabbed|picked up|handcuff(?:ed)?|llevaron|detuvieron|arrestaron|agarraron|esposaron"
@@ -279,6 +286,15 @@ class _Kind(enum.Enum):
     INFORMER = "informer"
     CIVILIAN = "civilian"
     TAKEN = "taken"  # someone the text says was taken: a civilian known only by a pronoun
+    # one of the network's people named singly (an observer, a volunteer, an organiser, an interpreter, a pastor):
+    # their private life is protected as an officer's is, since those who oppose the network target them
+    VOLUNTEER = "volunteer"
+
+
+# Whose private acts with a time (the gym, the school run, a jog) are never given: officers, informers and the
+# network's people. Only those: the network's own logs name its people with plates, ages, relatives and schedules
+# in the course of their work.
+_PROTECTED = frozenset((_Kind.OFFICER, _Kind.INFORMER, _Kind.VOLUNTEER))
 
 
 class _Mention(NamedTuple):  # a long text mentions people a hundred times: a tuple is made at a fifth of the cost
@@ -291,6 +307,7 @@ _MENTION_PATTERNS: tuple[tuple[_Kind, Gated], ...] = (
     (_Kind.INFORMER, Gated(r"\b" + _INFORMER + r"\b")),
     (_Kind.TAKEN, Gated(r"\b" + _TAKEN + r"\b")),
     (_Kind.OFFICER, Gated(r"\b" + _OFFICER + r"\b")),
+    (_Kind.VOLUNTEER, Gated(r"\b" + _VOLUNTEER + r"\b")),
     (_Kind.CIVILIAN, Gated(r"\b" + _CIVILIAN + r"\b")),
 )
 
@@ -335,6 +352,20 @@ _REPORTED_SPEECH = re.compile(
     r"(?P<open>['\"])(?P<quote>.{2,240}?)(?P=open)(?=$|\s|[.,;:!?)])"
 )
 _FIRST_PERSON_SPEAKER = re.compile(r"\b(?:i|we|yo|nosotros|i've|we've|i'd|we'd)(?: \w+)? ?$")
+# What a sign, a chant or a crowd says is the public's, not an officer's ("sign at the rally says 'hang every ICE
+# agent'"): it is read as the reporter's. So is a quote that calls for harm to the agents: an officer's threat is made
+# to residents, never to the agents themselves.
+_PUBLIC_SPEAKER = re.compile(
+    r"\b(?:signs?|banners?|posters?|placards?|flyers?|graffiti|captions?|shirts?|t-shirts?|hoodies?|stickers?|chants?"
+    r"|crowd|protesters?|marchers?|pancartas?|carteles?|letreros?|mantas?|volantes?|grafitis?|playeras?|camisetas?"
+    r"|coro|manifestantes)(?: (?!" + _OFFICER + r"\b)\S+){0,5}?[,:]? ?$"
+)
+_AGAINST_THE_AGENTS = Gated(
+    r"\b(?:kill|shoot|hang|lynch|string up|gun down|death to|muerte a|maten|mata|matar|cuelguen)\b(?: \S+){0,3}?"
+    r" (?:ice|migras?|agents?|officers?|pigs|cops|police|feds|federales|agentes|border patrol|badges)\b"
+    r"|\b(?:ice|migras?|agents?|agentes|feds|cops|pigs)\b(?: \S+){0,3}? (?:gotta die|must die|will be shot"
+    r"|que mueran)\b"
+)
 
 
 _QUOTE_THEN_OFFICER = re.compile(
@@ -358,6 +389,10 @@ def _unquote(low: str) -> str:
 
 def _blank_quote(low: str, m: re.Match[str]) -> str:
     if _FIRST_PERSON_SPEAKER.search(low, max(0, m.start() - 40), m.start("verb")):
+        return m.group(0)
+    if _PUBLIC_SPEAKER.search(low, max(0, m.start() - 40), m.start("verb")) or _AGAINST_THE_AGENTS.search(
+        m.group("quote")
+    ):
         return m.group(0)
     head, tail = m.start("quote") - m.start(), m.end("quote") - m.start()
     return m.group(0)[:head] + " " * (tail - head) + m.group(0)[tail:]
@@ -442,7 +477,8 @@ _GAP = r"(?: (?!not\b|never\b|no\b|nobody\b|nadie\b|nunca\b)\S+){0,3}? "
 
 _PERSON_OBJECT = (
     r"(?:him|her|them|(?:that|the|those|these|this|every|all the|all those) (?:\w+ )?"
-    r"(?:" + _OFFICER + r"|snitch(?:es)?|rats?|pigs?|guys?|informants?|bastards?|traitors?|fuckers?))"
+    r"(?:" + _OFFICER + r"|snitch(?:es)?|rats?|pigs?|guys?|informants?|bastards?|traitors?|fuckers?|observers?"
+    r"|volunteers?|organi[sz]ers?|protesters?|activists?))"
 )
 _VIOLENCE_EN = (
     r"(?:kill(?! (?:this|the|that|their|his|her|every|an?) (?:\w+ )?(?:bills?|contracts?|deals?|polic(?:y|ies)|laws?"
@@ -486,6 +522,9 @@ _INTENT_ES = (
 )
 _PAY_EXCEPTIONS = r"(?! (?:a |the |his |her |their |for (?:a|the|his|her|their) |bail|bond|rent|fines?|taxes|\$|\d))"
 _PAY_EXCEPTIONS += r"(?!(?: for (?:this|that|it|what \w+ did))? (?:in court|en la corte|before a judge|at the polls))"
+# "shoot the agents on video", "hang the know-your-rights posters": filming and putting things up are not harm.
+_FILMED = r"(?!(?: \S+){0,3} (?:on (?:video|camera|film|tape)|with (?:\S+ )?(?:phones?|cameras?)))"
+_HUNG_UP = r"(?!(?: \S+){0,4} (?:posters?|flyers?|signs?|banners?|notices?|pictures?|photos?|decorations?)\b)"
 _THREATS = tuple(
     Gated(p)
     for p in (
@@ -493,7 +532,7 @@ _THREATS = tuple(
         r"(?:^|[.!?;,] ?)(?:kill|shoot|burn(?: down)?|torch|bomb|attack|beat|hang|lynch|stab) "
         r"(?:the|that|those|these|this|him|her|them|all|every|their|his)\b"
         r"(?! (?:engine|motor|lights?|music|radio|video|footage|photos?|pictures?|raids?|deportations?|bill|policy|law"
-        r"|program|contract|funding|budget|redadas?)\b)",
+        r"|program|contract|funding|budget|redadas?)\b)" + _FILMED + _HUNG_UP,
         r"\b(?:hope|wish|pray)(?: that)? (?:\S+ ){0,3}?(?:dies|die|gets? (?:shot|killed|hurt|stabbed|run over)"
         r"|drops dead|burns)\b",
         r"\bdeserves? (?:to (?:die|be (?:shot|killed|hanged|hung|hurt|beaten|lynched|burned))|a bullet)",
@@ -523,7 +562,7 @@ _THREATS = tuple(
         r"|los maten|maten|le pase algo"
         r"|les pase algo|lo atropellen|los atropellen"
         r"|se pudran?(?! en (?:la |el |una )?(?:carcel|prision|bote|cana|tambo)))\b",
-        r"\bmerecen? (?:morir|la muerte|que lo maten|un balazo)\b",
+        r"(?<!\bno )(?<!\bnadie )(?<!\bnunca )(?<!\bni )\bmerecen? (?:morir|la muerte|que lo maten|un balazo)\b",
         r"\bmuerte a\b",
         r"\b(?:me |nos |te )?(?:la|las|lo) (?:va|van|vas) a pagar\b(?! (?:en|ante) (?:la corte|el juez|un juez|los"
         r" tribunales|la ley|las urnas))",
@@ -545,7 +584,7 @@ _MORE_THREATS = tuple(
     Gated(p)
     for p in (
         # 1. slogans and chants
-        r"\b(?:kill|shoot|hang|string up|end) " + _TARGET + r"(?:ice|migra|agents?|officers?|pigs?)\b",
+        r"\b(?:kill|shoot|hang|string up|end) " + _TARGET + r"(?:ice|migra|agents?|officers?|pigs?)\b" + _FILMED,
         r"\b(?:mata|maten|matar|matemos|cuelguen|colguemos) (?:a )?"
         + _TARGET
         + r"(?:ice|migra|migras|agentes?|de ice)\b",
@@ -634,7 +673,8 @@ _MORE_THREATS = tuple(
         r"|\bcatch fire around\b|\b(?:remember|recordamos|no olvidamos) (?:your |sus )?(?:faces|caras)\b"
         r"|\bhope (?:his|her|their|your) brakes\b|\b(?:le|les) fallen los frenos\b"
         r"|\b(?:gonna|going to) have a (?:really |real )?bad night\b|\ble va a ir muy mal\b",
-        r"\b(?:bring|grab|get|take|traigan|lleven|saquen) (?:your |ur |the |their |sus |las |los )?(?:guns?|weapons?"
+        r"\b(?:bring|grab|get|take|traigan|lleven|saquen) (?:your |ur |the |their |sus |las |los )?(?:bear spray"
+        r"|pepper spray|mace|gas pimienta|guns?|weapons?"
         r"|knives|pistols?|rifles?|armas|pistolas|cuchillos|machetes)\b|\baim (?:for|at) (?:the |da )?(?:agents?|them"
         r"|him|her|migra|ice|cops)\b"
         r"|\b(?:everyone|everybody|anyone|anybody|whoever|all of you|y'?all|todos los que) (?:\w+ )?(?:with|who (?:has"
@@ -658,6 +698,102 @@ _MORE_THREATS = tuple(
         r"\b(?:burn|fuego a) (?:la |da |the )?(?:ice|migra|agents?)\b|\b(?:ice|migra|agents?) ?= ?(?:targets?|dead"
         r"|muertos?)\b|\bkill (?:da|la) migra\b",
     )
+)
+
+
+# Rounds 16 to 18. Each alternative is its own pattern, gated by its own literals: joined, the commonest literal of one
+# alternative ("out", "for") would open the gate to all of them.
+_LATER_THREATS = tuple(
+    Gated(branch)
+    for p in (
+        # 7. round 18: the network's people and the neighbours as targets, weapons ready, vehicles that won't stop
+        r"\b(?:observers?|volunteers?|protesters?|organi[sz]ers?|activists?|vests|observador\w*|voluntari\w*"
+        r"|manifestantes)\b\W{0,3}(?:= ?(?:targets?|blancos?)\b|(?:are |is |son |es )?(?:target practice"
+        r"|tiro al blanco|fair game)\b)|\blegal targets?\b"
+        r"|\b(?:i'?m|im|i am|we'?re|we are) not (?:braking|slowing down)\b|\bno (?:voy|vamos) a frenar\b"
+        r"|\bi (?:won'?t|will not|don'?t) (?:brake|stop|slow down) for\b|\bspeed up for (?:the )?(?:\w+ )?(?:protesters"
+        r"|observers|volunteers|pedestrians|them)\b"
+        r"|\b(?:una |unas )?(?:paliza|golpiza|madriza|putiza|calentada|chinga) (?:al|a la|a los|a las"
+        r"|pa(?:ra)? (?:el|la"
+        r"|los|las))\b"
+        r"|\b(?:tengo|tenemos|traigo|i have|i've got|i got|we have|we've got) (?:la |el |mi |my |a |the |our )?"
+        r"(?:escopeta|rifle|pistola|cuete|shotgun|gun|pistol|ar) (?:cargad[oa]|loaded|lista|listo|ready)\b"
+        r"|\b(?:should|better|had better|oughta|needs to) watch (?:himself|herself|themselves|yourself|your(?:self)?"
+        r" step|his step|her step)\b"
+        r"|\bwon'?t always have (?:a crowd|people|someone|cameras|witnesses|backup|protection)\b"
+        r"|\bno siempre (?:va|van|vas) a (?:tener|estar) (?:gente|acompanad|protegid|con gente)",
+        # 6. rounds 16 and 17: chants and signs with other verbs and other words for the agents, death as the way out
+        r"\b(?:kill|shoot|hang|lynch|string up|murder|gun down|behead|tar and feather) " + _TARGET + r"(?:\w+ )?"
+        r"(?:ice|migras?|agents?|officers?|pigs|cops|police|feds|federales|raiders|border patrol|badges)\b"
+        r"(?! (?:posters?|flyers?|signs?|banners?|notices?|tape|raids?|budget|funding|contracts?|warrants?|reports?"
+        r"|cars?|vans?|trucks?|vehicles?)\b)"
+        + _FILMED
+        + r"|\bstring (?:the |those |them |em |\w+ )?(?:\w+ )?up (?:by|from|on|in the)\b"
+        r"|\bdrag (?:the |these |those )?(?:\w+ )?(?:agents?|migras?|feds|cops|pigs)(?: \S+){0,2}? (?:down|behind"
+        r"|through|across|along)\b"
+        r"|\bfeed (?:the |those |them |em )?(?:\w+ )?to the (?:hogs|pigs|dogs|gators|alligators|fish|sharks|crows)\b",
+        r"\b(?:out|leave|leaving|go|fuera|se van|se va)\b[^.!?\n]{0,30}?(?:\bin (?:\w+ )?body bags?|\bfeet first"
+        r"|\ben bolsas? negras?)\b|\bsend(?:ing)? (?:\S+ ){0,3}?(?:home|back) in (?:\w+ )?body bags?\b"
+        r"|\b(?:se (?:va|van) a ir|salen|se van) sin cabeza\b"
+        r"|\b(?:migras?|agentes?|ice) partid[oa]s? en dos\b"
+        r"|\b(?:ice|migras?|agents?|officers?|feds|cops|pigs|badges|border patrol)\b[^.!?\n]{0,30}?(?:\bcarne (?:pa"
+        r"|para"
+        r"|de) (?:los )?(?:zopilotes|buitres|gusanos|perros)|\bfood for (?:the )?(?:worms|crows|buzzards|vultures|hogs"
+        r"|fish))\b",
+        r"\b(?:abolish|out|fuera|abajo)\b[^.!?\n]{0,40}?(?:\bwith (?:bullets|(?:a |an |my |our )?(?:\d+ gauge|shotguns?"
+        r"|rifles?|guns?|ar-?15|ak))\b|\ba (?:palos|tiros|plomazos|balazos)\b|\bcon (?:plomo|balas)\b)",
+        r"\b(?:ice|migras?|agents?|officers?|feds|cops|pigs|agentes)(?: (?!said|says|told|dijo|dijeron|detainees?"
+        r"|detenid[oa]s|people|prisoners|families|kids|children)\S+){0,2}? (?:gotta|got to|must|need to|needs to"
+        r"|have to|has to|should|deserve to|all) (?:all )?die\b"
+        r"|(?:^|[.!?;,\"'] ?|\b(?:y|and) )que mueran\b(?! de (?:verguenza|risa|envidia|coraje|ganas))"
+        r"|(?<!\bno )(?<!\bnadie )(?<!\bnunca )(?<!\bni )\b(?:tienen|deben|merecen) (?:que )?morir\b"
+        r"|\b(?:ice|agents?|officers?|feds|cops|trespassers)(?: \w+){0,2}? will be (?:shot|killed|hanged|hung"
+        r"|lynched)\b" + _FILMED + r"|\bfamil(?:y|ies) will bury (?:you|them|him|her)\b"
+        r"|\b(?:a|one|un|una) (?:bullet|balazo|tiro|plomazo|bala) (?:for|per|x|por|para|pa) (?:every|each|cada)\b"
+        r"|\bque (?:truene|truenen|revienten|exploten) (?:la |los |el |a )?(?:migra|ice|agentes?|de ice)\b"
+        r"|\bojala (?:que )?(?:(?!no\b|nadie\b|nunca\b|ni\b)\S+ ){0,3}?(?:se (?:estrelle|estrellen|voltee|volteen|queme"
+        r"|quemen|incendie)|choquen?|explote|exploten)\b",
+        # veiled: leaving in no state to walk, going missing, nobody missing them, a family told to pray
+        r"\b(?:no se (?:van|va) a ir caminando|not walk (?:back )?out|won'?t (?:be )?walk(?:ing)? (?:back )?out"
+        r"|won'?t be (?:around|here) (?:\w+ )?(?:long|much longer) if"
+        r"|tend to (?:disappear|go missing|vanish)(?! (?:into|in|from|through|inside|off))"
+        r"|nobody(?:'d| would)? (?:ever )?miss (?:(?:a few|those|these|the|that) (?:\w+ )?(?:agents?|cops|pigs|feds"
+        r"|migras?|snitch\w*)|them|him|her)|nadie (?:los|lo|la|las) va a extranar"
+        r"|see how (?:brave|tough|big|bad|macho|valientes?) (?:\S+ ){0,6}?(?:alone|solos?|without (?:the|their|his|her)"
+        r" (?:badges?|guns?|vests?))"
+        r"|cuid(?:ate|ese|ense) (?:la|las|su|tu|sus) espaldas?)\b"
+        r"|\b(?:(?:que|q) su familia|su familia (?:que|q)) (?:\w+ )?(?:vaya|empiece|se ponga|este|va) (?:a )?"
+        r"(?:rezando|rezar)\b"
+        r"|\b(?:his|her|their) family (?:better|should|had better|needs to) (?:start )?pray(?:ing)?\b"
+        r"|\bhope (?:you|your|his|her|their) (?:\w+ ){0,2}?(?:likes?|enjoys?) (?:\w+ ){0,2}?(?:hospitals?"
+        r"|cemeter(?:y|ies)"
+        r"|funerals?)\b",
+        # harm said as a plan in the present ("si se meten les disparo"), with a vehicle, fire or a bat
+        r"(?<!\bse )(?<!\bsabe )(?<!\bsabemos )(?<!\bpregunta )(?<!\bver )\bsi (?:\S+ ){1,8}?(?:le|les|lo|los|la|las)"
+        r" (?:disparo|disparamos|embisto|embestimos|mato|matamos|quemo|quemamos|balaceo|balaceamos|madreo|madreamos"
+        r"|atropello|atropellamos|rajo|rajamos)\b"
+        r"|\b(?:le|les) (?:meto|metemos|pego|pegamos|doy|damos) (?:un|unos|dos|\d+) (?:balazos?|tiros?|plomazos?"
+        r"|navajazos?|machetazos?|putazos?|chingadazos?)\b"
+        r"|\b(?:le|les) (?:echo|echamos|avientan|aventamos|avienten|tiro|tiramos) (?:la|el|los|las|un|una) (?:troca"
+        r"|carro"
+        r"|camioneta|coche|van|trailer|pickup)\b|\b(?:los|las|lo|la) (?:embisto|embestimos|embistan)\b"
+        r"|\bembist(?:an|amos)(?:los|las|lo|la)\b|\bembiste(?:los|las|lo|la)\b"
+        r"|\bvamos con (?:palos|bates|piedras|machetes|fierros)\b"
+        r"|\ba (?:golpes|palos|madrazos|chingadazos|putazos|patadas) (?:los|las|lo|la) (?:sacamos|saquen)\b",
+        r"\bpour (?:\w+ ){0,3}?(?:diesel|gas|gasoline|petrol|kerosene|lighter fluid|boiling water|acid"
+        r"|bleach) (?:\w+ ){0,2}?"
+        r"(?:around|on|over|onto|from)\b|\bjump (?:the|those|these|that)(?: \w+){0,2}? (?:agents?|officers?|cops|migra"
+        r"|feds|deput(?:y|ies))\b|\b(?:go|going|aim|aiming) for (?:the |their |his |her )?(?:\w+'?s? )?(?:heads?|necks?"
+        r"|throats?)\b|\b(?:i'?m|im|we're|we are|i will|i'll|we'll|gonna|going to) (?:be )?swing(?:ing)? (?:the|my"
+        r"|a|this"
+        r"|that) (?:\w+ )?(?:bat|pipe|crowbar|machete|tire iron|bate)\b"
+        r"|\bwe hurt them\b(?! (?:in|at|where) )|\bdeserves? (?:a|an) (?:beating|ass[- ]?whooping|whooping|beatdown"
+        r"|bullet)\b(?! (?:in|at) (?:court|the polls|the ballot|the election))"
+        r"|\bmerecen? (?:una )?(?:golpiza|madriza|paliza|putiza)\b(?! (?:en|electoral))"
+        r"|\brun (?:the |those |these |them |em )?(?:\w+ )?(?:fuckers|bastards|pigs|motherfuckers|pendejos|cabrones)"
+        r" (?:over|down)\b|(?:^|[.!?;,] ?)kill (?:em|'em|everyone|everybody|all of them)\b",
+    )
+    for branch in top_branches(p)
 )
 
 
@@ -735,13 +871,16 @@ def _lawful_consequence(text: str, m: re.Match[str]) -> bool:
     return _LAWFUL_CONTEXT.search(around) is not None
 
 
+_THREAT_GATES = Gates((*_THREATS, *_MORE_THREATS, *_LATER_THREATS))
+
+
 def _threats(reader: _Reader) -> Iterable[Reason]:
     texts = [reader.spoken]
     if reader.plain != reader.low:
         # "k1ll", "matarloss", "k i l l": misspelt on purpose or not
         texts.append(_without_officer_speech(*_changed_parts(reader.low, reader.plain)))
     for text in texts:
-        for pattern in (*_THREATS, *_MORE_THREATS):
+        for pattern in _THREAT_GATES.possible(text):
             m = pattern.search(text)
             if m is None:
                 continue
@@ -1100,6 +1239,11 @@ def _reveals_family(reader: _Reader) -> Iterable[Reason]:
 # Phone numbers, e-mail, social media.
 _PHONE = Gated(r"(?<![\w/.:,-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,4}\) ?)?\d{2,4}(?:[ .-]\d{2,5}){1,4}(?![\w/:-]|[.,]\d)")
 _TWO_DIGITS = re.compile(r"\d\d")
+# Seven, ten or eleven digits run together are a phone number after a word for one.
+_BARE_DIGITS = Gated(r"(?<![\w.,/-])(?:\d{7}|\d{10,11})(?![\w.,/-])")
+_PHONE_WORD = re.compile(
+    r"\b(?:numbers?|phone|cell|tel|whatsapp|texted|text|call|numero|celular|cel|telefono)\b\D{0,12}$"
+)
 # A government vehicle's plate is written like a phone number ("GSA 11-88203", "placa federal G26-4018"): it is
 # documentation (docs/text-guard.md), unless a phone word stands between.
 _AGENCY_PLATE_BEFORE = re.compile(
@@ -1150,6 +1294,7 @@ def _contact_details(reader: _Reader) -> Iterable[Reason]:
     phones = _PHONE.finditer(low) if _TWO_DIGITS.search(low) else iter(())
     numbers = [m for m in phones if not _SSN.fullmatch(m.group(0)) and not _is_range(m.group(0))]
     numbers += list(_SPELLED_NUMBER.finditer(low))
+    numbers += [m for m in _BARE_DIGITS.finditer(low) if _PHONE_WORD.search(low, max(0, m.start() - 25), m.start())]
     for m in numbers:
         digits = sum(c.isdigit() for c in m.group(0)) or 7
         if not 7 <= digits <= 15:
@@ -1284,8 +1429,12 @@ _ROUTINE_PLACE = Gated(
     r"|tacos|lottery|loteria|laundry|ropa|barber|peluqueria|haircut|bus|camion|cervezas|beers|lunch|breakfast"
     r"|desayuna|almuerza|walks|camina|drive-thru|drive thru|stops at|se para en|pasa por|nursing home|asilo"
     r"|route|ruta|beer|cerveza|lo encuentras|you'?ll find|you can find|catch him|hace el super|supermercado"
-    r"|grocery|groceries|mandado)\b"
+    r"|grocery|groceries|mandado|barberia|billar|pool hall|bowls|bowling|league|liga|choir|coro|swims|nada en|zumba"
+    r"|aerobics|trotar|trota|basketball|baloncesto|basquet|cancha|futbol|soccer|pasea al perro|flea market|pulgas"
+    r"|diner|drops (?:his|her|the) kids|deja a los ninos)\b"
 )
+# "he", "she", "él", "ella" as the subject: one person's habits, not a place's or a crowd's
+_ONE_PERSON = re.compile(r"\b(?:he|she|he's|she's|hes|shes|him|el|ella|esta solit[oa]|anda)\b")
 
 
 def _routine(reader: _Reader) -> Iterable[Reason]:
@@ -1294,7 +1443,11 @@ def _routine(reader: _Reader) -> Iterable[Reason]:
         if not _ROUTINE_PLACE.search(window):
             continue
         owner = reader.owner(m.start() + 1, within=120)
-        if owner in (_Kind.OFFICER, _Kind.INFORMER) and not reader.first_person(m.start()):
+        if reader.first_person(m.start()):
+            continue
+        if owner in (_Kind.OFFICER, _Kind.INFORMER) or (
+            owner is None and not reader.activity and _ONE_PERSON.search(window)
+        ):
             yield Reason.PERSONAL_DETAILS
             return
 
@@ -1330,7 +1483,7 @@ def _routine_acts(reader: _Reader) -> Iterable[Reason]:
         if not _HABIT_OR_TIME.search(sentence) or reader.first_person(m.start()):
             continue
         owner = reader.owner(m.start() + 1, within=120)
-        if owner in (_Kind.OFFICER, _Kind.INFORMER) or (owner is None and not reader.activity):
+        if owner in _PROTECTED or (owner is None and not reader.activity):
             yield Reason.PERSONAL_DETAILS
             return
 
