@@ -286,7 +286,7 @@ class _Kind(enum.Enum):
     INFORMER = "informer"
     CIVILIAN = "civilian"
     TAKEN = "taken"  # someone the text says was taken: a civilian known only by a pronoun
-    # one of the network's people named singly (an observer, a volunteer, an organiser, an interpreter, a pastor):
+    # one of the network's people named singly (an observer, a volunteer, an organiser, an interpreter):
     # their private life is protected as an officer's is, since those who oppose the network target them
     VOLUNTEER = "volunteer"
 
@@ -706,22 +706,6 @@ _MORE_THREATS = tuple(
 _LATER_THREATS = tuple(
     Gated(branch)
     for p in (
-        # 7. round 18: the network's people and the neighbours as targets, weapons ready, vehicles that won't stop
-        r"\b(?:observers?|volunteers?|protesters?|organi[sz]ers?|activists?|vests|observador\w*|voluntari\w*"
-        r"|manifestantes)\b\W{0,3}(?:= ?(?:targets?|blancos?)\b|(?:are |is |son |es )?(?:target practice"
-        r"|tiro al blanco|fair game)\b)|\blegal targets?\b"
-        r"|\b(?:i'?m|im|i am|we'?re|we are) not (?:braking|slowing down)\b|\bno (?:voy|vamos) a frenar\b"
-        r"|\bi (?:won'?t|will not|don'?t) (?:brake|stop|slow down) for\b|\bspeed up for (?:the )?(?:\w+ )?(?:protesters"
-        r"|observers|volunteers|pedestrians|them)\b"
-        r"|\b(?:una |unas )?(?:paliza|golpiza|madriza|putiza|calentada|chinga) (?:al|a la|a los|a las"
-        r"|pa(?:ra)? (?:el|la"
-        r"|los|las))\b"
-        r"|\b(?:tengo|tenemos|traigo|i have|i've got|i got|we have|we've got) (?:la |el |mi |my |a |the |our )?"
-        r"(?:escopeta|rifle|pistola|cuete|shotgun|gun|pistol|ar) (?:cargad[oa]|loaded|lista|listo|ready)\b"
-        r"|\b(?:should|better|had better|oughta|needs to) watch (?:himself|herself|themselves|yourself|your(?:self)?"
-        r" step|his step|her step)\b"
-        r"|\bwon'?t always have (?:a crowd|people|someone|cameras|witnesses|backup|protection)\b"
-        r"|\bno siempre (?:va|van|vas) a (?:tener|estar) (?:gente|acompanad|protegid|con gente)",
         # 6. rounds 16 and 17: chants and signs with other verbs and other words for the agents, death as the way out
         r"\b(?:kill|shoot|hang|lynch|string up|murder|gun down|behead|tar and feather) " + _TARGET + r"(?:\w+ )?"
         r"(?:ice|migras?|agents?|officers?|pigs|cops|police|feds|federales|raiders|border patrol|badges)\b"
@@ -736,10 +720,9 @@ _LATER_THREATS = tuple(
         r"|\ben bolsas? negras?)\b|\bsend(?:ing)? (?:\S+ ){0,3}?(?:home|back) in (?:\w+ )?body bags?\b"
         r"|\b(?:se (?:va|van) a ir|salen|se van) sin cabeza\b"
         r"|\b(?:migras?|agentes?|ice) partid[oa]s? en dos\b"
-        r"|\b(?:ice|migras?|agents?|officers?|feds|cops|pigs|badges|border patrol)\b[^.!?\n]{0,30}?(?:\bcarne (?:pa"
-        r"|para"
-        r"|de) (?:los )?(?:zopilotes|buitres|gusanos|perros)|\bfood for (?:the )?(?:worms|crows|buzzards|vultures|hogs"
-        r"|fish))\b",
+        r"|\b(?:ice|migras?|agents?|officers?|feds|cops|pigs|badges|border patrol)\b[^.!?\n]{0,30}?"
+        r"(?:\bcarne (?:pa|para|de) (?:los )?(?:zopilotes|buitres|gusanos|perros)"
+        r"|\bfood for (?:the )?(?:worms|crows|buzzards|vultures|hogs|fish))\b",
         r"\b(?:abolish|out|fuera|abajo)\b[^.!?\n]{0,40}?(?:\bwith (?:bullets|(?:a |an |my |our )?(?:\d+ gauge|shotguns?"
         r"|rifles?|guns?|ar-?15|ak))\b|\ba (?:palos|tiros|plomazos|balazos)\b|\bcon (?:plomo|balas)\b)",
         r"\b(?:ice|migras?|agents?|officers?|feds|cops|pigs|agentes)(?: (?!said|says|told|dijo|dijeron|detainees?"
@@ -765,33 +748,46 @@ _LATER_THREATS = tuple(
         r"|\b(?:(?:que|q) su familia|su familia (?:que|q)) (?:\w+ )?(?:vaya|empiece|se ponga|este|va) (?:a )?"
         r"(?:rezando|rezar)\b"
         r"|\b(?:his|her|their) family (?:better|should|had better|needs to) (?:start )?pray(?:ing)?\b"
-        r"|\bhope (?:you|your|his|her|their) (?:\w+ ){0,2}?(?:likes?|enjoys?) (?:\w+ ){0,2}?(?:hospitals?"
-        r"|cemeter(?:y|ies)"
-        r"|funerals?)\b",
+        r"|\bhope (?:you|your|his|her|their) (?:\w+ ){0,2}?(?:likes?|enjoys?) (?:\w+ ){0,2}?"
+        r"(?:hospitals?|cemeter(?:y|ies)|funerals?)\b",
         # harm said as a plan in the present ("si se meten les disparo"), with a vehicle, fire or a bat
         r"(?<!\bse )(?<!\bsabe )(?<!\bsabemos )(?<!\bpregunta )(?<!\bver )\bsi (?:\S+ ){1,8}?(?:le|les|lo|los|la|las)"
         r" (?:disparo|disparamos|embisto|embestimos|mato|matamos|quemo|quemamos|balaceo|balaceamos|madreo|madreamos"
         r"|atropello|atropellamos|rajo|rajamos)\b"
         r"|\b(?:le|les) (?:meto|metemos|pego|pegamos|doy|damos) (?:un|unos|dos|\d+) (?:balazos?|tiros?|plomazos?"
         r"|navajazos?|machetazos?|putazos?|chingadazos?)\b"
-        r"|\b(?:le|les) (?:echo|echamos|avientan|aventamos|avienten|tiro|tiramos) (?:la|el|los|las|un|una) (?:troca"
-        r"|carro"
-        r"|camioneta|coche|van|trailer|pickup)\b|\b(?:los|las|lo|la) (?:embisto|embestimos|embistan)\b"
+        r"|\b(?:le|les) (?:echo|echamos|avientan|aventamos|avienten|tiro|tiramos) (?:la|el|los|las|un|una)"
+        r" (?:troca|carro|camioneta|coche|van|trailer|pickup)\b"
+        r"|\b(?:los|las|lo|la) (?:embisto|embestimos|embistan)\b"
         r"|\bembist(?:an|amos)(?:los|las|lo|la)\b|\bembiste(?:los|las|lo|la)\b"
         r"|\bvamos con (?:palos|bates|piedras|machetes|fierros)\b"
         r"|\ba (?:golpes|palos|madrazos|chingadazos|putazos|patadas) (?:los|las|lo|la) (?:sacamos|saquen)\b",
-        r"\bpour (?:\w+ ){0,3}?(?:diesel|gas|gasoline|petrol|kerosene|lighter fluid|boiling water|acid"
-        r"|bleach) (?:\w+ ){0,2}?"
-        r"(?:around|on|over|onto|from)\b|\bjump (?:the|those|these|that)(?: \w+){0,2}? (?:agents?|officers?|cops|migra"
-        r"|feds|deput(?:y|ies))\b|\b(?:go|going|aim|aiming) for (?:the |their |his |her )?(?:\w+'?s? )?(?:heads?|necks?"
-        r"|throats?)\b|\b(?:i'?m|im|we're|we are|i will|i'll|we'll|gonna|going to) (?:be )?swing(?:ing)? (?:the|my"
-        r"|a|this"
-        r"|that) (?:\w+ )?(?:bat|pipe|crowbar|machete|tire iron|bate)\b"
+        r"\bpour (?:\w+ ){0,3}?(?:diesel|gas|gasoline|petrol|kerosene|lighter fluid|boiling water|acid|bleach)"
+        r" (?:\w+ ){0,2}?(?:around|on|over|onto|from)\b"
+        r"|\bjump (?:the|those|these|that)(?: \w+){0,2}? (?:agents?|officers?|cops|migra|feds|deput(?:y|ies))\b"
+        r"|\b(?:go|going|aim|aiming) for (?:the |their |his |her )?(?:\w+'?s? )?(?:heads?|necks?|throats?)\b"
+        r"|\b(?:i'?m|im|we're|we are|i will|i'll|we'll|gonna|going to) (?:be )?swing(?:ing)?"
+        r" (?:the|my|a|this|that) (?:\w+ )?(?:bat|pipe|crowbar|machete|tire iron|bate)\b"
         r"|\bwe hurt them\b(?! (?:in|at|where) )|\bdeserves? (?:a|an) (?:beating|ass[- ]?whooping|whooping|beatdown"
         r"|bullet)\b(?! (?:in|at) (?:court|the polls|the ballot|the election))"
         r"|\bmerecen? (?:una )?(?:golpiza|madriza|paliza|putiza)\b(?! (?:en|electoral))"
         r"|\brun (?:the |those |these |them |em )?(?:\w+ )?(?:fuckers|bastards|pigs|motherfuckers|pendejos|cabrones)"
         r" (?:over|down)\b|(?:^|[.!?;,] ?)kill (?:em|'em|everyone|everybody|all of them)\b",
+        # 7. round 18: the network's people and the neighbours as targets, weapons ready, vehicles that won't stop
+        r"\b(?:observers?|volunteers?|protesters?|organi[sz]ers?|activists?|vests|observador\w*|voluntari\w*"
+        r"|manifestantes)\b\W{0,3}(?:= ?(?:targets?|blancos?)\b|(?:are |is |son |es )?(?:target practice"
+        r"|tiro al blanco|fair game)\b)|\blegal targets?\b"
+        r"|\b(?:i'?m|im|i am|we'?re|we are) not (?:braking|slowing down)\b|\bno (?:voy|vamos) a frenar\b"
+        r"|\bi (?:won'?t|will not|don'?t) (?:brake|stop|slow down) for\b|\bspeed up for (?:the )?(?:\w+ )?(?:protesters"
+        r"|observers|volunteers|pedestrians|them)\b"
+        r"|\b(?:una |unas )?(?:paliza|golpiza|madriza|putiza|calentada|chinga)"
+        r" (?:al|a la|a los|a las|pa(?:ra)? (?:el|la|los|las))\b"
+        r"|\b(?:tengo|tenemos|traigo|i have|i've got|i got|we have|we've got) (?:la |el |mi |my |a |the |our )?"
+        r"(?:escopeta|rifle|pistola|cuete|shotgun|gun|pistol|ar) (?:cargad[oa]|loaded|lista|listo|ready)\b"
+        r"|\b(?:should|better|had better|oughta|needs to) watch (?:himself|herself|themselves|yourself|your(?:self)?"
+        r" step|his step|her step)\b"
+        r"|\bwon'?t always have (?:a crowd|people|someone|cameras|witnesses|backup|protection)\b"
+        r"|\bno siempre (?:va|van|vas) a (?:tener|estar) (?:gente|acompanad|protegid|con gente)",
     )
     for branch in top_branches(p)
 )
@@ -1291,10 +1287,12 @@ def _is_range(number: str) -> bool:
 def _contact_details(reader: _Reader) -> Iterable[Reason]:
     low = reader.low
     # Every phone number has two digits in a row: most texts skip the scan, which tries every position.
-    phones = _PHONE.finditer(low) if _TWO_DIGITS.search(low) else iter(())
+    digits_in_a_row = _TWO_DIGITS.search(low) is not None
+    phones = _PHONE.finditer(low) if digits_in_a_row else iter(())
     numbers = [m for m in phones if not _SSN.fullmatch(m.group(0)) and not _is_range(m.group(0))]
     numbers += list(_SPELLED_NUMBER.finditer(low))
-    numbers += [m for m in _BARE_DIGITS.finditer(low) if _PHONE_WORD.search(low, max(0, m.start() - 25), m.start())]
+    bare = _BARE_DIGITS.finditer(low) if digits_in_a_row else iter(())
+    numbers += [m for m in bare if _PHONE_WORD.search(low, max(0, m.start() - 25), m.start())]
     for m in numbers:
         digits = sum(c.isdigit() for c in m.group(0)) or 7
         if not 7 <= digits <= 15:
