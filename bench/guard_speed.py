@@ -35,6 +35,22 @@ _WORDS = re.compile(
 )
 
 
+# Fragments that repeat the start of what a rule looks for, so that backtracking would show: each one is glued to
+# itself up to 4,000 characters below.
+HOSTILE = (
+    "1 2 3 4 5 6 7 8 9 0 ",
+    "12-34-56-78-",
+    "let's go go go go go ",
+    "the agent the agent's ",
+    "Agent Officer Agent ",
+    "@@ a@b.c@d.e ",
+    "plate # number is ",
+    "a",
+    "where the the the ",
+    "vive en vive en su casa es ",
+)
+
+
 def _times(
     texts: Sequence[str], work: Callable[[str], object], rounds: int, clock: Callable[[], float] = time.perf_counter
 ) -> list[float]:
@@ -64,13 +80,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     examples = load()
     texts = [e.text for e in examples]
-    # 4,000-char texts below: corpus texts glued together (every kind), lawful ones alone, hostile fragments.
+    # 4,000-char texts below: corpus texts glued together (every kind), lawful ones alone, HOSTILE fragments.
     check("warm up: numpy, scikit-learn and the model load on the first text")
     joined = " ".join(texts)
     long_texts = [joined[i : i + 4000] for i in range(0, 4000 * 40, 4000)]
-    long_texts += [
-        (fragment * 4000)[:4000] for fragment in ("the agent the agent's ", "1 2 3 4 5 ", "vive en su casa ")
-    ]
+    long_texts += [(fragment * 4000)[:4000] for fragment in HOSTILE]
     # Long legitimate texts too: a refused text may stop before the model, an accepted one never does.
     lawful = " ".join(e.text for e in examples if not e.refuse)
     long_texts += [lawful[i : i + 4000] for i in range(0, 4000 * 20, 4000)]
@@ -88,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_line("re scan (30 words), same texts", scan))
     print(_line("guard, 4,000-char texts", long_guard))
     print(_line("re scan, 4,000-char texts", long_scan))
+    hostile = _times([(fragment * 4000)[:4000] for fragment in HOSTILE], check, args.rounds)
+    print(_line("guard, 4,000 chars of one fragment", hostile))
     print(_line("guard, 4,000-char texts, CPU time", long_cpu))
     print(_line("re scan, 4,000-char texts, CPU time", long_scan_cpu))
     print(

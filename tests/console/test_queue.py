@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 
 import pytest
 from django.db import connection
@@ -168,13 +167,11 @@ def test_the_map_feed_gives_positions_and_zone_outlines(world: World) -> None:
     assert "zones" not in world.client_for(world.bob).get("/console/queue/map.json").json()
 
 
-def _queries(client: Client, url: str) -> tuple[int, float, str]:
+def _queries(client: Client, url: str) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as queries:
-        started = time.perf_counter()
         response = client.get(url)
-        elapsed = time.perf_counter() - started
     assert response.status_code == 200
-    return len(queries), elapsed, response.content.decode()
+    return len(queries), response.content.decode()
 
 
 def _fill(world: World, count: int) -> None:
@@ -190,13 +187,13 @@ def test_it_keeps_the_queue_cheap_with_200_open_incidents(world: World) -> None:
     client = world.client_for(world.bob)
     _fill(world, 2)
     _queries(client, "/console/queue/rows")  # warm caches (templates, translations)
-    few_rows, _t, _html = _queries(client, "/console/queue/rows")
-    few_map, _t, _html = _queries(client, "/console/queue/map.json")
+    few_rows, _html = _queries(client, "/console/queue/rows")
+    few_map, _html = _queries(client, "/console/queue/map.json")
     _fill(world, 198)
 
-    rows, elapsed, html = _queries(client, "/console/queue/rows")
-    every, _t, all_html = _queries(client, "/console/queue/rows?all=1")
-    points, map_elapsed, body = _queries(client, "/console/queue/map.json")
+    rows, html = _queries(client, "/console/queue/rows")
+    every, all_html = _queries(client, "/console/queue/rows?all=1")
+    points, body = _queries(client, "/console/queue/map.json")
 
     # The default view shows a page of rows and counts the rest; "show all" shows them all.
     assert len(_row_ids(html)) == 50 and 'data-more="150"' in html
@@ -207,8 +204,6 @@ def test_it_keeps_the_queue_cheap_with_200_open_incidents(world: World) -> None:
     # unzoned count, the flood check (plus the zone's name, and its baseline the first time, once over the minimum).
     assert every <= rows <= few_rows + 2 <= 20
     assert points == few_map <= 12
-    print(f"200 open incidents: fragment {elapsed * 1000:.1f} ms, map feed {map_elapsed * 1000:.1f} ms")
-    assert elapsed < 1.0 and map_elapsed < 1.0
 
 
 @pytest.mark.parametrize(

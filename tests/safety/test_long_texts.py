@@ -1,0 +1,38 @@
+"""The longest text intake accepts gets a decision whatever it holds: repeated fragments that start what a rule looks
+for (numbers, names, e-mails, "lives at") neither raise nor come back without a decision. How long they take is
+measured in bench/guard_speed.py, not here."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from vigil.safety.textguard import Decision, check
+
+FRAGMENTS = [
+    "1 2 3 4 5 6 7 8 9 0 ",
+    "12-34-56-78-",
+    "the agent the agent's ",
+    "@@ a@b.c@d.e ",
+    "vive en vive en su casa es ",
+    "ICE agents knocking on doors at 3120 Chicago Ave, tenants not opening. ",
+]
+
+
+@pytest.mark.parametrize("fragment", FRAGMENTS)
+def test_the_longest_accepted_text_gets_a_decision(fragment: str) -> None:
+    longest = settings.VIGIL_MAX_TEXT_CHARS
+    text = (fragment * (longest // len(fragment) + 1))[:longest]
+    result = check(text)
+    assert result.decision in set(Decision)
+    assert result.ok == (result.decision is not Decision.REFUSE)
+    assert bool(result.reasons) <= (result.decision is Decision.REFUSE)
+
+
+def test_an_exposure_at_the_end_of_the_longest_text_is_still_found() -> None:
+    longest = settings.VIGIL_MAX_TEXT_CHARS
+    tail = " The agent lives at 12 Oak St, his number is 555-0132."
+    filler = "ICE agents knocking on doors at 3120 Chicago Ave, tenants not opening. "
+    text = (filler * (longest // len(filler) + 1))[: longest - len(tail)] + tail
+    result = check(text)
+    assert result.decision is Decision.REFUSE and {r.value for r in result.reasons} >= {"private_address"}
