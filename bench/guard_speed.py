@@ -84,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     check("warm up: numpy, scikit-learn and the model load on the first text")
     joined = " ".join(texts)
     long_texts = [joined[i : i + 4000] for i in range(0, 4000 * 40, 4000)]
-    long_texts += [(fragment * 4000)[:4000] for fragment in HOSTILE]
+    hostile_texts = [(fragment * 4000)[:4000] for fragment in HOSTILE]
+    long_texts += hostile_texts
     # Long legitimate texts too: a refused text may stop before the model, an accepted one never does.
     lawful = " ".join(e.text for e in examples if not e.refuse)
     long_texts += [lawful[i : i + 4000] for i in range(0, 4000 * 20, 4000)]
@@ -102,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(_line("re scan (30 words), same texts", scan))
     print(_line("guard, 4,000-char texts", long_guard))
     print(_line("re scan, 4,000-char texts", long_scan))
-    hostile = _times([(fragment * 4000)[:4000] for fragment in HOSTILE], check, args.rounds)
+    hostile = _times(hostile_texts, check, args.rounds)
     print(_line("guard, 4,000 chars of one fragment", hostile))
     print(_line("guard, 4,000-char texts, CPU time", long_cpu))
     print(_line("re scan, 4,000-char texts, CPU time", long_scan_cpu))

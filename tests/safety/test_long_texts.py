@@ -19,20 +19,22 @@ FRAGMENTS = [
 ]
 
 
+def _repeated(fragment: str, length: int) -> str:
+    return (fragment * (length // len(fragment) + 1))[:length]
+
+
 @pytest.mark.parametrize("fragment", FRAGMENTS)
 def test_the_longest_accepted_text_gets_a_decision(fragment: str) -> None:
-    longest = settings.VIGIL_MAX_TEXT_CHARS
-    text = (fragment * (longest // len(fragment) + 1))[:longest]
+    text = _repeated(fragment, settings.VIGIL_MAX_TEXT_CHARS)
     result = check(text)
-    assert result.decision in set(Decision)
+    assert check(text) == result
     assert result.ok == (result.decision is not Decision.REFUSE)
     assert bool(result.reasons) <= (result.decision is Decision.REFUSE)
 
 
 def test_an_exposure_at_the_end_of_the_longest_text_is_still_found() -> None:
-    longest = settings.VIGIL_MAX_TEXT_CHARS
     tail = " The agent lives at 12 Oak St, his number is 555-0132."
     filler = "ICE agents knocking on doors at 3120 Chicago Ave, tenants not opening. "
-    text = (filler * (longest // len(filler) + 1))[: longest - len(tail)] + tail
+    text = _repeated(filler, settings.VIGIL_MAX_TEXT_CHARS - len(tail)) + tail
     result = check(text)
     assert result.decision is Decision.REFUSE and {r.value for r in result.reasons} >= {"private_address"}
