@@ -33,8 +33,12 @@ def test_the_longest_accepted_text_gets_a_decision(fragment: str) -> None:
 
 
 def test_an_exposure_at_the_end_of_the_longest_text_is_still_found() -> None:
+    # Refused, or (the rest reads as an ordinary report, so the model overrules the rule) held for an operator with
+    # the rule's reason named: either way it reaches nobody else.
     tail = " The agent lives at 12 Oak St, his number is 555-0132."
     filler = "ICE agents knocking on doors at 3120 Chicago Ave, tenants not opening. "
     text = _repeated(filler, settings.VIGIL_MAX_TEXT_CHARS - len(tail)) + tail
     result = check(text)
-    assert result.decision is Decision.REFUSE and {r.value for r in result.reasons} >= {"private_address"}
+    found = result.reasons if result.decision is Decision.REFUSE else result.overruled
+    assert not result.ok or result.held
+    assert {r.value for r in found} >= {"private_address"}

@@ -25,8 +25,8 @@ def test_the_band_holds_no_more_legitimate_texts_than_the_limit_allows() -> None
     seen = [_seen(False, 0.1) for _ in range(98)] + [_seen(False, 0.72), _seen(False, 0.96)]
     seen += [_seen(True, 0.5 + i / 20) for i in range(10)]
     chosen = best_thresholds(seen)
-    held, wrongly_refused, recall = train._outcome(seen, chosen)
-    assert held <= train.HELD_AT_MOST and wrongly_refused <= train.WRONGLY_REFUSED_AT_MOST
+    held, _, recall = train._outcome(seen, chosen)
+    assert held <= train.HELD_AT_MOST and train._refusals(seen, chosen)[0] >= train.PRECISION_AT_LEAST
     assert chosen.refuse_at >= chosen.review_at
     # Holding the 0.72 text too would still be within 2.5 %; the pair reaches down to catch texts to refuse that
     # score above 0.5.
@@ -40,6 +40,21 @@ def test_the_independent_texts_must_meet_the_limits_on_their_own() -> None:
     independent += [_seen(False, 0.7, independent=True), _seen(False, 0.75, independent=True)]
     independent += [_seen(True, 0.8, independent=True) for _ in range(5)]
     assert best_thresholds(others + independent).review_at > 0.75
+
+
+def test_the_refusal_threshold_stops_where_precision_would_fall_under_the_limit() -> None:
+    # 40 texts to refuse scored 0.6 to 0.99; lawful independent texts at 0.70 and 0.80. Refusing from 0.71 takes
+    # one lawful text among 30 refusals (precision 0.967, under the limit), from 0.70 two: it starts above 0.80
+    # (the band may hold the rest: the limit on the share held allows it).
+    bad = [_seen(True, 0.6 + i / 100, independent=True) for i in range(40)]
+    good = [_seen(False, 0.1, independent=True) for _ in range(400)]
+    good += [_seen(False, 0.70, independent=True), _seen(False, 0.80, independent=True)]
+    chosen = best_thresholds(bad + good)
+    assert chosen.refuse_at > 0.80 and train._refusals(bad + good, chosen)[0] == 1.0
+    assert train._refusals(bad + good, train.Thresholds(0.71, 0.71, 0.0))[0] < train.PRECISION_AT_LEAST
+    # Template families' look-alikes (not independent) do not set the limit when independent texts exist.
+    looks_alike = [_seen(False, 0.9) for _ in range(3)]
+    assert best_thresholds(bad + good + looks_alike).refuse_at == chosen.refuse_at
 
 
 def test_no_pair_meets_impossible_limits() -> None:

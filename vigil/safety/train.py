@@ -50,13 +50,16 @@ NET_ALPHA = 1e-4
 NET_RATE = 3e-3
 NET_BATCH = 64
 TOLERANCE = 1e-3  # the largest difference of a weight between two machines' trainings that --check allows
-REFUSE_AT = 0.57  # all three from `--choose-thresholds` (grouped CV of the train split)
-REVIEW_AT = 0.54
-OVERRULE_BELOW = 0.38
+REFUSE_AT = 0.55  # all three from `--choose-thresholds` (grouped CV of the train split)
+REVIEW_AT = 0.53
+OVERRULE_BELOW = 0.39
 FOLDS = 5
 REPEATS = 3
 HELD_AT_MOST = 0.025  # the share of legitimate texts the review band may hold (the target is < 3 %)
-WRONGLY_REFUSED_AT_MOST = 0.015  # the share of legitimate texts the model alone may refuse
+# The refusal precision (rules and model together, held counted as not refused) the thresholds must keep on the
+# cross-validated independent texts: the issue's target is 0.97 on text nobody here wrote, and this is a margin above
+# it. Not on the template families: each is 16 to 28 near-identical look-alikes, written to sit on the line.
+PRECISION_AT_LEAST = 0.975
 OVERRULE_AT_MOST = 0.6  # the blend's scores of lawful texts sit near 0.3, not near 0: the grid reaches past them
 OVERRULED_BAD_AT_MOST = 0.003  # the share of texts to refuse that a rule refuses and the overrule only holds
 OVERRULED_GOOD_AT_MOST = 0.02  # the share of legitimate texts the overrule may hold: the rest of the band's share
@@ -221,7 +224,8 @@ def _refused(s: Seen, chosen: Thresholds) -> bool:
 
 
 def _outcome(seen: Sequence[Seen], chosen: Thresholds) -> tuple[float, float, float]:
-    """(share of legitimate texts held, share of legitimate texts refused by the model, recall refused-or-held)."""
+    """(share of legitimate texts held, share of legitimate texts refused by the model alone, recall
+    refused-or-held)."""
     good = [s for s in seen if not s.refuse]
     bad = [s for s in seen if s.refuse]
 
@@ -252,7 +256,8 @@ def choose_thresholds(examples: Sequence[Example]) -> tuple[Thresholds, list[str
     OVERRULED_BAD_AT_MOST of the texts to refuse are ones a rule refuses and the overrule would only hold, and at most
     OVERRULED_GOOD_AT_MOST of the legitimate texts are held by it; then the (review_at, refuse_at) pair
     with the highest refused-or-held recall such that at most HELD_AT_MOST of the legitimate texts are held (the
-    overruled ones included) and at most WRONGLY_REFUSED_AT_MOST refused by the model; ties go to the higher pair."""
+    overruled ones included), on all and on the independent texts, and refusal precision on the independent texts
+    (on all texts when there are none) is at least PRECISION_AT_LEAST; ties go to the higher pair."""
     seen = _cross_validated(examples)
     chosen = best_thresholds(seen)
     lines = []
@@ -294,14 +299,17 @@ def best_overrule(seen: Sequence[Seen]) -> float:
 def best_thresholds(seen: Sequence[Seen]) -> Thresholds:
     """The overrule, then the (review_at, refuse_at) pair the limits allow (see choose_thresholds)."""
     overrule_below = best_overrule(seen)
-    parts = _parts(seen)
+    parts = [part for part in _parts(seen).values() if part]
+    like_intake = [s for s in seen if s.independent] or list(seen)
     best: tuple[float, float, float] | None = None
     grid = [round(x, 2) for x in np.arange(0.30, 0.995, 0.01)]
     for refuse_at in grid:
+        if _refusals(like_intake, Thresholds(refuse_at, refuse_at, overrule_below))[0] < PRECISION_AT_LEAST:
+            continue  # review_at does not move refusals
         for review_at in (x for x in grid if x <= refuse_at):
             chosen = Thresholds(review_at, refuse_at, overrule_below)
-            outcomes = [_outcome(part, chosen) for part in parts.values() if part]
-            if all(h <= HELD_AT_MOST and r <= WRONGLY_REFUSED_AT_MOST for h, r, _ in outcomes):
+            outcomes = [_outcome(part, chosen) for part in parts]
+            if all(held <= HELD_AT_MOST for held, _, _ in outcomes):
                 recall = min(o[2] for o in outcomes)
                 if best is None or (recall, review_at, refuse_at) >= best:
                     best = (recall, review_at, refuse_at)
