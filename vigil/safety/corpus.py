@@ -50,7 +50,7 @@ INDEPENDENT = DATA / "independent_train.jsonl"
 # Rounds 16 to 19 were each scored before they were trained on (docs/text-guard.md); two near copies of test texts
 # were left out of round 17. Rounds 20 and 21 (`independent_train_20.jsonl`, `_21.jsonl`) are kept and scored, not
 # yet trained on: round 20 was scored while the model of rounds 16 to 19 was chosen (its figures were looked at),
-# round 21 was written blind to that choice and scored once, after it.
+# round 21 was written blind to that choice and scored by the guards before and after it.
 LATER_INDEPENDENT = (
     (DATA / "independent_train_2.jsonl", False),
     (DATA / "independent_train_3.jsonl", True),
