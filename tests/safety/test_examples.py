@@ -20,11 +20,12 @@ HELD_OUT = [e for e in EXAMPLES if e.split == "heldout"]
 # the independent texts' held-out quarters and the thresholds the grouped CV chose (fewer held, fewer refused by the
 # model alone) lowered recall again and raised precision; the later rounds of outside texts, and the network blended
 # with the linear model, raised recall; rounds 16 to 19 trained on, and thresholds chosen for the precision target
-# rather than for a share of lawful texts refused, raised recall and lowered precision (Spanish to 0.965, under the
-# issue's 0.97 on these families; 0.988 on the outside test sets).
-FLOORS = {"en": (0.965, 0.945, 0.029), "es": (0.96, 0.955, 0.029), "mixed": (0.97, 0.96, 0.029)}
+# rather than for a share of lawful texts refused, raised recall and lowered precision; rounds 20 to 22 (the last the
+# desks' own notes) and the desks' short notes and group messages trained on raised precision again (0.974) and left
+# recall near 0.95 (English 0.947).
+FLOORS = {"en": (0.97, 0.945, 0.029), "es": (0.97, 0.955, 0.029), "mixed": (0.97, 0.96, 0.029)}
 # The same on the independent texts' held-out quarters alone (written by people who never saw the rules or corpus).
-INDEPENDENT_FLOOR = (0.96, 0.945, 0.029)
+INDEPENDENT_FLOOR = (0.97, 0.945, 0.029)
 
 
 def test_the_file_is_what_the_families_build() -> None:

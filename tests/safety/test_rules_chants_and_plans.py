@@ -52,6 +52,11 @@ from vigil.safety.textguard import Reason, check
         "they deserve an ass whooping and I'm the one to give it",
         "merecen una madriza esos de la migra",
         "run those fuckers over if they block the road",
+        # harm foretold for an officer or an informer
+        "Case closed. That agent is going to get hurt, I promise you.",
+        "the snitch on 4th is gonna get hurt real soon",
+        "Cerrado. Ese agente va a salir lastimado, se lo prometo.",
+        "esa chismosa va a terminar golpeada",
     ],
 )
 def test_chants_veiled_threats_and_plans_are_refused_as_threats(text: str) -> None:
@@ -88,6 +93,10 @@ def test_chants_veiled_threats_and_plans_are_refused_as_threats(text: str) -> No
         "we hurt them where it hurts: the contract vote",
         "protesters chanted 'ICE out of Oakdale' for two hours, all peaceful",
         "the crowd chanted 'shame, shame' at the agents",
+        "my son is scared he is going to get hurt in there",
+        "The agent said someone is going to get hurt if we did not move back.",
+        "el oficial dijo que alguien iba a salir lastimado",
+        "mi hijo tiene miedo, dice que va a salir lastimado adentro",
     ],
 )
 def test_their_lawful_look_alikes_are_accepted(text: str) -> None:

@@ -46,11 +46,11 @@ DATA = Path(__file__).resolve().parent / "data"
 INDEPENDENT = DATA / "independent_train.jsonl"
 # Later rounds of outside texts, each file split on its own, so that adding a round never moves a text of an earlier
 # round between train and held-out. Round 2's texts are all trained on: their rule errors were read to fix the rules.
-# The held-out quarters of rounds 3 to 19 were written before the model and the rules were changed for them.
-# Rounds 16 to 19 were each scored before they were trained on (docs/text-guard.md); two near copies of test texts
-# were left out of round 17. Rounds 20 and 21 (`independent_train_20.jsonl`, `_21.jsonl`) are kept and scored, not
-# yet trained on: round 20 was scored while the model of rounds 16 to 19 was chosen (its figures were looked at),
-# round 21 was written blind to that choice and scored by the guards before and after it.
+# The held-out quarters of rounds 3 to 22 were written before the model and the rules were changed for them.
+# Rounds 16 to 22 were each scored before they were trained on (docs/text-guard.md); two near copies of test texts
+# were left out of round 17. Round 22 is the register of the desks (case notes, closing reasons, deadline titles,
+# family contacts, sign-up answers, evidence notes, group messages). Round 23 (`independent_train_23.jsonl`, the same
+# desks by other writers) is kept and scored, not trained on: it was written blind to the model trained on round 22.
 LATER_INDEPENDENT = (
     (DATA / "independent_train_2.jsonl", False),
     (DATA / "independent_train_3.jsonl", True),
@@ -70,6 +70,9 @@ LATER_INDEPENDENT = (
     (DATA / "independent_train_17.jsonl", True),
     (DATA / "independent_train_18.jsonl", True),
     (DATA / "independent_train_19.jsonl", True),
+    (DATA / "independent_train_20.jsonl", True),
+    (DATA / "independent_train_21.jsonl", True),
+    (DATA / "independent_train_22.jsonl", True),
 )
 # Test sets written by other outside writers from the policy alone, never trained on, never used to choose a rule or
 # a threshold, read in the aggregate only: `python -m vigil.safety.report --test-set` scores them. Not in the corpus.

@@ -547,6 +547,12 @@ _THREATS = tuple(
         r"\bmake (?!sure\b)(?:\S+ ){1,3}?pay\b" + _PAY_EXCEPTIONS,
         r"\b(?:will|'ll|gonna|going to) regret\b",
         r"\bwatch (?:your|his|her|their) back\b",
+        # "that agent is going to get hurt": harm foretold for an officer or an informer (a worry for a relative, "he
+        # is going to get hurt in there", names neither)
+        r"\b(?:that|this|these|those|the) (?:" + _OFFICER + r"|" + _INFORMER + r")(?: is| are|'s|'re)?"
+        r" (?:going to|gonna|will|'ll) (?:get|be) (?:hurt|killed|shot|stabbed)\b",
+        r"\b(?:ese|esa|esos|esas|el|la|los|las) (?:" + _OFFICER + r"|soplon(?:es|a|as)?|chivat[oa]s?|chismos[oa]s?)"
+        r" (?:va|van) a (?:salir|terminar|acabar) (?:lastimad|herid|muert|golpead)[oa]s?\b",
         r"\b(?:we|i) know where (?:you|u|y'all) (?:live|work|sleep)\b",
         r"\bfind (?:out )?where (?:he|she|they|the \w+|that \w+) (?:lives?|sleeps?)\b",
         r"\bfollow (?:him|her|them|the \w+|that \w+) (?:home|to (?:his|her|their) (?:house|home|car))\b",
