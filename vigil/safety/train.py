@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ from vigil.safety.textguard import (
     _LAWFUL_CHANNEL,
     _MODEL_MIN_WORDS,
     _OVERRULE_MIN_WORDS,
+    _SAID_HOME,
     fold_lower,
     model_reading,
     rule_reasons,
@@ -50,8 +51,8 @@ NET_ALPHA = 1e-4
 NET_RATE = 3e-3
 NET_BATCH = 64
 TOLERANCE = 1e-3  # the largest difference of a weight between two machines' trainings that --check allows
-REFUSE_AT = 0.54  # all three from `--choose-thresholds` (grouped CV of the train split)
-REVIEW_AT = 0.52
+REFUSE_AT = 0.55  # all three from `--choose-thresholds` (grouped CV of the train split)
+REVIEW_AT = 0.53
 OVERRULE_BELOW = 0.40
 FOLDS = 5
 REPEATS = 3
@@ -175,34 +176,35 @@ class Seen:
 
 
 def _cross_validated(examples: Sequence[Example]) -> list[Seen]:
-    """Each train text scored by models trained on the other folds, whole families kept in one fold: the mean over
-    REPEATS shuffles of the families into folds, so that which family falls in which fold moves the thresholds
-    little."""
+    """Each train text scored by models trained on the other folds, whole families kept in one fold, once for each of
+    REPEATS shuffles of the families into folds (so that which family falls in which fold moves the thresholds
+    little): each score is one model's, as the shipped model's is. The mean of the shuffles' scores was used until
+    round 26: it is less spread than one model's score, fewer lawful texts crossed a threshold in the CV than in use,
+    and the precision the CV promised (0.977) was a point above the writers' held-out quarters'."""
     from sklearn.model_selection import GroupKFold
 
     chosen = [e for e in examples if e.split == "train"]
     matrix = features([prepare(model_reading(e.text)) for e in chosen])
     labels = np.array([e.refuse for e in chosen], dtype=np.int8)
-    scores = np.zeros(len(chosen))
+    scores = np.zeros((REPEATS, len(chosen)))
     groups = [e.family for e in chosen]
     for repeat in range(REPEATS):
         folds = GroupKFold(n_splits=FOLDS, shuffle=True, random_state=SEED + repeat)
         for fit, out in folds.split(matrix, labels, groups=groups):
-            scores[out] += _fit(matrix[fit], labels[fit]).scores(matrix[out]) / REPEATS
-    seen = []
-    for example, value in zip(chosen, scores, strict=True):
+            scores[repeat, out] = _fit(matrix[fit], labels[fit]).scores(matrix[out])
+    seen: list[Seen] = []
+    for i, example in enumerate(chosen):
         low = fold_lower(example.text)
-        seen.append(
-            Seen(
-                refuse=example.refuse,
-                by_rule=bool(rule_reasons(example.text)),
-                score=float(value),
-                may_refuse=len(low.split()) >= _MODEL_MIN_WORDS,
-                may_overrule=len(low.split()) >= _OVERRULE_MIN_WORDS,
-                lawful=_LAWFUL_CHANNEL.search(low) is not None,
-                independent=example.source == "independent",
-            )
+        one = Seen(
+            refuse=example.refuse,
+            by_rule=bool(rule_reasons(example.text)),
+            score=0.0,
+            may_refuse=len(low.split()) >= _MODEL_MIN_WORDS,
+            may_overrule=len(low.split()) >= _OVERRULE_MIN_WORDS and not _SAID_HOME.search(low),
+            lawful=_LAWFUL_CHANNEL.search(low) is not None,
+            independent=example.source == "independent",
         )
+        seen.extend(replace(one, score=float(value)) for value in scores[:, i])
     return seen
 
 
