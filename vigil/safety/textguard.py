@@ -717,8 +717,6 @@ _MORE_THREATS = tuple(
 )
 
 
-# Rounds 16 to 18. Each alternative is its own pattern, gated by its own literals: joined, the commonest literal of one
-# alternative ("out", "for") would open the gate to all of them.
 # A reckoning said to be outside any court ("…not in court but at the polls" is still the vote)
 _NOT_IN_COURT = (
     r"\b(?:not|no|ni) (?:precisamente |exactly |necessarily )?(?:in|en|from|by|ante) (?:a |the |la |el |un )?(?:court"
@@ -727,6 +725,8 @@ _NOT_IN_COURT = (
 )
 
 
+# Rounds 16 to 23. Each alternative is its own pattern, gated by its own literals: joined, the commonest literal of one
+# alternative ("out", "for") would open the gate to all of them.
 _LATER_THREATS = tuple(
     Gated(branch)
     for p in (
