@@ -1329,9 +1329,9 @@ def _contact_details(reader: _Reader) -> Iterable[Reason]:
     digits_in_a_row = _TWO_DIGITS.search(low) is not None
     phones = _PHONE.finditer(low) if digits_in_a_row else iter(())
     numbers = [m for m in phones if not _SSN.fullmatch(m.group(0)) and not _is_range(m.group(0))]
-    if numbers and _A_NUMBER.search(low):  # an A-number's digits: refused as an identity number, not as a phone
-        a_numbers = [a.span() for a in _A_NUMBER.finditer(low)]
-        numbers = [m for m in numbers if not any(start <= m.start() < end for start, end in a_numbers)]
+    # An A-number's digits are refused as an identity number (`_personal_details`), not as a phone number.
+    a_numbers = [a.span() for a in _A_NUMBER.finditer(low)] if numbers else []
+    numbers = [m for m in numbers if not any(start <= m.start() < end for start, end in a_numbers)]
     numbers += list(_SPELLED_NUMBER.finditer(low))
     bare = _BARE_DIGITS.finditer(low) if digits_in_a_row else iter(())
     numbers += [m for m in bare if _PHONE_WORD.search(low, max(0, m.start() - 25), m.start())]
@@ -1593,6 +1593,13 @@ _SAID_HOME = Gated(
     r"|soplona|chivato|chivata)(?:'s)? (?:(?!said|says|told|dijo)\w+ ){0,2}?(?:lives|vive|stays|sleeps|duerme|rents"
     r"|renta|se queda|se esta quedando|is staying|esta viviendo|is living)\b"
 )
+
+
+def overrulable(low: str, words: int) -> bool:
+    """Whether a rule's refusal of this text (`low` its folded reading, `words` long) may be overruled into review:
+    what the guard does, and what the thresholds' cross-validation replays."""
+    return words >= _OVERRULE_MIN_WORDS and not _SAID_HOME.search(low)
+
 # Lawful pressure is accepted (docs/text-guard.md): when no rule refused and the model is only unsure, a text that
 # takes the matter to a court, a lawyer, a hearing, a council or a consulate is accepted rather than held.
 _LAWFUL_CHANNEL = Gated(
@@ -1656,8 +1663,9 @@ def check(text: str, *, language: str | None = None) -> GuardResult:
     """Decide whether `text` may be stored, held for review or refused. `language` ("en", "es") is accepted for
     callers that know it; both languages' rules always run, because reports mix them.
 
-    (1) The rules run first: each refusal they find has a precise reason. A text of `_OVERRULE_MIN_WORDS` words or
-    more that a rule refuses but that the statistical layer reads, as a whole, as clearly lawful (score below its
+    (1) The rules run first: each refusal they find has a precise reason. A text `overrulable` (of
+    `_OVERRULE_MIN_WORDS` words or more, not saying outright where an officer or informer lives) that a rule refuses
+    but that the statistical layer reads, as a whole, as clearly lawful (score below its
     `overrule_below`) is held for an operator instead, the rule's reasons named for them: the two layers disagree, so
     a person decides, and nobody else sees the text meanwhile. (2) If no rule refuses, the statistical layer scores
     the text: at or above its refusal threshold the text is refused with `Reason.READS_UNSAFE`; in the band below it,
@@ -1667,14 +1675,14 @@ def check(text: str, *, language: str | None = None) -> GuardResult:
     reader = _Reader(text)
     found = _rule_reasons(reader)
     words = len(reader.low.split())
-    if found and words < _OVERRULE_MIN_WORDS:
+    if found and not overrulable(reader.low, words):
         return GuardResult(ok=False, reasons=found)
     from vigil.safety import statistical  # numpy loads on the first text that reaches the model
 
     model = statistical.shipped()
     score = model.score(statistical.prepare(_model_reading(reader)))
     if found:
-        if score < model.overrule_below and not _SAID_HOME.search(reader.low):
+        if score < model.overrule_below:
             return GuardResult(ok=True, reasons=(), decision=Decision.REVIEW, score=score, overruled=found)
         return GuardResult(ok=False, reasons=found)
     # A fragment of three words or fewer (one field of a form: "by the river") carries too little for the model to

@@ -32,10 +32,9 @@ from vigil.safety.statistical import _FOLD, HIDDEN, HIDDEN_BITS, MODEL, Model, b
 from vigil.safety.textguard import (
     _LAWFUL_CHANNEL,
     _MODEL_MIN_WORDS,
-    _OVERRULE_MIN_WORDS,
-    _SAID_HOME,
     fold_lower,
     model_reading,
+    overrulable,
     rule_reasons,
 )
 
@@ -195,12 +194,13 @@ def _cross_validated(examples: Sequence[Example]) -> list[Seen]:
     seen: list[Seen] = []
     for i, example in enumerate(chosen):
         low = fold_lower(example.text)
+        words = len(low.split())
         one = Seen(
             refuse=example.refuse,
             by_rule=bool(rule_reasons(example.text)),
             score=0.0,
-            may_refuse=len(low.split()) >= _MODEL_MIN_WORDS,
-            may_overrule=len(low.split()) >= _OVERRULE_MIN_WORDS and not _SAID_HOME.search(low),
+            may_refuse=words >= _MODEL_MIN_WORDS,
+            may_overrule=overrulable(low, words),
             lawful=_LAWFUL_CHANNEL.search(low) is not None,
             independent=example.source == "independent",
         )
